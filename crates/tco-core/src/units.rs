@@ -1,0 +1,249 @@
+//! Units as types: money, prices per million tokens, token volumes.
+//!
+//! Amounts are `Decimal` throughout; only the arithmetic that makes sense is
+//! offered (money + money, money × ratio, price × tokens → money), so a
+//! formula that multiplies two amounts of money does not compile.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Serialize, Serializer};
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub};
+
+/// An amount of money in the scenario's currency, full precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Money(Decimal);
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    pub fn new(amount: Decimal) -> Self {
+        Money(amount)
+    }
+
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// Scales by a plain number (a share, a count, a rate).
+    #[must_use]
+    pub fn times(self, factor: Decimal) -> Money {
+        Money(self.0 * factor)
+    }
+
+    /// Divides by a plain number; `None` when dividing by zero.
+    pub fn per(self, divisor: Decimal) -> Option<Money> {
+        self.0.checked_div(divisor).map(Money)
+    }
+
+    /// How many times `other` fits in `self`; `None` when `other` is zero.
+    pub fn ratio(self, other: Money) -> Option<Decimal> {
+        self.0.checked_div(other.0)
+    }
+
+    /// Rounded to cents, half away from zero (invoice rounding, not banker's).
+    #[must_use]
+    pub fn round_cents(self) -> Money {
+        Money(
+            self.0
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+        )
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    /// A lossy f64, for charts and statistics only.
+    pub fn to_f64_lossy(self) -> f64 {
+        use rust_decimal::prelude::ToPrimitive;
+        self.0.to_f64().unwrap_or(f64::NAN)
+    }
+}
+
+impl Add for Money {
+    type Output = Money;
+    fn add(self, rhs: Money) -> Money {
+        Money(self.0 + rhs.0)
+    }
+}
+
+impl AddAssign for Money {
+    fn add_assign(&mut self, rhs: Money) {
+        self.0 += rhs.0;
+    }
+}
+
+impl Sub for Money {
+    type Output = Money;
+    fn sub(self, rhs: Money) -> Money {
+        Money(self.0 - rhs.0)
+    }
+}
+
+impl Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
+impl Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Add::add)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
+/// A price per million tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct PerMTok(Decimal);
+
+impl PerMTok {
+    pub fn new(price: Decimal) -> Self {
+        PerMTok(price)
+    }
+
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// What `tokens` cost at this price.
+    pub fn cost(self, tokens: Tokens) -> Money {
+        Money(self.0 * tokens.mtok())
+    }
+
+    /// The price of `money` spent on `tokens`; `None` for zero tokens.
+    pub fn of(money: Money, tokens: Tokens) -> Option<PerMTok> {
+        money.0.checked_div(tokens.mtok()).map(PerMTok)
+    }
+
+    #[must_use]
+    pub fn times(self, factor: Decimal) -> PerMTok {
+        PerMTok(self.0 * factor)
+    }
+}
+
+impl Add for PerMTok {
+    type Output = PerMTok;
+    fn add(self, rhs: PerMTok) -> PerMTok {
+        PerMTok(self.0 + rhs.0)
+    }
+}
+
+impl Serialize for PerMTok {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
+/// A token volume (per month unless said otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Tokens(pub u64);
+
+impl Tokens {
+    /// In millions of tokens, exactly.
+    pub fn mtok(self) -> Decimal {
+        Decimal::from(self.0) / Decimal::from(1_000_000u32)
+    }
+
+    pub fn as_decimal(self) -> Decimal {
+        Decimal::from(self.0)
+    }
+}
+
+/// Largest volume tco reads or solves for: 10^15 tokens a month.
+pub const MAX_TOKENS: u64 = 1_000_000_000_000_000;
+
+/// Reads `250k`, `100M`, `1.5B`, `2T`, `1_000_000` or a plain integer.
+pub fn parse_tokens(text: &str) -> Result<Tokens, String> {
+    let t = text.trim().replace(['_', ','], "");
+    if t.is_empty() {
+        return Err("a volume is empty".into());
+    }
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let mult: u64 = match c {
+                'k' | 'K' => 1_000,
+                'M' => 1_000_000,
+                'B' | 'G' => 1_000_000_000,
+                'T' => 1_000_000_000_000,
+                'm' => {
+                    return Err(format!(
+                        "`{text}`: lower-case m is ambiguous; write M for million"
+                    ))
+                }
+                _ => return Err(format!("`{text}` has an unknown suffix `{c}`")),
+            };
+            (&t[..i], mult)
+        }
+        _ => (t.as_str(), 1),
+    };
+    let value: Decimal = num
+        .parse::<Decimal>()
+        .or_else(|_| Decimal::from_scientific(num))
+        .map_err(|_| format!("`{text}` is not a token volume"))?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(format!("`{text}` is negative"));
+    }
+    let total = value
+        .checked_mul(Decimal::from(mult))
+        .ok_or_else(|| format!("`{text}` is too large"))?;
+    if total.fract() != Decimal::ZERO {
+        return Err(format!("`{text}` is not a whole number of tokens"));
+    }
+    use rust_decimal::prelude::ToPrimitive;
+    let n = total
+        .to_u64()
+        .ok_or_else(|| format!("`{text}` is too large"))?;
+    if n > MAX_TOKENS {
+        return Err(format!("`{text}` is above the limit of 10^15 tokens"));
+    }
+    Ok(Tokens(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn volumes_with_suffixes() {
+        assert_eq!(parse_tokens("250k"), Ok(Tokens(250_000)));
+        assert_eq!(parse_tokens("100M"), Ok(Tokens(100_000_000)));
+        assert_eq!(parse_tokens("1.5B"), Ok(Tokens(1_500_000_000)));
+        assert_eq!(parse_tokens("2T"), Ok(Tokens(2_000_000_000_000)));
+        assert_eq!(parse_tokens("1_000"), Ok(Tokens(1000)));
+        assert_eq!(parse_tokens("0"), Ok(Tokens(0)));
+        assert!(parse_tokens("1.5").is_err());
+        assert!(parse_tokens("-1M").is_err());
+        assert!(parse_tokens("5m").is_err());
+        assert!(parse_tokens("2000T").is_err());
+        assert!(parse_tokens("99999999999999999999999999999999999T").is_err());
+        assert!(parse_tokens("abc").is_err());
+    }
+
+    #[test]
+    fn money_rounds_half_away_from_zero() {
+        assert_eq!(Money::new(dec!(2.345)).round_cents().amount(), dec!(2.35));
+        assert_eq!(Money::new(dec!(-2.345)).round_cents().amount(), dec!(-2.35));
+        assert_eq!(Money::new(dec!(2.3449)).round_cents().amount(), dec!(2.34));
+    }
+
+    #[test]
+    fn price_times_tokens() {
+        assert_eq!(
+            PerMTok::new(dec!(5.40)).cost(Tokens(100_000_000)).amount(),
+            dec!(540)
+        );
+        assert_eq!(
+            PerMTok::new(dec!(0.15)).cost(Tokens(1)).amount(),
+            dec!(0.00000015)
+        );
+    }
+}
