@@ -1,1 +1,65 @@
-fn main() {}
+//! `tco`: wires the arguments to the commands and turns errors into exit codes.
+//!
+//! 0 success; 1 a problem with the user's input (a located message on
+//! stderr); 2 a mistake on the command line (clap's usage error).
+
+mod args;
+mod cmd;
+mod load;
+mod output;
+mod probe;
+
+use args::{Cli, Command};
+use clap::{CommandFactory, Parser};
+use std::process::ExitCode;
+
+fn run(cli: Cli) -> anyhow::Result<Option<String>> {
+    Ok(Some(match &cli.command {
+        Command::Report(a) => cmd::report::run(a)?,
+        Command::Breakeven(a) => cmd::report::run_breakeven(a)?,
+        Command::Compare(a) => cmd::compare::run(a)?,
+        Command::Sweep(a) => cmd::sweep::run(a)?,
+        Command::Validate(a) => cmd::validate::run(a)?,
+        Command::Prices(p) => cmd::prices::run(p)?,
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "tco", &mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        }
+        Command::Probe(a) => {
+            let code = probe::run(a)?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+            return Ok(None);
+        }
+    }))
+}
+
+fn main() -> ExitCode {
+    if let Some(code) = probe::maybe_worker() {
+        std::process::exit(code);
+    }
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // --help and --version print and succeed; real usage errors exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(Some(text)) => match output::emit(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write the output: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Ok(None) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

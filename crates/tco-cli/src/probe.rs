@@ -12,3 +12,8 @@ pub struct ProbeArgs {
 pub fn run(_args: &ProbeArgs) -> anyhow::Result<i32> {
     anyhow::bail!("tco probe is not implemented yet")
 }
+
+/// The probe's child-process entry point (none yet).
+pub fn maybe_worker() -> Option<i32> {
+    None
+}

@@ -16,6 +16,7 @@
 pub mod breakeven;
 pub mod bundled;
 pub mod calibration;
+pub mod csv;
 pub mod error;
 pub mod fit;
 pub mod format;

@@ -1,0 +1,317 @@
+//! `tco prices list|show|import`.
+
+use crate::args::{Format, PricesCommand};
+use crate::load;
+use crate::output::{json, Table};
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::path::Path;
+use tco_core::format::per_mtok;
+use tco_core::pricing::import_litellm;
+
+pub fn run(cmd: &PricesCommand) -> Result<String> {
+    match cmd {
+        PricesCommand::List {
+            vendor,
+            format,
+            tables,
+        } => {
+            let t = load::tables(tables)?;
+            let needle = vendor.as_deref().map(str::to_lowercase);
+            let models: Vec<_> = t
+                .prices
+                .models
+                .iter()
+                .filter(|m| {
+                    needle.as_ref().is_none_or(|n| {
+                        m.vendor.to_lowercase().contains(n) || m.id.contains(n.as_str())
+                    })
+                })
+                .collect();
+            if models.is_empty() {
+                bail!(
+                    "no API model matches --vendor {}",
+                    vendor.as_deref().unwrap_or_default()
+                );
+            }
+            Ok(match format {
+                Format::Json => json(&models)?,
+                Format::Csv => {
+                    let mut out = tco_core::csv::line(&[
+                        "id",
+                        "name",
+                        "vendor",
+                        "input_per_mtok",
+                        "output_per_mtok",
+                        "cached_input_per_mtok",
+                        "batch_discount",
+                        "as_of",
+                        "source",
+                    ]);
+                    for m in models {
+                        out.push_str(&tco_core::csv::line(&[
+                            m.id.clone(),
+                            m.name.clone(),
+                            m.vendor.clone(),
+                            m.input_per_mtok.amount().to_string(),
+                            m.output_per_mtok.amount().to_string(),
+                            m.cached_input_per_mtok.amount().to_string(),
+                            m.batch_discount.to_string(),
+                            m.as_of.clone(),
+                            m.source.clone(),
+                        ]));
+                    }
+                    out
+                }
+                Format::Table | Format::Markdown => {
+                    let mut t = Table::new(
+                        &[
+                            "Id",
+                            "Name",
+                            "Input /MTok",
+                            "Output /MTok",
+                            "Cached /MTok",
+                            "Batch discount",
+                            "As of",
+                        ],
+                        &[false, false, true, true, true, true, false],
+                    )
+                    .titled("API prices (USD per million tokens)");
+                    for m in models {
+                        t.row(vec![
+                            m.id.clone(),
+                            m.name.clone(),
+                            per_mtok(m.input_per_mtok, "USD"),
+                            per_mtok(m.output_per_mtok, "USD"),
+                            per_mtok(m.cached_input_per_mtok, "USD"),
+                            tco_core::format::percent(m.batch_discount),
+                            m.as_of.clone(),
+                        ]);
+                    }
+                    if *format == Format::Markdown {
+                        t.markdown()
+                    } else {
+                        t.text()
+                    }
+                }
+            })
+        }
+        PricesCommand::Show { id, format, tables } => {
+            let t = load::tables(tables)?;
+            let Some(m) = t.prices.get(id) else {
+                let hint = tco_core::error::did_you_mean(
+                    id,
+                    t.prices.models.iter().map(|m| m.id.as_str()),
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                bail!("`{id}` is not in the API price table{hint}\n  allowed: an id listed by `tco prices list`");
+            };
+            Ok(match format {
+                Format::Json => json(m)?,
+                _ => {
+                    let mut t = Table::new(&["Field", "Value"], &[false, false])
+                        .titled(format!("{} ({})", m.name, m.id));
+                    for (k, v) in [
+                        ("vendor", m.vendor.clone()),
+                        ("input per MTok", per_mtok(m.input_per_mtok, "USD")),
+                        ("output per MTok", per_mtok(m.output_per_mtok, "USD")),
+                        (
+                            "cached input per MTok",
+                            per_mtok(m.cached_input_per_mtok, "USD"),
+                        ),
+                        (
+                            "batch discount",
+                            tco_core::format::percent(m.batch_discount),
+                        ),
+                        (
+                            "context window",
+                            m.context_window.map_or("—".into(), |c| {
+                                tco_core::format::tokens(tco_core::units::Tokens(c))
+                            }),
+                        ),
+                        ("as of", m.as_of.clone()),
+                        ("source", m.source.clone()),
+                    ] {
+                        t.row(vec![k.to_string(), v]);
+                    }
+                    match format {
+                        Format::Markdown => t.markdown(),
+                        Format::Csv => {
+                            let mut out = tco_core::csv::line(&["field", "value"]);
+                            for r in &t.rows {
+                                out.push_str(&tco_core::csv::line(r));
+                            }
+                            out
+                        }
+                        _ => t.text(),
+                    }
+                }
+            })
+        }
+        PricesCommand::Import {
+            file,
+            out,
+            force,
+            as_of,
+        } => {
+            let text = load::read_text(file)?;
+            let as_of = match as_of {
+                Some(d) => {
+                    if !is_date(d) {
+                        bail!("--as-of {d}: not a date\n  allowed: YYYY-MM-DD");
+                    }
+                    d.clone()
+                }
+                None => date_in_name(file).unwrap_or_else(|| file_date(file)),
+            };
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let source = format!("LiteLLM model_prices_and_context_window.json ({name})");
+            let (table, summary) =
+                import_litellm(&text, &file.display().to_string(), &source, &as_of)?;
+            let header = format!(
+                "API prices imported by `tco prices import` from {name}\nas of {as_of}: {} chat models imported; skipped {} entries that are not chat models, {} without token prices, {} duplicate ids\nUnits: USD per million tokens. Check before use: list prices change.",
+                summary.imported, summary.skipped_not_chat, summary.skipped_unpriced, summary.skipped_duplicate
+            );
+            let yaml = table.to_yaml(&header);
+            eprintln!(
+                "imported {} chat models; skipped {} not chat, {} unpriced, {} duplicate ids{}",
+                summary.imported,
+                summary.skipped_not_chat,
+                summary.skipped_unpriced,
+                summary.skipped_duplicate,
+                if summary.batch_discount_mismatch > 0 {
+                    format!("; {} models had different input and output batch discounts (the smaller was kept)", summary.batch_discount_mismatch)
+                } else {
+                    String::new()
+                }
+            );
+            match out {
+                None => Ok(yaml),
+                Some(path) => {
+                    write_atomic(path, yaml.as_bytes(), *force)?;
+                    eprintln!("wrote {}", path.display());
+                    Ok(String::new())
+                }
+            }
+        }
+    }
+}
+
+/// Writes through a temporary file in the same folder and renames it into
+/// place, so a crash never leaves half a file; refuses to replace an existing
+/// file unless `force`.
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    if path.exists() && !force {
+        bail!("{}: already exists; not overwritten\n  allowed: a new file name, or --force to replace it", path.display());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        format!(
+            "{}: cannot create a file in {}",
+            path.display(),
+            dir.display()
+        )
+    })?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    if force {
+        tmp.persist(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", path.display(), e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot write (it may have appeared meanwhile): {}",
+                path.display(),
+                e.error
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// `litellm-model-prices-2025-09.json` → `2025-09-01`.
+fn date_in_name(p: &Path) -> Option<String> {
+    let name = p.file_name()?.to_string_lossy().to_string();
+    let b = name.as_bytes();
+    for i in 0..b.len().saturating_sub(6) {
+        let ym = &name[i..i + 7];
+        let ok = ym.as_bytes().iter().enumerate().all(|(j, c)| {
+            if j == 4 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+        if ok && (i == 0 || !b[i - 1].is_ascii_digit()) {
+            if name.len() >= i + 10 && is_date(&name[i..i + 10]) {
+                return Some(name[i..i + 10].to_string());
+            }
+            return Some(format!("{ym}-01"));
+        }
+    }
+    None
+}
+
+/// The file's modification date (UTC), or today's.
+fn file_date(p: &Path) -> String {
+    let t = std::fs::metadata(p)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| std::time::SystemTime::now());
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_date(secs / 86_400)
+}
+
+/// Days since 1970-01-01 to YYYY-MM-DD (Howard Hinnant's algorithm).
+pub fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_412), "2025-11-20");
+        assert_eq!(
+            date_in_name(Path::new("litellm-model-prices-2025-09.json")).as_deref(),
+            Some("2025-09-01")
+        );
+        assert_eq!(
+            date_in_name(Path::new("x-2024-02-29.json")).as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(date_in_name(Path::new("prices.json")), None);
+    }
+}

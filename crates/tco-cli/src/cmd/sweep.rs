@@ -1,0 +1,53 @@
+//! `tco sweep`: each option's monthly cost over a range of volumes.
+
+use crate::args::{Format, SpacingArg, SweepArgs};
+use crate::load;
+use crate::output::{json, Table};
+use anyhow::{anyhow, Result};
+use tco_core::format::{money, tokens_short};
+use tco_core::sweep::{volumes, Spacing};
+use tco_core::units::parse_tokens;
+
+pub fn run(args: &SweepArgs) -> Result<String> {
+    let (s, _) = load::scenario(&args.scenario)?;
+    let allowed = "\n  allowed: a whole number of tokens from 0 to 10^15, or 250k, 100M, 1.5B, 2T";
+    let from = parse_tokens(&args.from).map_err(|e| anyhow!("--from: {e}{allowed}"))?;
+    let to = parse_tokens(&args.to).map_err(|e| anyhow!("--to: {e}{allowed}"))?;
+    let spacing = match args.spacing {
+        SpacingArg::Log => Spacing::Log,
+        SpacingArg::Linear => Spacing::Linear,
+    };
+    let vols = volumes(from, to, args.points, spacing)?;
+    let sweep = s.sweep(&vols);
+    let cur = &s.currency;
+    Ok(match args.scenario.format {
+        Format::Json => json(&sweep)?,
+        Format::Csv => sweep.to_csv(),
+        Format::Table | Format::Markdown => {
+            let mut headers = vec!["Tokens/month".to_string()];
+            headers.extend(sweep.api_names.iter().cloned());
+            headers.extend(sweep.local_names.iter().cloned());
+            let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let right = vec![true; refs.len()];
+            let mut t = Table::new(&refs, &right)
+                .titled(format!("{}: monthly cost by volume ({cur})", s.name));
+            for p in &sweep.points {
+                let mut row = vec![tokens_short(tco_core::units::Tokens(p.tokens_per_month))];
+                row.extend(p.api.iter().map(|m| money(*m, cur)));
+                row.extend(p.local.iter().map(|l| {
+                    if l.can_serve {
+                        format!("{} ({}n)", money(l.monthly, cur), l.nodes)
+                    } else {
+                        "over max_nodes".into()
+                    }
+                }));
+                t.row(row);
+            }
+            if args.scenario.format == Format::Markdown {
+                t.markdown()
+            } else {
+                t.text()
+            }
+        }
+    })
+}
