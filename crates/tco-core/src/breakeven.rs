@@ -230,5 +230,7 @@ pub fn payback_months(
     if saving <= Money::ZERO {
         return None;
     }
-    capital.ratio(saving).map(|m| m.round_dp(2))
+    capital
+        .ratio(saving)
+        .map(|m| m.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }

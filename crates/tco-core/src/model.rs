@@ -97,9 +97,25 @@ impl LocalOption {
         self.steps(w, hours).nodes(v.0)
     }
 
-    /// Hardware cost of one node for a month when it is busy a share `u` of the month.
-    fn hardware_per_node(&self, hours: Decimal, u: Decimal) -> Money {
-        match &self.hardware {
+    /// Monthly staff cost: fte · annual_cost / 12 (fixed, not per node).
+    pub fn staff_monthly(&self) -> Money {
+        self.staff.as_ref().map_or(Money::ZERO, |s| {
+            // multiply before dividing: 180,000 × 0.2 / 12 is exactly 3,000
+            Money::new(s.annual_cost.amount() * s.fte / Decimal::from(12))
+        })
+    }
+
+    /// The cost of serving `v` tokens with exactly `n` nodes (n ≥ 1).
+    ///
+    /// Written with busy hours b = busy seconds / 3600 rather than the
+    /// utilization u = b / (n·hours), which is the same algebra with one
+    /// division fewer: exact figures stay exact ($3/hour × 1,200 h = $3,600).
+    pub fn cost_with_nodes(&self, w: &Workload, hours: Decimal, v: Tokens, n: u64) -> LocalCost {
+        let n_dec = Decimal::from(n.max(1));
+        let (num, den) = self.busy_fraction(v.as_decimal(), w.input_share);
+        let busy_hours = num / (den * Decimal::from(SECONDS_PER_HOUR));
+        let node_hours = n_dec * hours;
+        let hardware = match &self.hardware {
             HardwareCost::Owned {
                 price,
                 residual_value,
@@ -110,38 +126,25 @@ impl LocalOption {
                 *residual_value,
                 *amortization_months,
                 *cost_of_capital,
-            ),
+            )
+            .times(n_dec),
             HardwareCost::Rented {
                 price_per_gpu_hour,
                 gpus,
                 billing,
             } => {
-                let hours_paid = match billing {
-                    Billing::AlwaysOn => hours,
-                    Billing::BusyHours => hours * u,
+                let paid_hours = match billing {
+                    Billing::AlwaysOn => node_hours,
+                    Billing::BusyHours => busy_hours,
                 };
-                price_per_gpu_hour.times(Decimal::from(*gpus) * hours_paid)
+                price_per_gpu_hour.times(Decimal::from(*gpus) * paid_hours)
             }
-        }
-    }
-
-    /// Monthly staff cost: fte · annual_cost / 12 (fixed, not per node).
-    pub fn staff_monthly(&self) -> Money {
-        self.staff.as_ref().map_or(Money::ZERO, |s| {
-            s.annual_cost.times(s.fte / Decimal::from(12))
-        })
-    }
-
-    /// The cost of serving `v` tokens with exactly `n` nodes (n ≥ 1).
-    pub fn cost_with_nodes(&self, w: &Workload, hours: Decimal, v: Tokens, n: u64) -> LocalCost {
-        let n_dec = Decimal::from(n.max(1));
-        let (num, den) = self.busy_fraction(v.as_decimal(), w.input_share);
-        let u = num / (den * n_dec * Decimal::from(SECONDS_PER_HOUR) * hours);
-        let hardware = self.hardware_per_node(hours, u).times(n_dec);
+        };
+        // n·hours·(idle + (load − idle)·u) watt-hours = n·hours·idle + (load − idle)·busy hours.
         let power = self.power.as_ref().map_or(Money::ZERO, |p| {
-            let watts = p.idle_watts + (p.load_watts - p.idle_watts) * u;
+            let watt_hours = node_hours * p.idle_watts + (p.load_watts - p.idle_watts) * busy_hours;
             p.price_per_kwh
-                .times(hours * watts / Decimal::from(1000) * p.pue * n_dec)
+                .times(watt_hours / Decimal::from(1000) * p.pue)
         });
         let breakdown = Breakdown {
             hardware,
@@ -152,7 +155,7 @@ impl LocalOption {
         };
         LocalCost {
             nodes: n,
-            utilization: u,
+            utilization: busy_hours / node_hours,
             monthly: breakdown.total(),
             breakdown,
             can_serve: self.max_nodes.is_none_or(|m| n <= m),

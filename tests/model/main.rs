@@ -1,0 +1,18 @@
+//! tco-core's model tests, one binary: golden figures for every bundled
+//! scenario, the field literature's worked examples, and properties.
+
+mod golden;
+mod properties;
+mod worked;
+
+use tco_core::bundled;
+use tco_core::scenario::{NoFiles, Scenario};
+
+/// A bundled scenario by file stem, parsed against the bundled tables.
+pub fn scenario(stem: &str) -> Scenario {
+    let tables = bundled::tables().expect("bundled tables parse");
+    let (origin, text) = bundled::find(&format!("scenarios/{stem}.yaml"))
+        .unwrap_or_else(|| panic!("no bundled scenario {stem}"));
+    Scenario::parse(text, origin, tables.as_ref(), &NoFiles)
+        .unwrap_or_else(|e| panic!("{stem}: {e}"))
+}
