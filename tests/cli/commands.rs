@@ -182,8 +182,8 @@ fn report_lit_example_json_has_the_worked_figures() {
     assert!(be["reason"].is_null());
 }
 
+/// 0.2 FTE × $180,000 / 12 is exactly $3,000 (money is Decimal, multiply before dividing).
 #[test]
-#[ignore = "BUG: staff = annual_cost × (fte / 12) loses precision: 0.2 × 180000 / 12 prints 3000.000000000000000000000006, not 3000 (crates/tco-core/src/model.rs staff_monthly)"]
 fn staff_money_is_exact() {
     let r = tco(&["report", LIT, "--format", "json"]).json();
     assert_eq!(dec(&r["local"][0]["breakdown"]["staff"]), d("3000"));

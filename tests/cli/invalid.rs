@@ -281,3 +281,43 @@ fn byte_order_mark_is_accepted() {
     std::fs::write(dir.path().join("bom.yaml"), bytes).unwrap();
     tco_in(dir.path(), &["validate", "bom.yaml"]).ok();
 }
+
+/// Price tables given with --pricing / --hardware are checked the same way.
+#[test]
+fn bad_price_tables_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = std::fs::read_to_string(root().join("pricing/api.yaml")).unwrap();
+    let first = api.find("input_per_mtok: ").expect("a price") + "input_per_mtok: ".len();
+    let line = api[..first].matches('\n').count() + 1;
+    let col = first - api[..first].rfind('\n').map_or(0, |i| i + 1) + 1;
+    let end = first + api[first..].find('\n').unwrap();
+    let mut bad = api.clone();
+    bad.replace_range(first..end, "-3.00");
+    std::fs::write(dir.path().join("api.yaml"), bad).unwrap();
+    let out = tco_in(dir.path(), &["validate", "--pricing", "api.yaml"]);
+    let prefix =
+        format!("error: api.yaml:{line}:{col}: models[0].input_per_mtok: -3.00 is below 0");
+    assert!(
+        out.user_error().starts_with(&prefix),
+        "{prefix}\n{}",
+        out.stderr
+    );
+    let out = tco_in(dir.path(), &["prices", "list", "--pricing", "api.yaml"]);
+    assert!(out.user_error().starts_with(&prefix), "{}", out.stderr);
+
+    let hw = std::fs::read_to_string(root().join("pricing/hardware.yaml")).unwrap();
+    let first = hw.find("memory_gb: ").expect("a memory size") + "memory_gb: ".len();
+    let line = hw[..first].matches('\n').count() + 1;
+    let col = first - hw[..first].rfind('\n').map_or(0, |i| i + 1) + 1;
+    let end = first + hw[first..].find(['\n', ' ']).unwrap();
+    let mut bad = hw.clone();
+    bad.replace_range(first..end, "lots");
+    std::fs::write(dir.path().join("hw.yaml"), bad).unwrap();
+    let out = tco_in(dir.path(), &["validate", "--hardware", "hw.yaml"]);
+    let prefix = format!("error: hw.yaml:{line}:{col}: hardware[0].memory_gb: expected a number");
+    assert!(
+        out.user_error().starts_with(&prefix),
+        "{prefix}\n{}",
+        out.stderr
+    );
+}

@@ -6,6 +6,9 @@
 //! Every test runs the real binary (`CARGO_BIN_EXE_tco`) from the repository
 //! root, the way a user would.
 
+// A failing assertion is how a test reports; unwrap and panic are its tools here.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod commands;
 mod exit_codes;
 mod garbage;
