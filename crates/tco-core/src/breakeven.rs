@@ -133,12 +133,20 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
             .saturating_sub(1)
             .max(1);
         let last_n = local.max_nodes.unwrap_or(u64::MAX);
+        let mut prev_top: Option<(u64, u64)> = None;
         while n <= last_n {
-            let lo = if n == 1 { 1 } else { steps.top(n - 1) + 1 };
+            let below = match prev_top {
+                Some((pn, t)) if pn + 1 == n => t,
+                _ if n == 1 => 0,
+                _ => steps.top(n - 1),
+            };
+            let lo = below + 1;
             if lo > MAX_TOKENS {
                 break;
             }
-            let hi = steps.top(n).min(MAX_TOKENS);
+            let top = steps.top(n);
+            prev_top = Some((n, top));
+            let hi = top.min(MAX_TOKENS);
             let g0 = Decimal::from(n) * fixed + staff;
             // Linear: wins from ceil(−g0·1e6/slope) to the top of the step.
             if g0 + slope * Decimal::from(hi) / mtok <= Decimal::ZERO && lo <= hi {
@@ -147,14 +155,23 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
                     .to_u64()
                     .unwrap_or(hi)
                     .clamp(lo, hi);
+                // Settle the guess on the report's own cost function: the
+                // first volume with gap ≤ 0 (ties go to local).
                 let mut from = guess;
-                while from > lo && pair.gap(from - 1, n) <= Decimal::ZERO {
-                    from -= 1;
-                }
-                while from < hi && pair.gap(from, n) > Decimal::ZERO {
+                let mut at = pair.gap(from, n);
+                while at > Decimal::ZERO && from < hi {
                     from += 1;
+                    at = pair.gap(from, n);
                 }
-                if pair.gap(from, n) <= Decimal::ZERO {
+                while at <= Decimal::ZERO && from > lo {
+                    let before = pair.gap(from - 1, n);
+                    if before > Decimal::ZERO {
+                        break;
+                    }
+                    from -= 1;
+                    at = before;
+                }
+                if at <= Decimal::ZERO {
                     match ranges.last_mut() {
                         Some(last) if last.to == Some(from - 1) => last.to = Some(hi),
                         _ => ranges.push(Range { from, to: Some(hi) }),

@@ -177,7 +177,10 @@ fn dec(x: f64, what: &str) -> Result<Decimal, String> {
 
 fn measured(s: &RawStat, what: &str) -> Result<Measured, String> {
     if !(s.mean.is_finite() && s.mean > 0.0) {
-        return Err(format!("{what}: mean must be a positive number, not {}", s.mean));
+        return Err(format!(
+            "{what}: mean must be a positive number, not {}",
+            s.mean
+        ));
     }
     if !(s.sd.is_finite() && s.sd >= 0.0) {
         return Err(format!("{what}: sd must be zero or positive, not {}", s.sd));
@@ -276,7 +279,11 @@ impl Calibration {
             .transpose()?;
         let model = &self.raw.model;
         let synthetic = model.synthetic.is_some();
-        let gpu = m.gpu.as_deref().map(|g| format!(", {g}")).unwrap_or_default();
+        let gpu = m
+            .gpu
+            .as_deref()
+            .map(|g| format!(", {g}"))
+            .unwrap_or_default();
         let description = format!(
             "{} on {} ({}{gpu}, {} threads): {} {}{}, concurrency {concurrency}, {}",
             self.raw.source,
@@ -285,7 +292,11 @@ impl Calibration {
             m.threads,
             model.file,
             model.quantization,
-            if synthetic { " (synthetic weights)" } else { "" },
+            if synthetic {
+                " (synthetic weights)"
+            } else {
+                ""
+            },
             self.raw.date
         );
         Ok(MeasuredThroughput {
@@ -336,7 +347,10 @@ summary:
         let t1 = cal.throughput(1).unwrap();
         assert_eq!(t1.prefill.mean, Decimal::new(400, 0));
         assert_eq!(t1.decode.mean, Decimal::new(155, 1));
-        assert_eq!(t1.decode.ci95, (Decimal::new(1426, 2), Decimal::new(1674, 2)));
+        assert_eq!(
+            t1.decode.ci95,
+            (Decimal::new(1426, 2), Decimal::new(1674, 2))
+        );
         assert_eq!(t1.decode.samples, 3);
         assert_eq!(t1.machine_bandwidth_gbs, Some(Decimal::new(20, 0)));
         assert_eq!(t1.model_bytes, Some(1_000_000_000));

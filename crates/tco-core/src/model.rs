@@ -116,18 +116,7 @@ impl LocalOption {
         let busy_hours = num / (den * Decimal::from(SECONDS_PER_HOUR));
         let node_hours = n_dec * hours;
         let hardware = match &self.hardware {
-            HardwareCost::Owned {
-                price,
-                residual_value,
-                amortization_months,
-                cost_of_capital,
-            } => owned_monthly(
-                *price,
-                *residual_value,
-                *amortization_months,
-                *cost_of_capital,
-            )
-            .times(n_dec),
+            HardwareCost::Owned { monthly, .. } => monthly.times(n_dec),
             HardwareCost::Rented {
                 price_per_gpu_hour,
                 gpus,

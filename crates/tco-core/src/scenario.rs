@@ -74,6 +74,8 @@ pub enum HardwareCost {
         residual_value: Money,
         amortization_months: u32,
         cost_of_capital: Decimal,
+        /// The monthly charge per node these give (straight line or annuity).
+        monthly: Money,
     },
     Rented {
         price_per_gpu_hour: Money,
@@ -543,6 +545,7 @@ fn read_local(
                     .allowed("a resale value from 0 to the price"));
             }
             HardwareCost::Owned {
+                monthly: Money::ZERO,
                 price,
                 residual_value: residual,
                 amortization_months: ow
@@ -587,6 +590,27 @@ fn read_local(
                 },
             }
         }
+    };
+    let hw = match hw {
+        HardwareCost::Owned {
+            price,
+            residual_value,
+            amortization_months,
+            cost_of_capital,
+            ..
+        } => HardwareCost::Owned {
+            monthly: crate::model::owned_monthly(
+                price,
+                residual_value,
+                amortization_months,
+                cost_of_capital,
+            ),
+            price,
+            residual_value,
+            amortization_months,
+            cost_of_capital,
+        },
+        rented => rented,
     };
     let watts = |f: &Field<'_>| {
         f.decimal_in(

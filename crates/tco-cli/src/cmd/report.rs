@@ -61,6 +61,7 @@ fn hardware_detail(l: &LocalOption, cur: &str) -> String {
             residual_value,
             amortization_months,
             cost_of_capital,
+            ..
         } => {
             let mut d = format!(
                 "owned, {} over {amortization_months} months",
