@@ -147,6 +147,14 @@ impl GgufWriter {
         Ok(n)
     }
 
+    /// Writes only the header and the padding before the data; returns the
+    /// bytes written. With `File::set_len(self.file_size())` after it, this
+    /// makes a sparse file of the full size without writing the data.
+    pub fn write_header_only(&self, w: &mut impl Write) -> io::Result<u64> {
+        let n = self.write_header(w)?;
+        Ok(n + pad(w, n)?)
+    }
+
     /// Writes the file. `fill` is called for every chunk of every tensor's
     /// data, in order, with a buffer holding a whole number of blocks.
     pub fn write_to(
