@@ -245,3 +245,53 @@ mod llama {
         );
     }
 }
+
+#[test]
+fn a_scenario_reads_its_throughput_from_a_calibration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tco-probe/tests/data/llama-bench-sample.json");
+    let cal = dir.path().join("bench.yaml");
+    let o = tco(&[
+        "probe",
+        "import",
+        sample.to_str().expect("path"),
+        "--out",
+        cal.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let scenario = dir.path().join("s.yaml");
+    std::fs::write(
+        &scenario,
+        "name: calibrated box vs API\ncurrency: USD\nworkload:\n  tokens_per_month: 10M\n\
+         api:\n  - name: some api\n    input_per_mtok: 1.00\n    output_per_mtok: 4.00\n\
+         local:\n  - name: measured box\n    owned: {price: 2000, amortization_months: 36}\n    \
+         throughput: {calibration: bench.yaml, concurrency: 1}\n",
+    )
+    .expect("write");
+    // Run from elsewhere: the calibration path is relative to the scenario.
+    let o = Command::new(env!("CARGO_BIN_EXE_tco"))
+        .args([
+            "report",
+            scenario.to_str().expect("path"),
+            "--format",
+            "json",
+        ])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run tco");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let t = &report["local"][0]["throughput"];
+    assert_eq!(
+        t["decode_tokens_per_second"].as_str().map(|s| &s[..8]),
+        Some("3924.943")
+    );
+    assert!(
+        t["source"]
+            .as_str()
+            .unwrap_or("")
+            .contains("llama-bench import"),
+        "{t}"
+    );
+}
