@@ -607,7 +607,8 @@ fn sweep_log_and_linear_in_every_format() {
     assert_eq!(csv(t.ok()).len(), 4);
 
     // Bad ranges are user errors.
-    tco(&["sweep", LIT, "--points", "1"]).user_error();
+    // --points outside 2..=100000 is refused by the argument parser: a usage error.
+    assert_eq!(tco(&["sweep", LIT, "--points", "1"]).code, 2);
     tco(&["sweep", LIT, "--from", "10B", "--to", "1M"]).user_error();
     tco(&["sweep", LIT, "--from", "0", "--spacing", "log"]).user_error();
     let e = tco(&["sweep", LIT, "--from", "5X"]);

@@ -113,7 +113,6 @@ fn bad_set_paths_are_user_errors_naming_set_and_the_path() {
 }
 
 #[test]
-#[ignore = "BUG: a bad --set VALUE is reported at the scenario file (`scenarios/lit-4xa100-vs-sonnet.yaml:1:1: workload.tokens_per_month: `abc` has an unknown suffix`), not at --set"]
 fn bad_set_values_name_set() {
     set_error("workload.tokens_per_month=abc", "workload.tokens_per_month");
     set_error("workload.tokens_per_mont=1M", "workload.tokens_per_mont");

@@ -135,8 +135,8 @@ pub struct SweepArgs {
     #[arg(long, value_name = "TOKENS", default_value = "10B")]
     pub to: String,
     /// Number of volumes, 2 to 100,000.
-    #[arg(long, default_value_t = 25)]
-    pub points: usize,
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub points: u32,
     /// How the volumes are spaced.
     #[arg(long, value_enum, default_value_t = SpacingArg::Log)]
     pub spacing: SpacingArg,

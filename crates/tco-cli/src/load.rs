@@ -30,7 +30,13 @@ pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        anyhow::anyhow!("{}: byte {at} is not UTF-8 text: is this a binary file?\n  allowed: a YAML or JSON text file", path.display())
+        let good = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+        let line = good.matches('\n').count() + 1;
+        let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        anyhow::anyhow!(
+            "{}:{line}:{col}: byte {at} is not UTF-8 text: is this a binary file?\n  allowed: a YAML or JSON text file in UTF-8",
+            path.display()
+        )
     })
 }
 

@@ -118,7 +118,10 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
             ));
         }
     } else if gain <= Decimal::ZERO {
-        let full = fixed / cap_mtok + slope + a;
+        let full = fixed
+            .checked_div(cap_mtok)
+            .unwrap_or(Decimal::MAX)
+            .saturating_add(slope + a);
         reason = Some(format!(
             "at full load each node costs {}/MTok, not below the API's {}/MTok",
             format::per_mtok(PerMTok::new(full), cur),
@@ -126,13 +129,20 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
         ));
     } else {
         // No step below S/D can win: n·F + S ≤ −slope·n·C needs n·D ≥ S.
-        let mut n = (staff / gain)
+        let mut n = staff
+            .checked_div(gain)
+            .unwrap_or(Decimal::MAX)
             .floor()
             .to_u64()
             .unwrap_or(u64::MAX)
             .saturating_sub(1)
             .max(1);
-        let last_n = local.max_nodes.unwrap_or(u64::MAX);
+        // Past the node count that serves 10^15 tokens nothing is reported.
+        let last_n = local
+            .max_nodes
+            .unwrap_or(u64::MAX)
+            .min(steps.nodes(MAX_TOKENS).saturating_add(1));
+        n = n.min(last_n);
         let mut prev_top: Option<(u64, u64)> = None;
         while n <= last_n {
             let below = match prev_top {
@@ -147,10 +157,16 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
             let top = steps.top(n);
             prev_top = Some((n, top));
             let hi = top.min(MAX_TOKENS);
-            let g0 = Decimal::from(n) * fixed + staff;
+            let g0 = Decimal::from(n)
+                .checked_mul(fixed)
+                .and_then(|x| x.checked_add(staff))
+                .unwrap_or(Decimal::MAX);
             // Linear: wins from ceil(−g0·1e6/slope) to the top of the step.
             if g0 + slope * Decimal::from(hi) / mtok <= Decimal::ZERO && lo <= hi {
-                let guess = (-g0 * mtok / slope)
+                let guess = (-g0)
+                    .checked_div(slope)
+                    .and_then(|x| x.checked_mul(mtok))
+                    .unwrap_or(Decimal::MAX)
                     .ceil()
                     .to_u64()
                     .unwrap_or(hi)
@@ -188,7 +204,9 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
             if ranges.len() >= MAX_RANGES && !truncated {
                 // Jump to the first step that wins whole: n·D ≥ S + (−slope)·C.
                 truncated = true;
-                let whole = ((staff - slope * cap_mtok) / gain)
+                let whole = (staff - slope * cap_mtok)
+                    .checked_div(gain)
+                    .unwrap_or(Decimal::MAX)
                     .floor()
                     .to_u64()
                     .unwrap_or(u64::MAX)

@@ -187,7 +187,7 @@ impl Steps {
         while n > 1 && Decimal::from(n - 1) * self.per_node >= num {
             n -= 1;
         }
-        while Decimal::from(n) * self.per_node < num {
+        while n < u64::MAX && Decimal::from(n) * self.per_node < num {
             n += 1;
         }
         n
@@ -228,6 +228,10 @@ pub fn owned_monthly(price: Money, residual: Money, months: u32, annual_rate: De
     }
     let r = annual_rate / Decimal::from(12);
     let f = compound(r, months);
+    if f <= Decimal::ONE {
+        // A rate so small it vanishes in 28 digits: the straight line is exact.
+        return Money::new((price.amount() - residual.amount()) / n);
+    }
     let pv = price.amount() - residual.amount() / f;
     Money::new(pv * r * f / (f - Decimal::ONE))
 }

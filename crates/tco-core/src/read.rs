@@ -38,7 +38,8 @@ impl<'a> Field<'a> {
     }
 
     pub fn error(&self, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.origin, self.node.pos, &self.path, message)
+        let origin = self.node.origin.as_deref().unwrap_or(self.origin);
+        Diagnostic::new(origin, self.node.pos, &self.path, message)
     }
 
     pub fn is_null(&self) -> bool {
@@ -54,28 +55,49 @@ impl<'a> Field<'a> {
                 ))
                 .allowed(format!("a mapping with: {}", accepted.join(", "))));
         };
-        for (k, _) in entries {
+        for (i, (k, _)) in entries.iter().enumerate() {
+            let origin = k.origin.as_deref().unwrap_or(self.origin);
             let Some(name) = k.scalar_text() else {
                 return Err(Diagnostic::new(
-                    self.origin,
+                    origin,
                     k.pos,
                     &self.path,
                     "a key must be a plain name",
                 ));
             };
             if !accepted.contains(&name) {
+                let shown = name.escape_debug().to_string();
+                let at = if self.path.is_empty() {
+                    shown
+                } else {
+                    format!("{}.{shown}", self.path)
+                };
+                // Invisible characters are shown escaped, or the message
+                // would seem to reject a correctly spelled key.
+                let mut msg = format!("unknown field `{}`", name.escape_debug());
+                if let Some(s) = did_you_mean(name, accepted.iter().copied()) {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                return Err(Diagnostic::new(origin, k.pos, &at, msg).allowed(accepted.join(", ")));
+            }
+            // Most YAML readers let a repeated key silently replace the first;
+            // in a cost model that hides a mistake, so it is refused.
+            if entries[..i]
+                .iter()
+                .any(|(k2, _)| k2.scalar_text() == Some(name))
+            {
                 let at = if self.path.is_empty() {
                     name.to_string()
                 } else {
                     format!("{}.{name}", self.path)
                 };
-                let mut msg = format!("unknown field `{name}`");
-                if let Some(s) = did_you_mean(name, accepted.iter().copied()) {
-                    msg.push_str(&format!(" (did you mean `{s}`?)"));
-                }
-                return Err(
-                    Diagnostic::new(self.origin, k.pos, &at, msg).allowed(accepted.join(", "))
-                );
+                return Err(Diagnostic::new(
+                    origin,
+                    k.pos,
+                    &at,
+                    format!("`{name}` appears twice in this mapping"),
+                )
+                .allowed("each field once; remove one of them"));
             }
         }
         Ok(Obj { field: self })

@@ -264,6 +264,16 @@ fn opt<T>(
     }
 }
 
+// Lower bounds keep every cost within what `Decimal` holds: at 10^15 tokens a
+// month, 0.01 tokens/s and 1 % utilization still need fewer than 10^16 nodes.
+fn min_tps() -> Decimal {
+    Decimal::new(1, 2)
+}
+
+fn min_utilization() -> Decimal {
+    Decimal::new(1, 2)
+}
+
 fn max_tps() -> Decimal {
     Decimal::from(100_000_000u32)
 }
@@ -318,9 +328,10 @@ impl Scenario {
             None => "USD".to_string(),
         };
         let hours_per_month = opt(&top, "hours_per_month", Decimal::from(730), |f| {
-            f.positive(
+            f.decimal_in(
+                Decimal::ONE,
                 Decimal::from(744),
-                "hours in a month, above 0 and at most 744 (31 × 24); 730 = 365 × 24 / 12",
+                "hours in a month from 1 to 744 (31 × 24); 730 = 365 × 24 / 12",
             )
         })?;
         let source = top.get("source").map(|f| f.text()).transpose()?;
@@ -574,8 +585,8 @@ fn read_local(
                     )?
                     .decimal_in(
                         Decimal::ZERO,
-                        Decimal::from(1_000_000u32),
-                        "an hourly price from 0 to 1,000,000",
+                        Decimal::from(100_000u32),
+                        "an hourly price from 0 to 100,000",
                     )
                     .map(Money::new)?,
                 gpus: opt(&r, "gpus", 1, |f| {
@@ -706,7 +717,7 @@ fn read_local(
         overhead_share: opt(&o, "overhead_share", Decimal::ZERO, |f| f.share())?,
         throughput,
         max_utilization: opt(&o, "max_utilization", Decimal::ONE, |f| {
-            f.positive(Decimal::ONE, "a share above 0 and at most 1")
+            f.decimal_in(min_utilization(), Decimal::ONE, "a share from 0.01 to 1")
         })?,
         max_nodes: o
             .get("max_nodes")
@@ -724,7 +735,8 @@ fn read_throughput(
     files: &dyn Resolve,
 ) -> Result<Throughput, Diagnostic> {
     let o = f.clone().map(THROUGHPUT_KEYS)?;
-    let tps = |f: &Field<'_>| f.positive(max_tps(), "tokens per second above 0 and at most 10^8");
+    let tps =
+        |f: &Field<'_>| f.decimal_in(min_tps(), max_tps(), "tokens per second from 0.01 to 10^8");
     let given: Vec<&str> = THROUGHPUT_KEYS
         .iter()
         .copied()
@@ -744,10 +756,11 @@ fn read_throughput(
         ["tokens_per_hour"] => {
             let t = o.req("tokens_per_hour", "")?;
             let v = t.tokens()?;
-            if v.0 == 0 {
+            let per_hour = Decimal::from(3600);
+            if v.as_decimal() < min_tps() * per_hour || v.as_decimal() > max_tps() * per_hour {
                 return Err(t
-                    .error("0 is not above zero")
-                    .allowed("tokens per hour above 0"));
+                    .error(format!("{} tokens per hour is out of range", v.0))
+                    .allowed("tokens per hour from 36 to 360,000,000,000"));
             }
             Ok(declared(Rate {
                 tokens: v.as_decimal(),
@@ -787,12 +800,12 @@ fn read_throughput(
             let k = scale.unwrap_or(Decimal::ONE);
             let rate = |m: &crate::calibration::Measured| -> Result<Rate, Diagnostic> {
                 let v = m.mean * k;
-                if v <= Decimal::ZERO {
+                if v < min_tps() {
                     return Err(c
                         .error(format!(
                             "calibration `{file}` measured a rate of {v} tokens/s"
                         ))
-                        .allowed("a measured rate above 0"));
+                        .allowed("a measured rate of at least 0.01 tokens/s"));
                 }
                 Ok(Rate {
                     tokens: v.min(max_tps()),
@@ -843,7 +856,11 @@ fn read_model(f: &Field<'_>) -> Result<ModelShape, Diagnostic> {
     Ok(ModelShape {
         params_b: o
             .req("params_b", "parameters in billions, e.g. 70")?
-            .positive(Decimal::from(100_000u32), "billions of parameters above 0")?,
+            .decimal_in(
+                Decimal::new(1, 3),
+                Decimal::from(100_000u32),
+                "billions of parameters from 0.001 to 100,000",
+            )?,
         quant,
         context: opt(&o, "context", 4096, |f| {
             f.integer(

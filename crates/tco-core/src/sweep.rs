@@ -49,7 +49,7 @@ pub fn volumes(
         Spacing::Log => {
             if from.0 == 0 {
                 return Err(Error::Invalid(
-                    "a log sweep must start above 0 tokens".into(),
+                    "--from 0 with --spacing log: a log scale cannot start at 0 tokens; start at 1 or more, or use --spacing linear".into(),
                 ));
             }
             let (a, b) = ((from.0 as f64).ln(), (to.0 as f64).ln());

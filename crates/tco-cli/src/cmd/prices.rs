@@ -155,6 +155,9 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             force,
             as_of,
         } => {
+            if let Some(path) = out {
+                check_destination(path, *force)?;
+            }
             let text = load::read_text(file)?;
             let as_of = match as_of {
                 Some(d) => {
@@ -201,10 +204,8 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
     }
 }
 
-/// Writes through a temporary file in the same folder and renames it into
-/// place, so a crash never leaves half a file; refuses to replace an existing
-/// file unless `force`.
-pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+/// Refuses a destination that exists (without `force`) or whose folder is missing.
+fn check_destination(path: &Path, force: bool) -> Result<()> {
     if path.exists() && !force {
         bail!("{}: already exists; not overwritten\n  allowed: a new file name, or --force to replace it", path.display());
     }
@@ -212,11 +213,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
-        format!(
-            "{}: cannot create a file in {}",
+    if !dir.is_dir() {
+        bail!(
+            "{}: the folder {} does not exist\n  allowed: a path in an existing folder",
             path.display(),
             dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file in the same folder and renames it into
+/// place, so a crash never leaves half a file; refuses to replace an existing
+/// file unless `force`.
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    check_destination(path, force)?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // The temporary file's own name would only confuse: report the folder.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot create a file in {}: {}",
+            path.display(),
+            dir.display(),
+            e.kind()
         )
     })?;
     tmp.write_all(bytes)

@@ -17,7 +17,7 @@ pub fn run(args: &SweepArgs) -> Result<String> {
         SpacingArg::Log => Spacing::Log,
         SpacingArg::Linear => Spacing::Linear,
     };
-    let vols = volumes(from, to, args.points, spacing)?;
+    let vols = volumes(from, to, args.points as usize, spacing)?;
     let sweep = s.sweep(&vols);
     let cur = &s.currency;
     Ok(match args.scenario.format {
