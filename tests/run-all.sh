@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of tco on a fresh Debian machine: installs what the suite
+# needs (apt packages for llama.cpp, the wasm32 target), checks formatting,
+# proves tco-core builds for wasm32, then runs the whole workspace's tests
+# with the real llama.cpp probe compiled in, and compiles the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages (cmake, clang, libclang-dev for llama.cpp)"
+missing=()
+for p in cmake clang libclang-dev; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+step "rust targets"
+rustup target add wasm32-unknown-unknown >/dev/null
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "tco-core builds for wasm32-unknown-unknown (no file, network or terminal I/O)"
+cargo build --locked -p tco-core --target wasm32-unknown-unknown
+
+step "tests: every crate, with the llama.cpp probe"
+cargo test --locked --workspace --features tco-cli/llama
+
+step "benchmarks compile"
+cargo bench --locked -p tco-core --no-run
