@@ -301,21 +301,7 @@ fn file_date(p: &Path) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    civil_date(secs / 86_400)
-}
-
-/// Days since 1970-01-01 to YYYY-MM-DD (Howard Hinnant's algorithm).
-pub fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    tco_core::format::civil_date(secs / 86_400)
 }
 
 #[cfg(test)]
@@ -324,8 +310,8 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_412), "2025-11-20");
+        assert_eq!(tco_core::format::civil_date(0), "1970-01-01");
+        assert_eq!(tco_core::format::civil_date(20_412), "2025-11-20");
         assert_eq!(
             date_in_name(Path::new("litellm-model-prices-2025-09.json")).as_deref(),
             Some("2025-09-01")
