@@ -17,6 +17,7 @@ pub mod breakeven;
 pub mod bundled;
 pub mod calibration;
 pub mod csv;
+pub mod emit;
 pub mod error;
 pub mod fit;
 pub mod format;
