@@ -58,6 +58,18 @@ pub enum Command {
     Prices(PricesCommand),
     /// Measure the tokens per second this machine delivers (llama.cpp).
     Probe(crate::probe::ProbeArgs),
+    /// The terminal calculator: change an input, watch the costs, break-even and verdict move.
+    ///
+    /// With no SCENARIO, opens the bundled flagship. Saving writes a new file
+    /// (SCENARIO-edited.yaml by default); an existing file is replaced only after a yes.
+    #[command(
+        after_help = "Keys: ↑↓ select, +/− step, Enter type a value, u undo, s save, ? help, q quit.
+
+Examples:
+  tco tui
+  tco tui scenarios/lit-4xa100-vs-sonnet.yaml"
+    )]
+    Tui(TuiArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = "Example:  tco completions bash > /etc/bash_completion.d/tco")]
     Completions {
@@ -100,6 +112,15 @@ pub struct ScenarioArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub tables: TableArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    /// Scenario file (YAML), or the name of a bundled scenario. Default: the flagship.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<String>,
     #[command(flatten)]
     pub tables: TableArgs,
 }

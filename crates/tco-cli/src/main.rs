@@ -26,6 +26,20 @@ fn run(cli: Cli) -> anyhow::Result<Option<String>> {
             clap_complete::generate(*shell, &mut Cli::command(), "tco", &mut buf);
             String::from_utf8_lossy(&buf).into_owned()
         }
+        Command::Tui(a) => {
+            let tables = load::tables(&a.tables)?;
+            let (origin, text, base) = load::scenario_text(a.scenario.as_deref())?;
+            let path = base.is_some().then(|| std::path::PathBuf::from(&origin));
+            tco_tui::run(tco_tui::Launch {
+                origin,
+                text,
+                path,
+                tables,
+                files: Box::new(load::Files { base }),
+                probe_built: cfg!(feature = "llama"),
+            })?;
+            return Ok(None);
+        }
         Command::Probe(a) => {
             let code = probe::run(a)?;
             if code != 0 {

@@ -1,0 +1,414 @@
+//! The editable inputs: which scenario fields the calculator offers, their
+//! tree paths, units, allowed ranges and +/− steps.
+//!
+//! The list is rebuilt from the checked [`Scenario`] after every change, so a
+//! value shown is always the value the core computed with (defaults included).
+//! Nothing here prices anything: a step only proposes a new input text, which
+//! goes through `set_path` and the core's parser like a typed value.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use tco_core::format;
+use tco_core::scenario::{HardwareCost, Scenario};
+use tco_core::units::{Money, PerMTok, Tokens};
+use tco_core::yaml::Node;
+
+/// How `+`/`−` move a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Token volume: × or ÷ 1.25, whole tokens.
+    Volume,
+    /// A share in [0, 1]: ± 0.05.
+    Share,
+    /// Money or another positive quantity: × or ÷ 1.05, to `dp` places.
+    Percent5 { dp: u32 },
+    /// An integer: ± `by`.
+    Int { by: i64, min: i64 },
+    /// A plain number: ± `by`, not below `min`.
+    Add { by: Decimal, min: Decimal },
+}
+
+/// How the value is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    Tokens,
+    Money,
+    /// A unit price (per MTok, per kWh, per GPU-hour): to the cent, or four places below ten cents.
+    Price,
+    Plain,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The heading the field is listed under ("Workload", "API: …", "Local: …").
+    pub group: String,
+    pub label: &'static str,
+    /// `set_path` path, e.g. `local[0].owned.price`.
+    pub path: String,
+    pub unit: &'static str,
+    pub range: &'static str,
+    pub step: Step,
+    pub show: Show,
+    /// The value the core used.
+    pub value: Decimal,
+}
+
+impl Field {
+    /// The value as the list shows it.
+    pub fn display(&self, currency: &str) -> String {
+        match self.show {
+            Show::Tokens => {
+                let t = Tokens(to_u64(self.value));
+                format!("{} ({})", format::tokens_short(t), format::tokens(t))
+            }
+            Show::Money => format::money(Money::new(self.value), currency),
+            Show::Price => format::per_mtok(PerMTok::new(self.value), currency),
+            Show::Plain => self.value.normalize().to_string(),
+        }
+    }
+
+    /// The input text one step up (`up`) or down, or None when it cannot move.
+    pub fn stepped(&self, up: bool) -> Option<String> {
+        let v = self.value;
+        let new = match self.step {
+            Step::Volume => {
+                let f = Decimal::new(125, 2);
+                let n = if up { v * f } else { v / f };
+                let n = n.round();
+                if !up && n == v {
+                    (v - Decimal::ONE).max(Decimal::ZERO)
+                } else if up && n == v {
+                    v + Decimal::ONE
+                } else {
+                    n
+                }
+            }
+            Step::Share => {
+                let d = Decimal::new(5, 2);
+                let n = if up { v + d } else { v - d };
+                n.clamp(Decimal::ZERO, Decimal::ONE)
+            }
+            Step::Percent5 { dp } => {
+                let f = Decimal::new(105, 2);
+                let n = if up { v * f } else { v / f };
+                let n = n.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+                if v.is_zero() && up {
+                    Decimal::new(1, dp)
+                } else {
+                    n
+                }
+            }
+            Step::Int { by, min } => {
+                let n = if up {
+                    v + Decimal::from(by)
+                } else {
+                    v - Decimal::from(by)
+                };
+                n.max(Decimal::from(min))
+            }
+            Step::Add { by, min } => {
+                let n = if up { v + by } else { v - by };
+                n.max(min)
+            }
+        };
+        (new != v).then(|| new.normalize().to_string())
+    }
+}
+
+fn to_u64(d: Decimal) -> u64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_u64().unwrap_or(0)
+}
+
+fn tree_at<'a>(root: &'a Node, path: &[&str], index: usize, section: &str) -> Option<&'a Node> {
+    let list = root.get(section)?;
+    let tco_core::yaml::Value::Seq(items) = &list.value else {
+        return None;
+    };
+    let mut n = items.get(index)?;
+    for p in path {
+        n = n.get(p)?;
+    }
+    Some(n)
+}
+
+/// The inputs of `s`, in list order. `tree` says which throughput keys the file uses.
+pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
+    let mut out = Vec::new();
+    let money = Step::Percent5 { dp: 2 };
+    let price = Step::Percent5 { dp: 4 };
+    let share = |label, path: &str, value| Field {
+        group: "Workload".into(),
+        label,
+        path: path.into(),
+        unit: "share",
+        range: "0 to 1",
+        step: Step::Share,
+        show: Show::Plain,
+        value,
+    };
+    let w = &s.workload;
+    out.push(Field {
+        group: "Workload".into(),
+        label: "volume",
+        path: "workload.tokens_per_month".into(),
+        unit: "tokens/month (input + output)",
+        range: "0 to 10^15; 250k, 100M, 1.5B accepted",
+        step: Step::Volume,
+        show: Show::Tokens,
+        value: w.tokens_per_month.as_decimal(),
+    });
+    out.push(share("input share", "workload.input_share", w.input_share));
+    out.push(Field {
+        unit: "share of input tokens",
+        ..share(
+            "cached input share",
+            "workload.cached_input_share",
+            w.cached_input_share,
+        )
+    });
+    out.push(share("batch share", "workload.batch_share", w.batch_share));
+    out.push(Field {
+        group: "Workload".into(),
+        label: "hours per month",
+        path: "hours_per_month".into(),
+        unit: "hours",
+        range: "1 to 744 (730 = 365 × 24 / 12)",
+        step: Step::Add {
+            by: Decimal::from(10),
+            min: Decimal::ONE,
+        },
+        show: Show::Plain,
+        value: s.hours_per_month,
+    });
+    for (i, a) in s.api.iter().enumerate() {
+        let group = format!("API: {}", a.name);
+        for (label, key, v) in [
+            ("input price", "input_per_mtok", a.input_per_mtok.amount()),
+            (
+                "output price",
+                "output_per_mtok",
+                a.output_per_mtok.amount(),
+            ),
+        ] {
+            out.push(Field {
+                group: group.clone(),
+                label,
+                path: format!("api[{i}].{key}"),
+                unit: "per MTok",
+                range: "0 or more",
+                step: price,
+                show: Show::Price,
+                value: v,
+            });
+        }
+    }
+    for (i, l) in s.local.iter().enumerate() {
+        let group = format!("Local: {}", l.name);
+        let mut push = |label, key: &str, unit, range, step, show, value| {
+            out.push(Field {
+                group: group.clone(),
+                label,
+                path: format!("local[{i}].{key}"),
+                unit,
+                range,
+                step,
+                show,
+                value,
+            })
+        };
+        match &l.hardware {
+            HardwareCost::Owned {
+                price: p,
+                amortization_months,
+                cost_of_capital,
+                ..
+            } => {
+                push(
+                    "price",
+                    "owned.price",
+                    "per node",
+                    "0 or more",
+                    money,
+                    Show::Money,
+                    p.amount(),
+                );
+                push(
+                    "amortization",
+                    "owned.amortization_months",
+                    "months",
+                    "1 or more",
+                    Step::Int { by: 1, min: 1 },
+                    Show::Plain,
+                    Decimal::from(*amortization_months),
+                );
+                push(
+                    "cost of capital",
+                    "owned.cost_of_capital",
+                    "annual rate (monthly = annual / 12)",
+                    "0 or more; 0 = straight line",
+                    Step::Add {
+                        by: Decimal::new(1, 2),
+                        min: Decimal::ZERO,
+                    },
+                    Show::Plain,
+                    *cost_of_capital,
+                );
+            }
+            HardwareCost::Rented {
+                price_per_gpu_hour, ..
+            } => push(
+                "rent",
+                "rented.price_per_gpu_hour",
+                "per GPU-hour",
+                "0 or more",
+                price,
+                Show::Price,
+                price_per_gpu_hour.amount(),
+            ),
+        }
+        if let Some(p) = &l.power {
+            push(
+                "load watts",
+                "power.load_watts",
+                "W per node",
+                "0 or more",
+                Step::Percent5 { dp: 0 },
+                Show::Plain,
+                p.load_watts,
+            );
+            push(
+                "electricity",
+                "power.price_per_kwh",
+                "per kWh",
+                "0 or more",
+                price,
+                Show::Price,
+                p.price_per_kwh.amount(),
+            );
+            push(
+                "PUE",
+                "power.pue",
+                "facility / IT power",
+                "1 or more",
+                Step::Add {
+                    by: Decimal::new(5, 2),
+                    min: Decimal::ONE,
+                },
+                Show::Plain,
+                p.pue,
+            );
+        }
+        if let Some(st) = &l.staff {
+            push(
+                "staff FTE",
+                "staff.fte",
+                "full-time equivalents",
+                "0 or more",
+                Step::Add {
+                    by: Decimal::new(5, 2),
+                    min: Decimal::ZERO,
+                },
+                Show::Plain,
+                st.fte,
+            );
+            push(
+                "FTE annual cost",
+                "staff.annual_cost",
+                "per year, fully loaded",
+                "0 or more",
+                money,
+                Show::Money,
+                st.annual_cost.amount(),
+            );
+        }
+        push(
+            "other monthly",
+            "other_monthly",
+            "per node per month",
+            "0 or more",
+            money,
+            Show::Money,
+            l.other_monthly.amount(),
+        );
+        // Edit the throughput keys the file uses; a calibration is read-only here.
+        let tp = tree_at(tree, &["throughput"], i, "local");
+        let has = |k: &str| tp.and_then(|t| t.get(k)).is_some();
+        let tps_step = Step::Percent5 { dp: 1 };
+        if has("tokens_per_second") {
+            push(
+                "throughput",
+                "throughput.tokens_per_second",
+                "tokens/s per node",
+                "above 0",
+                tps_step,
+                Show::Plain,
+                l.throughput.decode.per_second().round_dp(4),
+            );
+        }
+        if has("prefill_tokens_per_second") {
+            push(
+                "prefill rate",
+                "throughput.prefill_tokens_per_second",
+                "input tokens/s per node",
+                "above 0",
+                tps_step,
+                Show::Plain,
+                l.throughput.prefill.per_second().round_dp(4),
+            );
+        }
+        if has("decode_tokens_per_second") {
+            push(
+                "decode rate",
+                "throughput.decode_tokens_per_second",
+                "output tokens/s per node",
+                "above 0",
+                tps_step,
+                Show::Plain,
+                l.throughput.decode.per_second().round_dp(4),
+            );
+        }
+        push(
+            "max utilization",
+            "max_utilization",
+            "share of the month a node is busy",
+            "0.01 to 1",
+            Step::Share,
+            Show::Plain,
+            l.max_utilization,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(step: Step, value: Decimal) -> Field {
+        Field {
+            group: String::new(),
+            label: "x",
+            path: "x".into(),
+            unit: "",
+            range: "",
+            step,
+            show: Show::Plain,
+            value,
+        }
+    }
+
+    #[test]
+    fn steps_are_sensible() {
+        let v = f(Step::Volume, Decimal::from(100_000_000));
+        assert_eq!(v.stepped(true).as_deref(), Some("125000000"));
+        assert_eq!(v.stepped(false).as_deref(), Some("80000000"));
+        let s = f(Step::Share, Decimal::new(98, 2));
+        assert_eq!(s.stepped(true).as_deref(), Some("1"));
+        assert_eq!(f(Step::Share, Decimal::ONE).stepped(true), None);
+        let m = f(Step::Percent5 { dp: 2 }, Decimal::from(80_000));
+        assert_eq!(m.stepped(true).as_deref(), Some("84000"));
+        assert_eq!(m.stepped(false).as_deref(), Some("76190.48"));
+        let i = f(Step::Int { by: 1, min: 1 }, Decimal::ONE);
+        assert_eq!(i.stepped(false), None);
+    }
+}

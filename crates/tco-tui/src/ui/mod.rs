@@ -1,0 +1,181 @@
+//! Drawing: one widget per panel, one file per panel; `impl Widget for &App`
+//! lays them out. Nothing here computes a figure: it formats the report.
+
+mod chart;
+mod footer;
+mod help;
+mod inputs;
+mod probe;
+mod results;
+mod uncertainty;
+
+use crate::app::{App, Mode, Screen};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+pub use chart::ChartPanel;
+pub use footer::Footer;
+pub use help::Help;
+pub use inputs::Inputs;
+pub use probe::ProbePanel;
+pub use results::Results;
+pub use uncertainty::UncertaintyPanel;
+
+/// The smallest terminal the calculator is drawn in.
+pub const MIN_WIDTH: u16 = 100;
+pub const MIN_HEIGHT: u16 = 30;
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            too_small(area, buf);
+            return;
+        }
+        let [title, body, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(10),
+            Constraint::Length(3),
+        ])
+        .areas(area);
+        self.render_title(title, buf);
+        match self.screen {
+            Screen::Calculator => {
+                let [left, right] =
+                    Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
+                        .areas(body);
+                let [results, chart] =
+                    Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+                        .areas(right);
+                Inputs(self).render(left, buf);
+                Results(self).render(results, buf);
+                ChartPanel(self).render(chart, buf);
+            }
+            Screen::Uncertainty => UncertaintyPanel(self).render(body, buf),
+            Screen::Probe => ProbePanel(self).render(body, buf),
+        }
+        Footer(self).render(footer, buf);
+        if self.mode == Mode::Help {
+            Help.render(area, buf);
+        }
+    }
+}
+
+impl App {
+    fn render_title(&self, area: Rect, buf: &mut Buffer) {
+        let tab = |s: Screen, name: &'static str| {
+            let st = if self.screen == s {
+                Style::new().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::new()
+            };
+            Span::styled(name, st)
+        };
+        let mut spans = vec![
+            Span::styled("tco tui ", Style::new().add_modifier(Modifier::BOLD)),
+            tab(Screen::Calculator, " 1 calculator "),
+            tab(Screen::Uncertainty, " 2 uncertainty "),
+            tab(Screen::Probe, " 3 probe "),
+            Span::raw(format!("  {} ", self.origin)),
+        ];
+        if self.dirty() {
+            spans.push(Span::styled(
+                "[modified]",
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+        }
+        Line::from(spans).render(area, buf);
+    }
+}
+
+fn too_small(area: Rect, buf: &mut Buffer) {
+    let text = vec![
+        Line::from("tco tui: the terminal is too small."),
+        Line::from(format!(
+            "It is {}×{}; it needs at least {MIN_WIDTH}×{MIN_HEIGHT} (columns × rows).",
+            area.width, area.height
+        )),
+        Line::from("Enlarge the window, or press q to quit."),
+    ];
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::{bundled_app, App, Mode, Screen};
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+    use ratatui::Terminal;
+
+    fn app() -> App {
+        bundled_app("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap()
+    }
+
+    fn draw(w: u16, h: u16, f: impl Fn(Rect, &mut ratatui::buffer::Buffer)) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|fr| f(fr.area(), fr.buffer_mut())).unwrap();
+        t.backend().to_string()
+    }
+
+    #[test]
+    fn whole_calculator() {
+        let a = app();
+        insta::assert_snapshot!(draw(160, 44, |r, b| (&a).render(r, b)));
+    }
+
+    #[test]
+    fn inputs_panel() {
+        let mut a = app();
+        a.selected = 9;
+        insta::assert_snapshot!(draw(60, 30, |r, b| super::Inputs(&a).render(r, b)));
+    }
+
+    #[test]
+    fn results_panel() {
+        let mut a = app();
+        a.set("workload.tokens_per_month", "2B");
+        insta::assert_snapshot!(draw(100, 16, |r, b| super::Results(&a).render(r, b)));
+    }
+
+    #[test]
+    fn chart_panel() {
+        let a = app();
+        insta::assert_snapshot!(draw(100, 20, |r, b| super::ChartPanel(&a).render(r, b)));
+    }
+
+    #[test]
+    fn footer_with_refusal_and_prompt() {
+        let mut a = app();
+        a.set("workload.input_share", "1.5");
+        a.mode = Mode::SavePath("mine.yaml".into());
+        insta::assert_snapshot!(draw(120, 3, |r, b| super::Footer(&a).render(r, b)));
+    }
+
+    #[test]
+    fn help_overlay() {
+        let mut a = app();
+        a.mode = Mode::Help;
+        insta::assert_snapshot!(draw(100, 30, |r, b| (&a).render(r, b)));
+    }
+
+    #[test]
+    fn uncertainty_and_probe_screens_say_what_is_missing() {
+        let mut a = app();
+        a.screen = Screen::Uncertainty;
+        insta::assert_snapshot!("uncertainty", draw(100, 30, |r, b| (&a).render(r, b)));
+        a.screen = Screen::Probe;
+        insta::assert_snapshot!("probe", draw(100, 30, |r, b| (&a).render(r, b)));
+    }
+
+    #[test]
+    fn too_small_says_the_size_needed() {
+        let a = app();
+        let s = draw(60, 10, |r, b| (&a).render(r, b));
+        assert!(s.contains("It is 60×10; it needs at least 100×30"), "{s}");
+    }
+}
