@@ -10,7 +10,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "system packages (cmake, clang, libclang-dev for llama.cpp)"
 missing=()
-for p in cmake clang libclang-dev; do
+for p in cmake clang libclang-dev tmux; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
