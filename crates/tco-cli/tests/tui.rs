@@ -6,6 +6,8 @@
 //!
 //! tmux is required: without it this test fails (tests/run-all.sh installs it).
 
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -381,6 +381,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -14,6 +14,9 @@ use tco_core::units::{Money, Tokens};
 #[derive(Debug)]
 pub struct ChartPanel<'a>(pub &'a App);
 
+/// One drawn line: its name, points, colour and marker.
+type Drawn = (String, Vec<(f64, f64)>, Color, Marker);
+
 const API_COLORS: [Color; 3] = [Color::Red, Color::Magenta, Color::LightRed];
 const LOCAL_COLORS: [Color; 3] = [Color::Green, Color::Blue, Color::LightGreen];
 
@@ -30,7 +33,7 @@ impl Widget for ChartPanel<'_> {
         let c = &app.now.chart;
         let cur = &app.now.report.currency;
         let vertical = |x: f64| vec![(x, c.y.0), (x, c.y.1)];
-        let mut owned: Vec<(String, Vec<(f64, f64)>, Color, Marker)> = Vec::new();
+        let mut owned: Vec<Drawn> = Vec::new();
         let (mut ai, mut li) = (0, 0);
         for s in &c.series {
             let color = if s.local {

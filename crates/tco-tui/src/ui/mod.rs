@@ -105,6 +105,7 @@ fn too_small(area: Rect, buf: &mut Buffer) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use crate::app::{bundled_app, App, Mode, Screen};
     use ratatui::backend::TestBackend;
