@@ -8,6 +8,7 @@
 
 use crate::compute::{compute, Computed};
 use crate::fields::{fields, Field};
+use crate::probe::{ProbeJob, ProbeState, Target};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
 use tco_core::bundled::OwnedTables;
@@ -34,6 +35,8 @@ pub enum Mode {
     ConfirmOverwrite(PathBuf),
     /// Unsaved changes on quit.
     ConfirmQuit,
+    /// Typing the path of a GGUF model to probe.
+    ProbePath(String),
     Help,
 }
 
@@ -67,6 +70,13 @@ pub enum Action {
     No,
     Show(Screen),
     NextScreen,
+    /// Probe a random-weight `tiny` model (speed of this machine's llama.cpp).
+    ProbeSynthetic,
+    /// Ask for a GGUF file to probe.
+    ProbeAsk,
+    ProbeCancel,
+    /// Put the last probe's calibration into the selected local option.
+    ProbeApply,
 }
 
 /// How the app was started.
@@ -110,6 +120,8 @@ pub struct App {
     pub quit: bool,
     /// Quit once the save asked for at the quit question succeeds.
     pub quit_after_save: bool,
+    pub probe: ProbeState,
+    pub probe_job: Option<ProbeJob>,
 }
 
 impl std::fmt::Debug for App {
@@ -145,6 +157,8 @@ impl App {
             message: None,
             quit: false,
             quit_after_save: false,
+            probe: ProbeState::Idle,
+            probe_job: None,
         })
     }
 
@@ -161,7 +175,7 @@ impl App {
         let ctrl_c =
             key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
         match &self.mode {
-            Mode::Edit(_) | Mode::SavePath(_) => match key.code {
+            Mode::Edit(_) | Mode::SavePath(_) | Mode::ProbePath(_) => match key.code {
                 _ if ctrl_c => Some(Action::Cancel),
                 KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                     Some(Action::Clear)
@@ -189,6 +203,10 @@ impl App {
             Mode::Help => Some(Action::Cancel),
             Mode::Normal => match key.code {
                 _ if ctrl_c => Some(Action::Quit),
+                KeyCode::Char('p') if self.screen == Screen::Probe => Some(Action::ProbeSynthetic),
+                KeyCode::Char('g') if self.screen == Screen::Probe => Some(Action::ProbeAsk),
+                KeyCode::Char('x') if self.screen == Screen::Probe => Some(Action::ProbeCancel),
+                KeyCode::Char('a') if self.screen == Screen::Probe => Some(Action::ProbeApply),
                 KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
                 KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
                 KeyCode::Char('+' | '=') | KeyCode::Right | KeyCode::Char('l') => {
@@ -246,6 +264,32 @@ impl App {
                 b.pop();
                 self.mode = Mode::SavePath(b);
             }
+            (Action::Type(c), Mode::ProbePath(mut b)) => {
+                b.push(c);
+                self.mode = Mode::ProbePath(b);
+            }
+            (Action::Backspace, Mode::ProbePath(mut b)) => {
+                b.pop();
+                self.mode = Mode::ProbePath(b);
+            }
+            (Action::Clear, Mode::ProbePath(_)) => self.mode = Mode::ProbePath(String::new()),
+            (Action::Submit, Mode::ProbePath(b)) => {
+                self.mode = Mode::Normal;
+                self.start_probe(Target::Gguf(PathBuf::from(b.trim())));
+            }
+            (Action::ProbeSynthetic, _) => self.start_probe(Target::SyntheticTiny),
+            (Action::ProbeAsk, _) => {
+                if self.probe_job.is_none() {
+                    self.mode = Mode::ProbePath(String::new());
+                }
+            }
+            (Action::ProbeCancel, _) => {
+                if let Some(j) = &self.probe_job {
+                    j.cancel();
+                    self.message = Some(Message::Info("cancelling the probe…".into()));
+                }
+            }
+            (Action::ProbeApply, _) => self.apply_probe(),
             (Action::Clear, Mode::Edit(_)) => self.mode = Mode::Edit(String::new()),
             (Action::Clear, Mode::SavePath(_)) => self.mode = Mode::SavePath(String::new()),
             (Action::Submit, Mode::Edit(b)) => {
@@ -302,6 +346,75 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Checks on a running probe; called by the key loop between keys.
+    pub fn tick(&mut self) {
+        if let Some(job) = &self.probe_job {
+            if job.drain(&mut self.probe) {
+                self.probe_job = None;
+            }
+        }
+    }
+
+    /// The folder a scenario's relative calibration paths are read from.
+    fn base_dir(&self) -> PathBuf {
+        match self.path.as_ref().and_then(|p| p.parent()) {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    fn start_probe(&mut self, target: Target) {
+        if self.probe_job.is_some() {
+            self.message = Some(Message::Info("a probe is already running".into()));
+            return;
+        }
+        let what = match &target {
+            Target::SyntheticTiny => "synthetic tiny Q4_K model".to_string(),
+            Target::Gguf(p) => p.display().to_string(),
+        };
+        match ProbeJob::start(target, &self.base_dir()) {
+            Ok(job) => {
+                self.probe_job = Some(job);
+                self.probe = ProbeState::Running {
+                    what,
+                    phase: "starting".into(),
+                    done: 0,
+                    total: 0,
+                };
+            }
+            Err(e) => self.probe = ProbeState::Failed(e),
+        }
+    }
+
+    /// The local option the selection is in, else the first.
+    fn selected_local(&self) -> usize {
+        self.field()
+            .and_then(|f| f.path.strip_prefix("local["))
+            .and_then(|r| r.split(']').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn apply_probe(&mut self) {
+        let ProbeState::Done { path, .. } = &self.probe else {
+            self.message = Some(Message::Info("no probe result to apply yet".into()));
+            return;
+        };
+        if self.now.scenario.local.is_empty() {
+            self.message = Some(Message::Error("the scenario has no local option".into()));
+            return;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let i = self.selected_local();
+        self.set(
+            &format!("local[{i}].throughput"),
+            &format!("{{calibration: {name}}}"),
+        );
     }
 
     /// One +/− step of the selected field.
@@ -432,7 +545,7 @@ pub fn bundled_app(path: &str) -> Option<App> {
         path: None,
         tables: tco_core::bundled::tables().ok()?,
         files: Box::new(tco_core::scenario::NoFiles),
-        probe_built: false,
+        probe_built: tco_probe::HAS_ENGINE,
     })
     .ok()
 }
@@ -562,6 +675,92 @@ mod tests {
         key(&mut a, KeyCode::Char('y'));
         assert!(!a.dirty());
         assert_ne!(std::fs::read_to_string(&target).unwrap(), text);
+    }
+
+    #[test]
+    fn a_build_without_llama_says_so_instead_of_probing() {
+        if tco_probe::HAS_ENGINE {
+            return; // the real probe is exercised by tco probe's own tests
+        }
+        let mut a = app();
+        key(&mut a, KeyCode::Char('3'));
+        key(&mut a, KeyCode::Char('p'));
+        let ProbeState::Failed(m) = &a.probe else {
+            panic!("{:?}", a.probe)
+        };
+        assert!(m.contains("without llama.cpp"), "{m}");
+        assert!(a.probe_job.is_none());
+        key(&mut a, KeyCode::Char('a'));
+        assert_eq!(
+            a.message,
+            Some(Message::Info("no probe result to apply yet".into()))
+        );
+    }
+
+    #[test]
+    fn a_probe_result_goes_into_the_selected_local_option() {
+        let dir = tempfile::tempdir().unwrap();
+        let cal = dir.path().join("calibration-x.yaml");
+        let text = r#"format: tco-calibration/1
+tco_version: 0.1.0
+date: 2026-11-20T21:00:00Z
+source: tco probe
+machine: {cpu: AMD EPYC, cores: 2, threads: 2, backend: CPU, gpu: null, memory_bytes: 25000000000,
+          os: linux x86_64, hardware_id: null, bandwidth_gbs: 20.0}
+model: {file: m.gguf, bytes: 1000000000, params: 1200000000, quantization: Q8_0,
+        sha256: null, architecture: llama, synthetic: null}
+settings: {prompt_tokens: 200, gen_tokens: 500, reps: 3}
+samples:
+  - {test: prefill, concurrency: 1, rep: 0, tokens: 200, seconds: 0.5}
+summary:
+  prefill_tps: {mean: 400.0, sd: 20.0, ci95: [350.3, 449.7], n: 3}
+  decode_tps: {mean: 15.5, sd: 0.5, ci95: [14.26, 16.74], n: 3}
+  ttft_s: {mean: 0.5, sd: 0.01, ci95: [0.48, 0.52], n: 3}
+  concurrency:
+    - {concurrency: 1, decode_tps: {mean: 15.5, sd: 0.5, ci95: [14.26, 16.74], n: 3}}
+  pp: null
+  tg: null
+  decode_ceiling_tps: null
+  efficiency: null
+"#;
+        std::fs::write(&cal, text).unwrap();
+        let mut a = App::new(Launch {
+            origin: "s.yaml".into(),
+            text: tco_core::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml")
+                .unwrap()
+                .1
+                .into(),
+            path: Some(dir.path().join("s.yaml")),
+            tables: tco_core::bundled::tables().unwrap(),
+            files: Box::new(DirFiles(dir.path().to_path_buf())),
+            probe_built: true,
+        })
+        .unwrap();
+        a.probe = ProbeState::Done {
+            path: cal,
+            lines: vec![],
+        };
+        key(&mut a, KeyCode::Char('3'));
+        key(&mut a, KeyCode::Char('a'));
+        let src = &a.now.report.local[0].throughput;
+        assert!(
+            matches!(a.message, Some(Message::Info(_))),
+            "{:?}",
+            a.message
+        );
+        // The core scales a calibration from another machine by bandwidth; what
+        // matters here is that the figure now comes from the calibration.
+        assert!(src.source.contains("AMD EPYC"), "{}", src.source);
+        assert!(src.decode_ci95.is_some());
+        assert!(a.dirty());
+    }
+
+    struct DirFiles(PathBuf);
+
+    impl Resolve for DirFiles {
+        fn calibration(&self, path: &str) -> Result<String, String> {
+            std::fs::read_to_string(self.0.join(path)).map_err(|e| e.to_string())
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod compute;
 pub mod fields;
+pub mod probe;
 pub mod ui;
 
 pub use app::{App, Launch};
@@ -37,11 +38,15 @@ pub fn run(launch: Launch) -> error::Result<()> {
         terminal
             .draw(|f| f.render_widget(&app, f.area()))
             .map_err(error::Error::Io)?;
-        match event::read().map_err(error::Error::Io)? {
-            Event::Key(k) if k.kind == KeyEventKind::Press => app.handle_key(k),
-            // A resize needs nothing but the redraw at the top of the loop.
-            _ => {}
+        // Wake up now and then to show a running probe's progress.
+        if event::poll(std::time::Duration::from_millis(100)).map_err(error::Error::Io)? {
+            match event::read().map_err(error::Error::Io)? {
+                Event::Key(k) if k.kind == KeyEventKind::Press => app.handle_key(k),
+                // A resize needs nothing but the redraw at the top of the loop.
+                _ => {}
+            }
         }
+        app.tick();
     }
     Ok(())
 }

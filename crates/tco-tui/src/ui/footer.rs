@@ -28,11 +28,16 @@ impl Widget for Footer<'_> {
                 app.field().map_or("", |f| f.label)
             ),
             Mode::SavePath(b) => format!("Save to: {b}▏  (Enter save, Esc cancel)"),
+            Mode::ProbePath(b) => format!("GGUF model to probe: {b}▏  (Enter start, Esc cancel)"),
             Mode::ConfirmOverwrite(p) => {
                 format!("{} exists. Overwrite it? y yes / n no", p.display())
             }
             Mode::ConfirmQuit => {
                 "Unsaved changes. Quit without saving? y quit / s save first / n stay".into()
+            }
+            Mode::Normal if app.screen == crate::app::Screen::Probe => {
+                "p probe synthetic tiny  g probe a GGUF file  x cancel  a apply to the selected local option  1 calculator  q quit"
+                    .into()
             }
             Mode::Normal | Mode::Help => {
                 "↑↓/jk select  +/− step  Enter type  u undo  s save  1 2 3/Tab screens  ? help  q quit"

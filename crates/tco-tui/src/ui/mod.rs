@@ -170,7 +170,11 @@ mod tests {
         a.screen = Screen::Uncertainty;
         insta::assert_snapshot!("uncertainty", draw(100, 30, |r, b| (&a).render(r, b)));
         a.screen = Screen::Probe;
+        a.probe_built = false;
         insta::assert_snapshot!("probe", draw(100, 30, |r, b| (&a).render(r, b)));
+        a.probe_built = true;
+        a.probe = crate::probe::ProbeState::Failed("the file is not GGUF".into());
+        insta::assert_snapshot!("probe_llama", draw(100, 30, |r, b| (&a).render(r, b)));
     }
 
     #[test]
