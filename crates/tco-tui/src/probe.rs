@@ -60,7 +60,9 @@ impl ProbeJob {
     /// Starts the probe; the calibration is written into `dir`.
     pub fn start(target: Target, dir: &Path) -> Result<ProbeJob, String> {
         if !tco_probe::HAS_ENGINE {
-            return Err(tco_probe::HOW_TO_ENABLE.replace('\n', " "));
+            return Err("this tco was built without llama.cpp; rebuild with \
+                        `cargo build --release --features llama` to probe"
+                .into());
         }
         let exe = std::env::current_exe()
             .map_err(|e| format!("cannot find the tco executable for the probe worker: {e}"))?;
