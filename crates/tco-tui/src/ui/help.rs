@@ -25,6 +25,10 @@ const KEYS: &[(&str, &str)] = &[
     ),
     ("1 2 3  Tab", "calculator, uncertainty, probe screens"),
     (
+        "p g x a",
+        "probe screen: probe a synthetic model / a GGUF file, cancel, apply",
+    ),
+    (
         "q  Esc  Ctrl-C",
         "quit (asks first when there are unsaved changes)",
     ),
