@@ -16,7 +16,7 @@ const KEYS: &[(&str, &str)] = &[
     ),
     (
         "Enter  e",
-        "type a value (250k, 100M, 1.5B for volumes); Esc cancels",
+        "type a value (250k, 100M, 1.5B for volumes); Ctrl-U clears, Esc cancels",
     ),
     ("u", "undo the last change"),
     (
