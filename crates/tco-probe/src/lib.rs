@@ -10,6 +10,8 @@
 //! llama.cpp aborts the process on some malformed files, and a probe must
 //! never take its caller down.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod calibration;
 #[cfg(feature = "llama")]
 mod engine;

@@ -2,6 +2,8 @@
 //! back, corrupt files refused, and (with the `llama` feature) real
 //! inference on a generated tiny model in a worker process.
 
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod support;
 
 mod gguf_files;
