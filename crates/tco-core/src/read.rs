@@ -33,6 +33,11 @@ impl<'a> Field<'a> {
         }
     }
 
+    /// A field at a known path (for walks that do not start at the root).
+    pub fn at(node: &'a Node, origin: &'a str, path: String) -> Self {
+        Field { node, origin, path }
+    }
+
     pub fn path(&self) -> &str {
         &self.path
     }

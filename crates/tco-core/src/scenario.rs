@@ -169,6 +169,67 @@ pub struct Scenario {
     pub api: Vec<ApiOption>,
     pub local: Vec<LocalOption>,
     pub finance: Option<Finance>,
+    /// Inputs written as distributions, and measured throughputs with their
+    /// spread; `simulate` samples them, `sensitivity` swings them.
+    pub uncertain: Vec<crate::uncertain::Input>,
+}
+
+impl Scenario {
+    /// True when some input is uncertain (a distribution or a measured spread).
+    pub fn has_uncertainty(&self) -> bool {
+        self.uncertain.iter().any(|i| !i.dist.is_degenerate())
+    }
+}
+
+/// A calibrated throughput's measured spread as normal distributions of the
+/// prefill and decode rates (mean and run-to-run standard deviation of the
+/// probe's samples, scaled like the mean when the machine differs).
+fn calibration_inputs(local: &[LocalOption]) -> Vec<crate::uncertain::Input> {
+    use crate::uncertain::{Dist, Input, InputSource, Param};
+    let mut out = Vec::new();
+    for (i, l) in local.iter().enumerate() {
+        let ThroughputSource::Calibration {
+            measured,
+            bandwidth_scale,
+            file,
+            ..
+        } = &l.throughput.source
+        else {
+            continue;
+        };
+        let k = bandwidth_scale.unwrap_or(Decimal::ONE);
+        for (what, m, param, rate) in [
+            (
+                "prefill",
+                &measured.prefill,
+                Param::PrefillTokensPerSecond(i),
+                l.throughput.prefill,
+            ),
+            (
+                "decode",
+                &measured.decode,
+                Param::DecodeTokensPerSecond(i),
+                l.throughput.decode,
+            ),
+        ] {
+            if m.sd.is_zero() {
+                continue;
+            }
+            let mean = rate.per_second();
+            out.push(Input {
+                path: format!("local[{i}].throughput.calibration ({what})"),
+                dist: Dist::Normal { mean, sd: m.sd * k },
+                point: mean,
+                param,
+                followers: Vec::new(),
+                source: InputSource::Calibration,
+                origin: file.clone(),
+                line: 0,
+                col: 0,
+            });
+        }
+    }
+    out
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -312,6 +373,9 @@ impl Scenario {
         tables: Tables<'_>,
         files: &dyn Resolve,
     ) -> Result<Scenario, Error> {
+        // Distributions are checked where written and replaced by their point values.
+        let (point_tree, mut uncertain) = crate::uncertain::extract(root, origin)?;
+        let root = &point_tree;
         let top = Field::root(root, origin).map(TOP_KEYS)?;
         let name = top.req("name", "a short title for the scenario")?.name()?;
         let currency = match top.get("currency") {
@@ -439,6 +503,7 @@ impl Scenario {
             }
         };
 
+        uncertain.extend(calibration_inputs(&local));
         Ok(Scenario {
             name,
             currency,
@@ -449,6 +514,7 @@ impl Scenario {
             api,
             local,
             finance,
+            uncertain,
         })
     }
 }
