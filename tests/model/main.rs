@@ -1,6 +1,7 @@
 //! tco-core's model tests, one binary: golden figures for every bundled
 //! scenario, the field literature's worked examples, and properties.
 
+mod finance;
 mod golden;
 mod properties;
 mod worked;

@@ -57,6 +57,10 @@ pub struct BreakEven {
     pub reason: Option<String>,
     /// Months for the owned capital to be repaid by the saving at the workload volume.
     pub payback_months: Option<Decimal>,
+    /// `npv` and `discounted_payback_months` when the scenario has a finance
+    /// block (set by [`Scenario::evaluate`]); the keys are absent without one.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub finance: Option<crate::finance::NpvFigures>,
 }
 
 struct Pair<'a> {
@@ -246,6 +250,7 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
         local_wins_truncated: truncated,
         reason,
         payback_months: payback_months(scenario, local, api),
+        finance: None,
     }
 }
 

@@ -162,11 +162,17 @@ impl Scenario {
             })
             .collect();
         let local: Vec<LocalLine> = self.local.iter().map(|l| local_line(self, l, v)).collect();
-        let break_even = self
+        let mut break_even: Vec<BreakEven> = self
             .local
             .iter()
             .flat_map(|l| self.api.iter().map(move |a| breakeven::solve(self, l, a)))
             .collect();
+        if let Some(f) = self.cash_flows() {
+            // Both lists run local by local, API by API.
+            for (b, p) in break_even.iter_mut().zip(&f.pairs) {
+                b.finance = Some(p.figures());
+            }
+        }
         let verdict = verdict(self, &api, &local);
         Report {
             scenario: self.name.clone(),
