@@ -4,6 +4,7 @@
 mod finance;
 mod golden;
 mod properties;
+mod simulate;
 mod worked;
 
 use tco_core::bundled;

@@ -17,6 +17,8 @@ use std::path::PathBuf;
   tco compare --volume 1B                     every API model vs your machines
   tco breakeven scenarios/lit-4xa100-vs-sonnet.yaml
   tco sweep --from 1M --to 10B --format csv > costs.csv
+  tco npv                                     NPV and discounted payback of each pair
+  tco hybrid --volume 5B                      the cheapest split between local and API
   tco prices import model_prices_and_context_window.json -o pricing/litellm.yaml
 
 Exit codes: 0 success, 1 a problem with your input, 2 a mistake in the command line.")]
@@ -51,6 +53,46 @@ pub enum Command {
   tco sweep --from 1M --to 10B --points 50
   tco sweep --from 0 --to 2B --points 21 --spacing linear --format csv")]
     Sweep(SweepArgs),
+    /// Monte Carlo over the scenario's distributions: ranges of cost and break-even.
+    ///
+    /// Every input written as {dist: normal|lognormal|uniform|triangular|pert, …}
+    /// (and a calibrated throughput's measured spread) is drawn per sample.
+    #[command(after_help = "Examples:
+  tco simulate scenarios/apple-64gb-workstation.yaml
+  tco simulate --samples 100000 --seed 7 --format json
+  tco simulate --set 'local[0].power.price_per_kwh={dist: uniform, min: 0.08, max: 0.20}'
+
+Percentiles interpolate linearly (numpy's default). A break-even percentile reads `never`
+when that share of samples never breaks even. The same seed gives the same numbers on
+every platform.")]
+    Simulate(SimulateArgs),
+    /// Tornado: which inputs move the break-even volume and the monthly saving most.
+    ///
+    /// Each uncertain input is set to its P10 and its P90 with the others at their point
+    /// values; --all also swings every plain numeric input ±20 %. Figures are exact reports.
+    #[command(after_help = "Examples:
+  tco sensitivity scenarios/apple-64gb-workstation.yaml
+  tco sensitivity --all --top 5")]
+    Sensitivity(SensitivityArgs),
+    /// Net present value of going local instead of each API, month by month (needs a `finance:` block).
+    ///
+    /// Capital at month 0, flows at month ends, discounted at the annual rate / 12; volume
+    /// growth, API price trend, hardware replacement and book value as README describes.
+    #[command(after_help = "Examples:
+  tco npv                                     the flagship: 36 months at 8 %
+  tco npv --local 'Owned 4x A100 80GB server(s)' --api 'Claude Sonnet 4.6'
+  tco npv --set finance.api_price_change_per_year=-0.3 --format csv > flows.csv
+  tco npv my-team.yaml --set finance.horizon_months=48")]
+    Npv(NpvArgs),
+    /// Split the workload between a local option and an API: the cheapest local share.
+    ///
+    /// Shares 0, step, …, 1 of the volume go to the local option (with the workload's mix),
+    /// the rest to the API; the points where local nodes are exactly full are checked too.
+    #[command(after_help = "Examples:
+  tco hybrid                                  the flagship at its volume
+  tco hybrid --volume 5B --step 0.1
+  tco hybrid --local 'Owned 4x A100 80GB server(s)' --api 'GPT-5 (OpenAI list price)'")]
+    Hybrid(HybridArgs),
     /// Check scenario files and price tables without computing anything; exit 1 on the first problem.
     Validate(ValidateArgs),
     /// List, show or import API price tables.
@@ -161,6 +203,83 @@ pub struct SweepArgs {
     /// How the volumes are spaced.
     #[arg(long, value_enum, default_value_t = SpacingArg::Log)]
     pub spacing: SpacingArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Number of samples, 1 to 10,000,000.
+    #[arg(long, default_value_t = tco_core::sim::DEFAULT_SAMPLES,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000_000))]
+    pub samples: usize,
+    /// Seed of the random draws (the same seed gives the same numbers).
+    #[arg(long, default_value_t = tco_core::sim::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Also swing every plain numeric cost input ±20 %.
+    #[arg(long)]
+    pub all: bool,
+    /// Rows shown per tornado in the table (JSON and CSV hold all).
+    #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
+    pub top: usize,
+}
+
+/// One (local, API) pair, by name, to show in detail.
+#[derive(Debug, Args, Clone)]
+pub struct PairArgs {
+    /// Local option to show in detail (its name in the scenario).
+    #[arg(long, value_name = "NAME")]
+    pub local: Option<String>,
+    /// API option to show in detail (its name in the scenario).
+    #[arg(long, value_name = "NAME")]
+    pub api: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NpvArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    // The table shows this pair month by month (default: the pair with the best NPV).
+    #[command(flatten)]
+    pub pair: PairArgs,
+}
+
+/// A hybrid grid step: a share from 0.001 to 0.5.
+fn hybrid_step(text: &str) -> Result<rust_decimal::Decimal, String> {
+    use tco_core::hybrid::{max_step, min_step};
+    let step: rust_decimal::Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number; allowed: a share from 0.001 to 0.5"))?;
+    if step < min_step() || step > max_step() {
+        return Err(format!(
+            "{step} is outside {} to {} (0.05 = every 5 % of the volume)",
+            min_step(),
+            max_step()
+        ));
+    }
+    Ok(step)
+}
+
+#[derive(Debug, Args)]
+pub struct HybridArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    // With --local and/or --api, the table shows those pairs share by share.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Grid step of the local share, 0.001 to 0.5.
+    #[arg(long, value_name = "SHARE", default_value = "0.05", value_parser = hybrid_step)]
+    pub step: rust_decimal::Decimal,
+    /// Token volume per month to split (250k, 100M, 1.5B); default: the scenario's.
+    #[arg(long, value_name = "TOKENS")]
+    pub volume: Option<String>,
 }
 
 #[derive(Debug, Args)]

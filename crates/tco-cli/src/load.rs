@@ -108,3 +108,27 @@ pub fn scenario(args: &ScenarioArgs) -> Result<(Scenario, OwnedTables)> {
     )?;
     Ok((s, tables))
 }
+
+/// A scenario's YAML tree with `--set` overrides applied, for commands that
+/// re-read it with changed values (`tco sensitivity`).
+pub struct Tree {
+    pub root: tco_core::yaml::Node,
+    pub origin: String,
+    pub tables: OwnedTables,
+    pub files: Files,
+}
+
+pub fn scenario_tree(args: &ScenarioArgs) -> Result<Tree> {
+    let tables = tables(&args.tables)?;
+    let (origin, text, base) = scenario_text(args.scenario.as_deref())?;
+    let mut root = tco_core::yaml::parse(&text, &origin)?;
+    for s in &args.sets {
+        tco_core::yaml::set_path(&mut root, s)?;
+    }
+    Ok(Tree {
+        root,
+        origin,
+        tables,
+        files: Files { base },
+    })
+}

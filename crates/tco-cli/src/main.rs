@@ -19,6 +19,10 @@ fn run(cli: Cli) -> anyhow::Result<Option<String>> {
         Command::Breakeven(a) => cmd::report::run_breakeven(a)?,
         Command::Compare(a) => cmd::compare::run(a)?,
         Command::Sweep(a) => cmd::sweep::run(a)?,
+        Command::Npv(a) => cmd::npv::run(a)?,
+        Command::Hybrid(a) => cmd::hybrid::run(a)?,
+        Command::Simulate(a) => cmd::simulate::run(a)?,
+        Command::Sensitivity(a) => cmd::sensitivity::run(a)?,
         Command::Validate(a) => cmd::validate::run(a)?,
         Command::Prices(p) => cmd::prices::run(p)?,
         Command::Completions { shell } => {

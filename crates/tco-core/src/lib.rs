@@ -28,7 +28,10 @@ pub mod pricing;
 pub mod read;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
+pub mod sim;
 pub mod sweep;
+pub mod uncertain;
 pub mod units;
 pub mod yaml;
 

@@ -92,6 +92,8 @@ struct Inputs {
     discount_rate: f64,
     growth: f64,
     price_change: f64,
+    /// Months of the finance block; 0 without one.
+    horizon: usize,
 }
 
 fn f(d: Decimal) -> f64 {
@@ -176,6 +178,7 @@ impl Inputs {
                 .finance
                 .as_ref()
                 .map_or(0.0, |fi| f(fi.api_price_change_per_year)),
+            horizon: s.finance.as_ref().map_or(0, |fi| fi.horizon_months as usize),
         }
     }
 
@@ -381,6 +384,110 @@ fn local_at(x: &Inputs, l: &LocalF, v: f64) -> LocalAt {
     }
 }
 
+
+/// Scratch space for one sample's finance, reused across samples.
+#[derive(Debug, Clone, Default)]
+struct FinScratch {
+    /// 1/(1+r)^m, m = 0..=horizon.
+    discount: Vec<f64>,
+    /// Tokens of month m at index m−1.
+    volumes: Vec<f64>,
+    /// (bought at the end of month, nodes)
+    cohorts: Vec<(usize, f64)>,
+}
+
+/// What every pair of one sample shares: Σ_m factor_m · V_m/1e6 · d_m, so a
+/// pair's discounted API spend is its blended price times this.
+fn finance_common(x: &Inputs, sc: &mut FinScratch) -> f64 {
+    let h = x.horizon;
+    let r = x.discount_rate / 12.0;
+    sc.discount.clear();
+    sc.volumes.clear();
+    let mut d = 1.0;
+    sc.discount.push(1.0);
+    for _ in 1..=h {
+        d *= 1.0 + r;
+        sc.discount.push(1.0 / d);
+    }
+    // Monthly API price factor (1+a)^(1/12), raised month by month.
+    let q = libm::pow(1.0 + x.price_change, 1.0 / 12.0);
+    let mut factor = 1.0;
+    let mut growth = 1.0;
+    let mut api_w = 0.0;
+    for m in 1..=h {
+        if m > 1 {
+            factor *= q;
+            growth *= 1.0 + x.growth;
+        }
+        let v = (x.volume * growth).round().min(MAX_TOKENS as f64);
+        sc.volumes.push(v);
+        api_w += factor * v / 1e6 * sc.discount[m];
+    }
+    api_w
+}
+
+/// Discounted running cost plus net capital of one local option over the
+/// horizon (finance.rs's conventions in f64); −∞ when some month's volume
+/// needs more than max_nodes.
+fn finance_local(x: &Inputs, l: &LocalF, sc: &mut FinScratch) -> f64 {
+    let h = x.horizon;
+    let hw_node = if l.owned { l.owned_monthly() } else { 0.0 };
+    let mut total = 0.0;
+    let mut last: Option<(f64, f64, f64)> = None; // (volume, nodes, running)
+    let life = l.months.max(1.0) as usize;
+    sc.cohorts.clear();
+    let mut in_service = 0.0;
+    for m in 1..=h {
+        let v = sc.volumes[m - 1];
+        let (n, run) = match last {
+            Some((pv, n, run)) if pv == v => (n, run),
+            _ => {
+                let busy_hours = v * x.seconds_per_token(l) / 3600.0;
+                let n = ceil_exact(busy_hours / (x.hours * l.max_util)).max(1.0);
+                if n > l.max_nodes {
+                    return f64::INFINITY;
+                }
+                let monthly =
+                    n * l.fixed_per_node(x.hours) + l.per_busy_hour() * busy_hours + l.staff();
+                (n, monthly - n * hw_node)
+            }
+        };
+        last = Some((v, n, run));
+        total += run * sc.discount[m];
+        if l.owned {
+            // Capital at the end of month m−1 (index k = m−1) for month m's nodes.
+            let k = m - 1;
+            let mut c = 0.0;
+            let mut retired = 0.0;
+            sc.cohorts.retain(|&(at, cnt)| {
+                if at + life == k {
+                    retired += cnt;
+                    false
+                } else {
+                    true
+                }
+            });
+            in_service -= retired;
+            c -= l.residual * retired;
+            if n > in_service {
+                c += l.price * (n - in_service);
+                sc.cohorts.push((k, n - in_service));
+                in_service = n;
+            }
+            total += c * sc.discount[k];
+        }
+    }
+    if l.owned {
+        let mut book = 0.0;
+        for &(at, cnt) in &sc.cohorts {
+            let remaining = (at + life).saturating_sub(h) as f64;
+            book += (l.residual + (l.price - l.residual) * remaining / life as f64) * cnt;
+        }
+        total -= book * sc.discount[h];
+    }
+    total
+}
+
 /// Percentiles reported for a sampled quantity.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Percentiles<T> {
@@ -436,8 +543,27 @@ fn percentiles(xs: &mut [f64]) -> Percentiles<Option<f64>> {
     }
 }
 
+/// An f64 amount as money: 12 significant digits (which removes f64's
+/// representation error, so an exact half cent stays a half cent) then cents.
+fn money_of(x: f64) -> Money {
+    use rust_decimal::prelude::FromPrimitive;
+    let d = Decimal::from_f64(x).unwrap_or(Decimal::ZERO);
+    Money::new(d.round_sf(12).unwrap_or(d)).round_cents()
+}
+
 fn money_pct(p: Percentiles<Option<f64>>) -> Percentiles<Money> {
-    let m = |v: Option<f64>| Money::new(to_decimal(v.unwrap_or(0.0))).round_cents();
+    let m = |v: Option<f64>| money_of(v.unwrap_or(0.0));
+    Percentiles {
+        p5: m(p.p5),
+        p10: m(p.p10),
+        p50: m(p.p50),
+        p90: m(p.p90),
+        p95: m(p.p95),
+    }
+}
+
+fn opt_money_pct(p: Percentiles<Option<f64>>) -> Percentiles<Option<Money>> {
+    let m = |v: Option<f64>| v.map(money_of);
     Percentiles {
         p5: m(p.p5),
         p10: m(p.p10),
@@ -548,6 +674,13 @@ pub struct SimPair {
     pub prob_local_cheaper_ci95: (f64, f64),
     /// Log-spaced histogram of the finite break-even volumes.
     pub histogram: Vec<Bin>,
+    /// NPV of going local over the finance horizon (`null` in a tail where
+    /// some month's volume cannot be served); only with a `finance:` block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub npv_percentiles: Option<Percentiles<Option<Money>>>,
+    /// Share of samples with a positive NPV; only with a `finance:` block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prob_npv_positive: Option<f64>,
 }
 
 /// The result of `tco simulate`.
@@ -564,6 +697,12 @@ pub struct Simulation {
     pub local: Vec<SimLocal>,
     pub break_even: Vec<SimPair>,
     pub warnings: Vec<String>,
+}
+
+/// A quantile to four significant digits.
+fn sig4(x: f64) -> Decimal {
+    let d = to_decimal(x);
+    d.round_sf(4).unwrap_or(d).normalize()
 }
 
 /// Wilson score interval for k successes in n trials at 95 %.
@@ -594,6 +733,9 @@ pub struct Draws {
     /// `pairs[local * n_api + api][sample]` first break-even volume (∞ = never).
     pub break_even: Vec<Vec<f64>>,
     pub cheaper: Vec<usize>,
+    /// `npv[pair][sample]` of going local, when the scenario has a finance
+    /// block (−∞ where some month cannot be served).
+    pub npv: Vec<Vec<f64>>,
     pub can_serve: Vec<usize>,
     pub clamped: Vec<usize>,
 }
@@ -621,6 +763,11 @@ pub fn draw(scenario: &Scenario, opts: SimOptions) -> Draws {
         api: vec![Vec::with_capacity(n); na],
         break_even: vec![Vec::with_capacity(n); nl * na],
         cheaper: vec![0; nl * na],
+        npv: if base.horizon > 0 {
+            vec![Vec::with_capacity(n); nl * na]
+        } else {
+            Vec::new()
+        },
         can_serve: vec![0; nl],
         clamped: vec![0; samplers.len()],
     };
@@ -628,6 +775,7 @@ pub fn draw(scenario: &Scenario, opts: SimOptions) -> Draws {
     let mut x = base.clone();
     let mut blended = vec![0.0; na];
     let mut api_cost = vec![0.0; na];
+    let mut fin = FinScratch::default();
     for _ in 0..n {
         x.clone_from(&base);
         for (k, (s, p, follow, (lo, hi), int)) in samplers.iter().enumerate() {
@@ -654,7 +802,18 @@ pub fn draw(scenario: &Scenario, opts: SimOptions) -> Draws {
             api_cost[j] = v / 1e6 * blended[j];
             d.api[j].push(api_cost[j]);
         }
+        let api_w = if x.horizon > 0 {
+            finance_common(&x, &mut fin)
+        } else {
+            0.0
+        };
         for (i, l) in x.local.iter().enumerate() {
+            if x.horizon > 0 {
+                let cost = finance_local(&x, l, &mut fin);
+                for j in 0..na {
+                    d.npv[i * na + j].push(blended[j] * api_w - cost);
+                }
+            }
             let at = local_at(&x, l, v);
             d.local[i].push(at.monthly);
             if at.can_serve {
@@ -707,8 +866,8 @@ pub fn simulate(scenario: &Scenario, opts: SimOptions) -> Result<Simulation, Err
                 dist: i.dist.clone(),
                 point: i.point,
                 source: i.source,
-                p10: to_decimal(i.dist.quantile(0.1)),
-                p90: to_decimal(i.dist.quantile(0.9)),
+                p10: sig4(i.dist.quantile(0.1)),
+                p90: sig4(i.dist.quantile(0.9)),
                 clamped_share: share(c as f64 / n as f64),
             }
         })
@@ -752,6 +911,10 @@ pub fn simulate(scenario: &Scenario, opts: SimOptions) -> Result<Simulation, Err
                     (share(lo), share(hi))
                 },
                 histogram: hist,
+                npv_percentiles: d.npv.get_mut(k).map(|xs| opt_money_pct(percentiles(xs))),
+                prob_npv_positive: d.npv.get(k).map(|xs| {
+                    share(xs.iter().filter(|&&x| x > 0.0).count() as f64 / n as f64)
+                }),
             });
         }
     }
