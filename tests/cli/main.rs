@@ -11,6 +11,7 @@
 
 mod commands;
 mod exit_codes;
+mod finance;
 mod garbage;
 mod import;
 mod invalid;

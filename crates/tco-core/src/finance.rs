@@ -484,10 +484,10 @@ impl Scenario {
             currency: self.currency.clone(),
             tokens_per_month: self.workload.tokens_per_month.0,
             horizon_months: f.horizon_months,
-            discount_rate: f.discount_rate,
-            monthly_rate: f.discount_rate / Decimal::from(12),
-            volume_growth_per_month: f.volume_growth_per_month,
-            api_price_change_per_year: f.api_price_change_per_year,
+            discount_rate: f.discount_rate.normalize(),
+            monthly_rate: (f.discount_rate / Decimal::from(12)).normalize(),
+            volume_growth_per_month: f.volume_growth_per_month.normalize(),
+            api_price_change_per_year: f.api_price_change_per_year.normalize(),
             pairs,
         }
     }

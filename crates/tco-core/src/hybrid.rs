@@ -106,7 +106,7 @@ fn split(
     };
     let api_cost = a.monthly(w, Tokens(v - t));
     HybridShare {
-        local_share: share,
+        local_share: share.normalize(),
         local_tokens: t,
         nodes,
         local_cost,
@@ -214,7 +214,7 @@ impl Scenario {
             scenario: self.name.clone(),
             currency: self.currency.clone(),
             tokens_per_month: v.0,
-            step,
+            step: step.normalize(),
             pairs,
         })
     }

@@ -265,6 +265,10 @@ pub fn render(s: &Scenario, r: &Report, md: bool) -> String {
         out.push_str(&if md { t.markdown() } else { t.text() });
         out.push('\n');
     }
+    if let Some(f) = s.cash_flows() {
+        out.push_str(&crate::cmd::npv::summary(&f, md));
+        out.push('\n');
+    }
     let notes: Vec<String> = r
         .local
         .iter()
