@@ -233,7 +233,7 @@ pub struct SensitivityArgs {
 /// One (local, API) pair, by name, to show in detail.
 #[derive(Debug, Args, Clone)]
 pub struct PairArgs {
-    /// Local option to show in detail (its name in the scenario).
+    /// Local option to show in detail (its name in the scenario); npv shows the best NPV's pair by default.
     #[arg(long, value_name = "NAME")]
     pub local: Option<String>,
     /// API option to show in detail (its name in the scenario).
