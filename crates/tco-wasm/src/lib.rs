@@ -1,0 +1,340 @@
+//! The browser page's bindings to tco-core.
+//!
+//! A thin layer in the manner of ruff_wasm: scenarios and price tables cross
+//! as YAML text, results go back as JSON text with the names and values of
+//! `tco report --format json` (the same serde types and serialiser, so the
+//! page and the CLI agree to the last digit), and every error becomes one JS
+//! `Error` that says where it happened. Nothing here computes a figure:
+//! pricing, break-even, CSV and display rounding all live in tco-core.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use tco_core::bundled::{self, OwnedTables};
+use tco_core::pricing::{HardwareTable, PriceTable};
+use tco_core::scenario::{NoFiles, Scenario};
+use tco_core::sweep::{self, Spacing};
+use tco_core::units::{parse_tokens, Money, PerMTok, Tokens};
+use tco_core::yaml::{self, Node, Value};
+use tco_core::{emit, format, Error};
+use wasm_bindgen::prelude::*;
+
+/// Runs once when the module is instantiated: panics go to the console with
+/// their message and location instead of an opaque `unreachable`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The one conversion from a core error to a JS `Error`.
+///
+/// `message` is the text the CLI prints. A located input error also carries
+/// `origin`, `line`, `col`, `path` (e.g. `workload.input_share`), `problem`
+/// (what is wrong) and `allowed` (what is allowed, or null); `kind` is
+/// `input`, `overflow` or `invalid`.
+fn js_error(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("TcoError");
+    let put = |key: &str, value: JsValue| {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &value);
+    };
+    let kind = match &e {
+        Error::Input(d) => {
+            put("origin", JsValue::from_str(&d.origin));
+            put("line", JsValue::from(d.line as u32));
+            put("col", JsValue::from(d.col as u32));
+            put("path", JsValue::from_str(&d.path));
+            put("problem", JsValue::from_str(&d.message));
+            put(
+                "allowed",
+                d.allowed
+                    .as_deref()
+                    .map_or(JsValue::NULL, JsValue::from_str),
+            );
+            "input"
+        }
+        Error::Overflow(_) => "overflow",
+        _ => "invalid",
+    };
+    put("kind", JsValue::from_str(kind));
+    err.into()
+}
+
+fn invalid(message: String) -> JsValue {
+    js_error(Error::Invalid(message))
+}
+
+/// Compact JSON for data the page reads.
+fn json<T: Serialize>(v: &T) -> Result<String, JsValue> {
+    serde_json::to_string(v).map_err(|e| invalid(format!("cannot write JSON: {e}")))
+}
+
+/// JSON exactly as `tco … --format json` prints it (pretty, one final newline).
+fn cli_json<T: Serialize>(v: &T) -> Result<String, JsValue> {
+    let mut s =
+        serde_json::to_string_pretty(v).map_err(|e| invalid(format!("cannot write JSON: {e}")))?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn decimal(text: &str) -> Result<Decimal, JsValue> {
+    let t = text.trim();
+    t.parse::<Decimal>()
+        .or_else(|_| Decimal::from_scientific(t))
+        .map_err(|_| invalid(format!("`{text}` is not a decimal number")))
+}
+
+fn volume(text: &str) -> Result<Tokens, JsValue> {
+    parse_tokens(text).map_err(invalid)
+}
+
+/// The calculator: price tables parsed once, scenarios priced on each call.
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct Tco {
+    tables: OwnedTables,
+}
+
+#[wasm_bindgen]
+impl Tco {
+    /// The calculator with the bundled price and hardware tables.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Result<Tco, JsValue> {
+        Ok(Tco {
+            tables: bundled::tables().map_err(js_error)?,
+        })
+    }
+
+    /// The calculator with other tables in place of the bundled ones (what
+    /// `--pricing` and `--hardware` do): YAML texts in the format of
+    /// `pricing/api.yaml` and `pricing/hardware.yaml`; `None` keeps the bundled one.
+    #[wasm_bindgen(js_name = withTables)]
+    pub fn with_tables(pricing: Option<String>, hardware: Option<String>) -> Result<Tco, JsValue> {
+        let mut tables = bundled::tables().map_err(js_error)?;
+        if let Some(text) = pricing {
+            tables.prices = PriceTable::parse(&text, "pricing").map_err(js_error)?;
+        }
+        if let Some(text) = hardware {
+            tables.hardware = HardwareTable::parse(&text, "hardware").map_err(js_error)?;
+        }
+        Ok(Tco { tables })
+    }
+
+    fn parse(&self, text: &str, origin: &str) -> Result<Scenario, JsValue> {
+        Scenario::parse(text, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)
+    }
+
+    /// The checked scenario as JSON, defaults filled in: the values the core
+    /// computes with, for the page's form.
+    pub fn scenario(&self, text: &str, origin: &str) -> Result<String, JsValue> {
+        json(&self.parse(text, origin)?)
+    }
+
+    /// `tco report --format json`, byte for byte.
+    pub fn report(&self, text: &str, origin: &str) -> Result<String, JsValue> {
+        cli_json(&self.parse(text, origin)?.evaluate())
+    }
+
+    /// `tco report --format csv`, byte for byte.
+    #[wasm_bindgen(js_name = reportCsv)]
+    pub fn report_csv(&self, text: &str, origin: &str) -> Result<String, JsValue> {
+        Ok(self.parse(text, origin)?.evaluate().to_csv())
+    }
+
+    /// `tco breakeven --format csv`, byte for byte.
+    #[wasm_bindgen(js_name = breakEvenCsv)]
+    pub fn break_even_csv(&self, text: &str, origin: &str) -> Result<String, JsValue> {
+        Ok(self.parse(text, origin)?.evaluate().break_even_csv())
+    }
+
+    /// Monthly cost of every option at `points` volumes from `from` to `to`
+    /// (`1M`, `10B`, …), `spacing` `log` or `linear`: `tco sweep --format json`.
+    pub fn sweep(
+        &self,
+        text: &str,
+        origin: &str,
+        from: &str,
+        to: &str,
+        points: u32,
+        spacing: &str,
+    ) -> Result<String, JsValue> {
+        cli_json(&self.sweep_of(text, origin, from, to, points, spacing)?)
+    }
+
+    /// The same sweep as CSV: `tco sweep --format csv`.
+    #[wasm_bindgen(js_name = sweepCsv)]
+    pub fn sweep_csv(
+        &self,
+        text: &str,
+        origin: &str,
+        from: &str,
+        to: &str,
+        points: u32,
+        spacing: &str,
+    ) -> Result<String, JsValue> {
+        Ok(self
+            .sweep_of(text, origin, from, to, points, spacing)?
+            .to_csv())
+    }
+
+    fn sweep_of(
+        &self,
+        text: &str,
+        origin: &str,
+        from: &str,
+        to: &str,
+        points: u32,
+        spacing: &str,
+    ) -> Result<sweep::Sweep, JsValue> {
+        let spacing = match spacing {
+            "log" => Spacing::Log,
+            "linear" => Spacing::Linear,
+            other => {
+                return Err(invalid(format!(
+                    "spacing `{other}`: allowed `log` or `linear`"
+                )))
+            }
+        };
+        let s = self.parse(text, origin)?;
+        let v = sweep::volumes(volume(from)?, volume(to)?, points as usize, spacing)
+            .map_err(js_error)?;
+        Ok(s.sweep(&v))
+    }
+
+    /// Checks a scenario: `{"origin", "name", "api_options", "local_options"}`,
+    /// or the located error.
+    pub fn validate(&self, text: &str, origin: &str) -> Result<String, JsValue> {
+        let s = self.parse(text, origin)?;
+        json(&serde_json::json!({
+            "origin": origin,
+            "name": s.name,
+            "api_options": s.api.len(),
+            "local_options": s.local.len(),
+        }))
+    }
+
+    /// Applies `PATH=VALUE` edits (the CLI's `--set`) to a scenario and returns
+    /// the new YAML text, checked: an edit that makes the scenario wrong is
+    /// the located error instead. An empty VALUE removes the field, so that a
+    /// default or the machine's figure applies again.
+    pub fn edit(&self, text: &str, origin: &str, sets: Vec<String>) -> Result<String, JsValue> {
+        let mut root = yaml::parse(text, origin).map_err(|d| js_error(d.into()))?;
+        for s in &sets {
+            yaml::set_path(&mut root, s).map_err(|d| js_error(d.into()))?;
+        }
+        prune_removed(&mut root);
+        Scenario::from_tree(&root, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)?;
+        Ok(emit::to_yaml(&root))
+    }
+
+    /// The API price table as JSON (`{"models": [{id, name, vendor, input_per_mtok, …}]}`).
+    pub fn prices(&self) -> Result<String, JsValue> {
+        json(&self.tables.prices)
+    }
+
+    /// The hardware table as JSON (`{"hardware": [{id, name, price, memory_gb, …}]}`).
+    pub fn hardware(&self) -> Result<String, JsValue> {
+        json(&self.tables.hardware)
+    }
+}
+
+/// Drops what an edit set to nothing: null values and the empty mappings an
+/// edit created on the way to them. Values the user wrote are left alone.
+fn prune_removed(node: &mut Node) {
+    let from_edit = |n: &Node| n.origin.as_deref().is_some_and(|o| o.starts_with("--set"));
+    match &mut node.value {
+        Value::Map(entries) => {
+            for (_, v) in entries.iter_mut() {
+                prune_removed(v);
+            }
+            entries.retain(|(_, v)| {
+                let empty = match &v.value {
+                    Value::Null => true,
+                    Value::Map(e) => e.is_empty(),
+                    _ => false,
+                };
+                !(empty && from_edit(v))
+            });
+        }
+        Value::Seq(items) => items.iter_mut().for_each(prune_removed),
+        Value::Null | Value::Scalar { .. } => {}
+    }
+}
+
+#[derive(Serialize)]
+struct BundledScenario {
+    /// The name `tco report NAME` takes: `flagship`, `lit-document-pipeline`, …
+    id: &'static str,
+    /// Path in the repository, used as the origin in messages.
+    path: &'static str,
+    text: &'static str,
+}
+
+/// Every bundled scenario as JSON: `[{"id", "path", "text"}]`, in file-name order.
+#[wasm_bindgen(js_name = bundledScenarios)]
+pub fn bundled_scenarios() -> Result<String, JsValue> {
+    let list: Vec<BundledScenario> = bundled::SCENARIOS
+        .iter()
+        .map(|&(path, text)| BundledScenario {
+            id: path
+                .trim_start_matches("scenarios/")
+                .trim_end_matches(".yaml"),
+            path,
+            text,
+        })
+        .collect();
+    json(&list)
+}
+
+/// The version of the bindings (the workspace version), for the page's footer.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The id of the scenario `tco report` runs with no argument.
+#[wasm_bindgen(js_name = flagshipId)]
+pub fn flagship_id() -> String {
+    bundled::FLAGSHIP
+        .0
+        .trim_start_matches("scenarios/")
+        .trim_end_matches(".yaml")
+        .to_string()
+}
+
+/// `$2,222.22`: money as every face shows it (half away from zero, to the cent).
+#[wasm_bindgen(js_name = formatMoney)]
+pub fn format_money(amount: &str, currency: &str) -> Result<String, JsValue> {
+    Ok(format::money(Money::new(decimal(amount)?), currency))
+}
+
+/// `$5.40`, `$0.0750`: a price per million tokens.
+#[wasm_bindgen(js_name = formatPerMtok)]
+pub fn format_per_mtok(price: &str, currency: &str) -> Result<String, JsValue> {
+    Ok(format::per_mtok(PerMTok::new(decimal(price)?), currency))
+}
+
+/// `988,411,523`.
+#[wasm_bindgen(js_name = formatTokens)]
+pub fn format_tokens(tokens: &str) -> Result<String, JsValue> {
+    Ok(format::tokens(volume(tokens)?))
+}
+
+/// `988M`, `3.11B`.
+#[wasm_bindgen(js_name = formatTokensShort)]
+pub fn format_tokens_short(tokens: &str) -> Result<String, JsValue> {
+    Ok(format::tokens_short(volume(tokens)?))
+}
+
+/// `43.7%` from `0.43712`.
+#[wasm_bindgen(js_name = formatPercent)]
+pub fn format_percent(share: &str) -> Result<String, JsValue> {
+    Ok(format::percent(decimal(share)?))
+}
+
+/// `35.0` from `35.014`: a plain number rounded as the CLI's tables round
+/// payback months (`Decimal::round_dp`, `dp` decimal places).
+#[wasm_bindgen(js_name = formatRounded)]
+pub fn format_rounded(value: &str, dp: u32) -> Result<String, JsValue> {
+    Ok(decimal(value)?.round_dp(dp).to_string())
+}

@@ -1,0 +1,289 @@
+//! The bindings as the page calls them, run in headless Chromium:
+//! `bash web/test-wasm.sh` (or `cargo test -p tco-wasm --target
+//! wasm32-unknown-unknown` with wasm-bindgen-test-runner as the runner and
+//! CHROMEDRIVER set). Figures are the hand-checked ones of
+//! tests/model/EXPECTED.md.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use serde_json::Value;
+use tco_wasm::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn bundled(id: &str) -> (String, String) {
+    let list: Value = serde_json::from_str(&bundled_scenarios().unwrap()).unwrap();
+    let s = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no bundled scenario {id}"));
+    (
+        s["text"].as_str().unwrap().to_string(),
+        s["path"].as_str().unwrap().to_string(),
+    )
+}
+
+fn prop(e: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(e, &JsValue::from_str(key)).unwrap()
+}
+
+fn prop_str(e: &JsValue, key: &str) -> String {
+    prop(e, key).as_string().unwrap_or_default()
+}
+
+fn prop_num(e: &JsValue, key: &str) -> f64 {
+    prop(e, key).as_f64().unwrap_or(f64::NAN)
+}
+
+const SMALL: &str = "\
+name: small
+workload:
+  tokens_per_month: 100M
+api:
+  - model: anthropic/claude-sonnet-4.6
+local:
+  - name: box
+    owned: {price: 80000, amortization_months: 36}
+    throughput: {tokens_per_second: 1200}
+";
+
+#[wasm_bindgen_test]
+fn report_is_the_cli_json_with_hand_checked_figures() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("lit-4xa100-vs-sonnet");
+    let json = tco.report(&text, &path).unwrap();
+    // The CLI prints serde_json's pretty form with one final newline.
+    assert!(json.starts_with("{\n  \"scenario\": "));
+    assert!(json.ends_with("}\n"));
+    let r: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(r["tokens_per_month"], 100_000_000);
+    assert_eq!(r["api"][0]["blended_per_mtok"], "5.4");
+    assert_eq!(r["api"][0]["monthly_cost"], "540");
+    let l = &r["local"][0];
+    assert_eq!(l["monthly_cost"], "5337.4222222222222222222222222");
+    assert_eq!(l["breakdown"]["hardware"], "2222.2222222222222222222222222");
+    assert_eq!(l["breakdown"]["power"], "115.2");
+    assert_eq!(l["breakdown"]["staff"], "3000");
+    assert_eq!(l["capacity_tokens_per_month"], 3_110_400_000u64);
+    let b = &r["break_even"][0];
+    assert_eq!(b["status"], "crosses");
+    assert_eq!(b["tokens_per_month"], 988_411_523);
+    assert_eq!(b["local_wins"], serde_json::json!([[988_411_523, null]]));
+}
+
+#[wasm_bindgen_test]
+fn every_bundled_scenario_reports() {
+    let tco = Tco::new().unwrap();
+    let list: Value = serde_json::from_str(&bundled_scenarios().unwrap()).unwrap();
+    let list = list.as_array().unwrap();
+    assert!(list.len() >= 10);
+    assert!(list.iter().any(|s| s["id"] == flagship_id().as_str()));
+    for s in list {
+        let (text, path) = (s["text"].as_str().unwrap(), s["path"].as_str().unwrap());
+        let r: Value = serde_json::from_str(&tco.report(text, path).unwrap()).unwrap();
+        let v: Value = serde_json::from_str(&tco.validate(text, path).unwrap()).unwrap();
+        assert_eq!(r["scenario"], v["name"], "{path}");
+        assert_eq!(
+            r["break_even"].as_array().unwrap().len() as u64,
+            v["api_options"].as_u64().unwrap() * v["local_options"].as_u64().unwrap(),
+            "{path}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_yaml_mistake_is_a_js_error_with_its_location() {
+    let tco = Tco::new().unwrap();
+    let bad = SMALL.replace("tokens_per_month: 100M", "tokens_per_month: 100m");
+    let e = tco.report(&bad, "pasted").unwrap_err();
+    assert!(e.is_instance_of::<js_sys::Error>());
+    assert_eq!(prop_str(&e, "name"), "TcoError");
+    assert_eq!(prop_str(&e, "kind"), "input");
+    assert_eq!(prop_str(&e, "origin"), "pasted");
+    assert_eq!(prop_num(&e, "line"), 3.0);
+    assert_eq!(prop_num(&e, "col"), 21.0);
+    assert_eq!(prop_str(&e, "path"), "workload.tokens_per_month");
+    assert!(prop_str(&e, "problem").contains("lower-case m"));
+    let message = prop_str(&e, "message");
+    assert!(
+        message.starts_with("pasted:3:21: workload.tokens_per_month: "),
+        "{message}"
+    );
+
+    // Broken YAML syntax: located at the parser's mark, no field path.
+    let e = tco.report("name: [x\n", "pasted").unwrap_err();
+    assert_eq!(prop_num(&e, "line"), 2.0);
+    assert_eq!(prop_str(&e, "path"), "");
+    assert!(prop_str(&e, "problem").contains("not valid YAML"));
+
+    // Unknown key: the suggestion and the allowed keys travel with it.
+    let e = tco
+        .validate(&SMALL.replace("name: small", "nmae: small"), "pasted")
+        .unwrap_err();
+    assert_eq!(prop_num(&e, "line"), 1.0);
+    assert!(prop_str(&e, "problem").contains("did you mean `name`"));
+    assert!(prop_str(&e, "allowed").contains("workload"));
+}
+
+#[wasm_bindgen_test]
+fn edit_sets_a_path_and_returns_checked_yaml() {
+    let tco = Tco::new().unwrap();
+    let out = tco
+        .edit(
+            SMALL,
+            "pasted",
+            vec!["workload.tokens_per_month=500M".into()],
+        )
+        .unwrap();
+    assert!(out.contains("tokens_per_month: 500M\n"), "{out}");
+    let r: Value = serde_json::from_str(&tco.report(&out, "pasted").unwrap()).unwrap();
+    assert_eq!(r["tokens_per_month"], 500_000_000);
+    // 500 M at $5.40 = $2,700.
+    assert_eq!(r["api"][0]["monthly_cost"], "2700");
+
+    // A bad value is the located error of the edited field.
+    let e = tco
+        .edit(SMALL, "pasted", vec!["workload.input_share=1.5".into()])
+        .unwrap_err();
+    assert_eq!(prop_str(&e, "path"), "workload.input_share");
+    assert_eq!(prop_str(&e, "origin"), "--set workload.input_share");
+    assert!(prop_str(&e, "allowed").contains('1'));
+}
+
+#[wasm_bindgen_test]
+fn an_empty_value_removes_the_field_so_the_machine_figure_applies() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("lit-4xa100-vs-sonnet");
+    let out = tco
+        .edit(
+            &text,
+            &path,
+            vec![
+                "local[0].owned.price=".into(),
+                "local[0].power.load_watts=".into(),
+                "local[0].power.idle_watts=".into(),
+                // Not in the file: setting it to nothing must not leave `{}` or `~` behind.
+                "local[0].rented.gpus=".into(),
+            ],
+        )
+        .unwrap();
+    assert!(!out.contains("price: 80000"), "{out}");
+    assert!(!out.contains("rented"), "{out}");
+    assert!(!out.contains('~'), "{out}");
+    let s: Value = serde_json::from_str(&tco.scenario(&out, &path).unwrap()).unwrap();
+    let hw: Value = serde_json::from_str(&tco.hardware().unwrap()).unwrap();
+    let machine = hw["hardware"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "nvidia/a100-80gb-x4")
+        .unwrap();
+    assert_eq!(
+        s["local"][0]["hardware"]["owned"]["price"],
+        machine["price"].as_str().unwrap()
+    );
+    assert_eq!(
+        s["local"][0]["power"]["load_watts"],
+        machine["load_watts"].as_str().unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn sweep_prices_each_volume_like_the_report() {
+    let tco = Tco::new().unwrap();
+    let sw: Value =
+        serde_json::from_str(&tco.sweep(SMALL, "pasted", "1M", "100M", 3, "log").unwrap()).unwrap();
+    let pts = sw["points"].as_array().unwrap();
+    assert_eq!(
+        pts.iter()
+            .map(|p| p["tokens_per_month"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![1_000_000, 10_000_000, 100_000_000]
+    );
+    // The last point is the workload volume: the same figures as the report.
+    let r: Value = serde_json::from_str(&tco.report(SMALL, "pasted").unwrap()).unwrap();
+    assert_eq!(pts[2]["api"][0], r["api"][0]["monthly_cost"]);
+    assert_eq!(pts[2]["local"][0]["monthly"], r["local"][0]["monthly_cost"]);
+    let csv = tco
+        .sweep_csv(SMALL, "pasted", "1M", "100M", 3, "log")
+        .unwrap();
+    assert!(csv.starts_with("tokens_per_month,api: Claude Sonnet 4.6,local: box\r\n"));
+
+    let e = tco
+        .sweep(SMALL, "pasted", "1M", "100M", 1, "log")
+        .unwrap_err();
+    assert_eq!(prop_str(&e, "kind"), "invalid");
+    assert!(prop_str(&e, "message").contains("2 to"));
+    let e = tco
+        .sweep(SMALL, "pasted", "1M", "100M", 3, "cubic")
+        .unwrap_err();
+    assert!(prop_str(&e, "message").contains("log"));
+}
+
+#[wasm_bindgen_test]
+fn csv_is_the_cli_csv() {
+    let tco = Tco::new().unwrap();
+    let csv = tco.report_csv(SMALL, "pasted").unwrap();
+    let mut lines = csv.split("\r\n");
+    assert_eq!(lines.next().unwrap(), "kind,name,monthly_cost,cost_per_mtok,hardware,power,staff,other,overhead,nodes,utilization,capacity_tokens_per_month,can_serve,currency,tokens_per_month");
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("api,Claude Sonnet 4.6,540,5.4,"));
+    let be = tco.break_even_csv(SMALL, "pasted").unwrap();
+    assert!(be.starts_with("local,api,status,tokens_per_month,"));
+    // Hardware 80000/36 = 2222.22…, no staff or power: crosses at 2222.22…/5.4 MTok.
+    assert!(
+        be.contains("box,Claude Sonnet 4.6,crosses,411522634,"),
+        "{be}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn tables_cross_as_json_and_can_be_replaced() {
+    let tco = Tco::new().unwrap();
+    let p: Value = serde_json::from_str(&tco.prices().unwrap()).unwrap();
+    let sonnet = p["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "anthropic/claude-sonnet-4.6")
+        .unwrap();
+    assert_eq!(sonnet["input_per_mtok"], "3");
+    assert_eq!(sonnet["output_per_mtok"], "15");
+
+    let own = "models:\n  - id: me/cheap\n    name: Cheap\n    vendor: me\n    input_per_mtok: 1\n    output_per_mtok: 2\n    as_of: 2026-01-01\n    source: test\n";
+    let custom = Tco::with_tables(Some(own.into()), None).unwrap();
+    let text = SMALL.replace("anthropic/claude-sonnet-4.6", "me/cheap");
+    let r: Value = serde_json::from_str(&custom.report(&text, "pasted").unwrap()).unwrap();
+    // 0.8 × 1 + 0.2 × 2 = 1.2 per MTok; 100 MTok = 120.
+    assert_eq!(r["api"][0]["blended_per_mtok"], "1.2");
+    assert_eq!(r["api"][0]["monthly_cost"], "120");
+    // The bundled table does not know the id: located error with a hint.
+    let e = tco.report(&text, "pasted").unwrap_err();
+    assert_eq!(prop_str(&e, "path"), "api[0].model");
+
+    let e = Tco::with_tables(Some("models: 3\n".into()), None).unwrap_err();
+    assert_eq!(prop_str(&e, "origin"), "pricing");
+    assert_eq!(prop_str(&e, "path"), "models");
+}
+
+#[wasm_bindgen_test]
+fn display_rounding_is_the_cli_rounding() {
+    assert_eq!(
+        format_money("5337.4222222222222222222222222", "USD").unwrap(),
+        "$5,337.42"
+    );
+    assert_eq!(format_money("2.345", "EUR").unwrap(), "€2.35");
+    assert_eq!(format_money("-15", "CHF").unwrap(), "-CHF 15.00");
+    assert_eq!(format_per_mtok("0.075", "USD").unwrap(), "$0.0750");
+    assert_eq!(format_tokens("988411523").unwrap(), "988,411,523");
+    assert_eq!(format_tokens_short("3110400000").unwrap(), "3.11B");
+    assert_eq!(format_percent("0.032150").unwrap(), "3.2%");
+    let e = format_money("lots", "USD").unwrap_err();
+    assert!(prop_str(&e, "message").contains("not a decimal"));
+}
