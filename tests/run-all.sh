@@ -25,8 +25,9 @@ rustup target add wasm32-unknown-unknown >/dev/null
 step "formatting"
 cargo fmt --all -- --check
 
-step "tco-core builds for wasm32-unknown-unknown (no file, network or terminal I/O)"
+step "tco-core and tco-chart build for wasm32-unknown-unknown (no file, network or terminal I/O)"
 cargo build --locked -p tco-core --target wasm32-unknown-unknown
+cargo build --locked -p tco-chart --target wasm32-unknown-unknown
 
 step "tests: every crate, with the llama.cpp probe"
 cargo test --locked --workspace --features tco-cli/llama

@@ -1,0 +1,134 @@
+//! Cumulative discounted cash over the horizon: when going local pays back.
+
+use crate::frame::{
+    self, palette, Anchor, At, Axis, Group, LegendEntry, Place, Plot, Shape, Swatch, INK,
+};
+use crate::ticks::Unit;
+use crate::{ChartError, Marker};
+
+/// One line: cumulative (discounted) cash by month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CashSeries {
+    /// E.g. `4x A100 vs Claude Sonnet 4.6: local minus API`.
+    pub name: String,
+    /// (month, cumulative cash), month 0 first (the capital outlay).
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Cumulative cash against months, with a zero line and payback markers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CashChart {
+    pub title: String,
+    /// ISO code for the axis and ticks.
+    pub currency: String,
+    /// The y axis label; empty for `cumulative discounted cash, USD`.
+    pub y_label: String,
+    pub series: Vec<CashSeries>,
+    /// Where a line crosses zero, e.g. label `payback 14.2 months`, x 14.2, y 0.
+    pub paybacks: Vec<Marker>,
+}
+
+impl CashChart {
+    /// The chart as an 800×500 SVG document.
+    pub fn to_svg(&self) -> Result<String, ChartError> {
+        let money = Unit::Money {
+            currency: self.currency.clone(),
+        };
+        let xs = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .chain(self.paybacks.iter().map(|m| m.x));
+        let (x_lo, x_hi) = match frame::extent(false, xs) {
+            Some((lo, hi)) if hi > lo => (lo, hi),
+            Some((lo, _)) => (lo, lo + 1.0),
+            None => (0.0, 12.0),
+        };
+        let ys = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .chain(self.paybacks.iter().map(|m| m.y));
+        let (y_lo, y_hi) = frame::bounds(&money, false, frame::extent(false, ys), true);
+
+        let mut legend = Vec::new();
+        let mut groups = vec![Group::new("zero").shape(Shape::HRule {
+            y: 0.0,
+            color: INK,
+            width: 1,
+            dash: None,
+        })];
+        for (i, s) in self.series.iter().enumerate() {
+            let color = palette(i);
+            legend.push(LegendEntry {
+                name: s.name.clone(),
+                color,
+                swatch: Swatch::Line(None),
+            });
+            groups.push(
+                Group::new("series")
+                    .attr("data-name", s.name.clone())
+                    .attr("data-kind", "cash")
+                    .titled(s.name.clone())
+                    .shape(Shape::Line {
+                        points: s.points.clone(),
+                        color,
+                        width: 2,
+                        dash: None,
+                    }),
+            );
+        }
+        if !self.paybacks.is_empty() {
+            legend.push(LegendEntry {
+                name: "payback".into(),
+                color: INK,
+                swatch: Swatch::Dot,
+            });
+        }
+        for m in &self.paybacks {
+            groups.push(
+                Group::new("marker payback")
+                    .attr("data-label", m.label.clone())
+                    .attr("data-x", m.x.to_string())
+                    .attr("data-y", m.y.to_string())
+                    .titled(m.label.clone())
+                    .shape(Shape::VRule {
+                        x: m.x,
+                        color: INK,
+                        width: 1,
+                        dash: Some("3 3"),
+                    })
+                    .shape(Shape::Dot {
+                        at: (m.x, m.y),
+                        r: 5,
+                        color: INK,
+                    })
+                    .shape(Shape::Label {
+                        x: At::Data(m.x),
+                        y: At::Data(m.y),
+                        text: m.label.clone(),
+                        dx: 8,
+                        dy: -14,
+                        h: Anchor::Left,
+                        color: INK,
+                        bold: true,
+                        place: Place::Around,
+                    }),
+            );
+        }
+        let y_label = if self.y_label.is_empty() {
+            format!("cumulative discounted cash, {}", self.currency)
+        } else {
+            self.y_label.clone()
+        };
+        frame::render(&Plot {
+            title: self.title.clone(),
+            note: None,
+            x: Axis::new("month", Unit::Months, false, x_lo, x_hi),
+            y: Axis::new(y_label, money, false, y_lo, y_hi),
+            legend,
+            groups,
+            height: frame::HEIGHT,
+        })
+    }
+}

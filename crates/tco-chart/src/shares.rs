@@ -1,0 +1,120 @@
+//! A hybrid's monthly cost against the share of tokens served locally.
+
+use crate::frame::{
+    self, palette, Anchor, At, Axis, Group, LegendEntry, Place, Plot, Shape, Swatch, INK,
+};
+use crate::ticks::Unit;
+use crate::{ChartError, Marker};
+
+/// One combination's monthly cost by local share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharesSeries {
+    pub name: String,
+    /// (local share 0 to 1, cost per month).
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Monthly cost against the local share, with the cheapest share marked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharesChart {
+    pub title: String,
+    /// ISO code for the axis and ticks.
+    pub currency: String,
+    pub series: Vec<SharesSeries>,
+    /// The cheapest share of each line, e.g. label `best 62%: $4,210`.
+    pub best: Vec<Marker>,
+}
+
+impl SharesChart {
+    /// The chart as an 800×500 SVG document.
+    pub fn to_svg(&self) -> Result<String, ChartError> {
+        let money = Unit::Money {
+            currency: self.currency.clone(),
+        };
+        let ys = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .chain(self.best.iter().map(|m| m.y));
+        let data = frame::extent(false, ys);
+        // Start at zero unless the lines sit far above it.
+        let zero = data.is_some_and(|(lo, hi)| lo < 0.0 || lo < hi * 0.5);
+        let (y_lo, y_hi) = frame::bounds(&money, false, data, zero);
+
+        let mut legend = Vec::new();
+        let mut groups = Vec::new();
+        for (i, s) in self.series.iter().enumerate() {
+            let color = palette(i);
+            legend.push(LegendEntry {
+                name: s.name.clone(),
+                color,
+                swatch: Swatch::Line(None),
+            });
+            groups.push(
+                Group::new("series")
+                    .attr("data-name", s.name.clone())
+                    .attr("data-kind", "hybrid")
+                    .titled(s.name.clone())
+                    .shape(Shape::Line {
+                        points: s.points.clone(),
+                        color,
+                        width: 2,
+                        dash: None,
+                    }),
+            );
+        }
+        if !self.best.is_empty() {
+            legend.push(LegendEntry {
+                name: "cheapest share".into(),
+                color: INK,
+                swatch: Swatch::Dot,
+            });
+        }
+        for m in &self.best {
+            groups.push(
+                Group::new("marker best")
+                    .attr("data-label", m.label.clone())
+                    .attr("data-x", m.x.to_string())
+                    .attr("data-y", m.y.to_string())
+                    .titled(m.label.clone())
+                    .shape(Shape::Dot {
+                        at: (m.x, m.y),
+                        r: 5,
+                        color: INK,
+                    })
+                    .shape(Shape::Label {
+                        x: At::Data(m.x),
+                        y: At::Data(m.y),
+                        text: m.label.clone(),
+                        dx: 0,
+                        dy: 16,
+                        h: Anchor::Center,
+                        color: INK,
+                        bold: true,
+                        place: Place::Around,
+                    }),
+            );
+        }
+        frame::render(&Plot {
+            title: self.title.clone(),
+            note: None,
+            x: Axis::new(
+                "share of tokens served locally",
+                Unit::Share,
+                false,
+                0.0,
+                1.0,
+            ),
+            y: Axis::new(
+                format!("{} / month", self.currency),
+                money,
+                false,
+                y_lo,
+                y_hi,
+            ),
+            legend,
+            groups,
+            height: frame::HEIGHT,
+        })
+    }
+}
