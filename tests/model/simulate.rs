@@ -2,7 +2,6 @@
 //! answers, located errors in distributions, and seeded golden output.
 
 use crate::scenario;
-use rust_decimal::prelude::ToPrimitive;
 use tco_core::bundled;
 use tco_core::scenario::{NoFiles, Scenario};
 use tco_core::sim::{simulate, SimOptions};
