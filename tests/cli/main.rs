@@ -15,6 +15,7 @@ mod finance;
 mod garbage;
 mod import;
 mod invalid;
+mod plot;
 mod set;
 
 use rust_decimal::{Decimal, RoundingStrategy};

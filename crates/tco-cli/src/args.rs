@@ -35,8 +35,9 @@ pub enum Command {
     #[command(after_help = "Examples:
   tco report
   tco report my-team.yaml --format markdown
-  tco report --set workload.tokens_per_month=2B --set 'local[0].staff.fte=0.5'")]
-    Report(ScenarioArgs),
+  tco report --set workload.tokens_per_month=2B --set 'local[0].staff.fte=0.5'
+  tco report --plot costs.svg                 also draw cost against volume, break-evens marked")]
+    Report(ReportArgs),
     /// Every model of the API price table against your local options at one volume, cheapest first.
     #[command(after_help = "Examples:
   tco compare                       at the flagship's workload volume
@@ -51,7 +52,8 @@ pub enum Command {
     /// Each option's monthly cost over a range of volumes (for charts and spreadsheets).
     #[command(after_help = "Examples:
   tco sweep --from 1M --to 10B --points 50
-  tco sweep --from 0 --to 2B --points 21 --spacing linear --format csv")]
+  tco sweep --from 0 --to 2B --points 21 --spacing linear --format csv
+  tco sweep --from 1M --to 100B --points 200 --plot sweep.svg")]
     Sweep(SweepArgs),
     /// Monte Carlo over the scenario's distributions: ranges of cost and break-even.
     ///
@@ -159,6 +161,15 @@ pub struct ScenarioArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    // --plot draws cost against volume from workload/100 to workload×100, break-evens marked.
+    #[command(flatten)]
+    pub plot: crate::plot::PlotArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct TuiArgs {
     /// Scenario file (YAML), or the name of a bundled scenario. Default: the flagship.
     #[arg(value_name = "SCENARIO")]
@@ -203,6 +214,9 @@ pub struct SweepArgs {
     /// How the volumes are spaced.
     #[arg(long, value_enum, default_value_t = SpacingArg::Log)]
     pub spacing: SpacingArg,
+    // --plot draws the swept costs (log axes with log spacing), break-evens marked.
+    #[command(flatten)]
+    pub plot: crate::plot::PlotArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,8 +5,10 @@
 
 mod args;
 mod cmd;
+mod files;
 mod load;
 mod output;
+mod plot;
 mod probe;
 
 use args::{Cli, Command};

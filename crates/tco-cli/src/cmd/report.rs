@@ -1,6 +1,6 @@
 //! `tco report` and `tco breakeven`.
 
-use crate::args::{Format, ScenarioArgs};
+use crate::args::{Format, ReportArgs, ScenarioArgs};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::Result;
@@ -10,10 +10,13 @@ use tco_core::scenario::{Billing, HardwareCost, LocalOption, Scenario};
 use tco_core::units::{Money, Tokens};
 use tco_core::Report;
 
-pub fn run(args: &ScenarioArgs) -> Result<String> {
-    let (s, _) = load::scenario(args)?;
+pub fn run(args: &ReportArgs) -> Result<String> {
+    args.plot.check()?;
+    let (s, _) = load::scenario(&args.scenario)?;
     let r = s.evaluate();
-    Ok(match args.format {
+    args.plot
+        .save(|| tco_chart::CostChart::for_scenario(&s, &r).to_svg())?;
+    Ok(match args.scenario.format {
         Format::Json => json(&r)?,
         Format::Csv => r.to_csv(),
         Format::Table => render(&s, &r, false),

@@ -9,6 +9,7 @@ use tco_core::sweep::{volumes, Spacing};
 use tco_core::units::parse_tokens;
 
 pub fn run(args: &SweepArgs) -> Result<String> {
+    args.plot.check()?;
     let (s, _) = load::scenario(&args.scenario)?;
     let allowed = "\n  allowed: a whole number of tokens from 0 to 10^15, or 250k, 100M, 1.5B, 2T";
     let from = parse_tokens(&args.from).map_err(|e| anyhow!("--from: {e}{allowed}"))?;
@@ -19,6 +20,11 @@ pub fn run(args: &SweepArgs) -> Result<String> {
     };
     let vols = volumes(from, to, args.points as usize, spacing)?;
     let sweep = s.sweep(&vols);
+    args.plot.save(|| {
+        let log = spacing == Spacing::Log;
+        // Log spacing gets log axes; a linear sweep (it may start at 0) linear ones.
+        tco_chart::CostChart::from_report(&s.evaluate(), &sweep, log).to_svg()
+    })?;
     let cur = &s.currency;
     Ok(match args.scenario.format {
         Format::Json => json(&sweep)?,
