@@ -9,8 +9,11 @@
 use crate::compute::{compute, Computed};
 use crate::fields::{fields, Field};
 use crate::probe::{ProbeJob, ProbeState, Target};
+use crate::uncertainty::{analyse, Outcome, Request, Uncertainty, Worker};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tco_core::bundled::OwnedTables;
 use tco_core::scenario::Resolve;
 use tco_core::yaml::{set_path, Node};
@@ -70,6 +73,11 @@ pub enum Action {
     No,
     Show(Screen),
     NextScreen,
+    /// Uncertainty screen: the next or previous (local, API) pair.
+    NextPair,
+    PrevPair,
+    /// Uncertainty screen: switch the tornado between break-even volume and monthly saving.
+    ToggleTornado,
     /// Probe a random-weight `tiny` model (speed of this machine's llama.cpp).
     ProbeSynthetic,
     /// Ask for a GGUF file to probe.
@@ -87,7 +95,8 @@ pub struct Launch {
     /// The file it came from; None for a bundled scenario.
     pub path: Option<PathBuf>,
     pub tables: OwnedTables,
-    pub files: Box<dyn Resolve>,
+    /// Send + Sync so the uncertainty thread can re-read calibration files.
+    pub files: Box<dyn Resolve + Send + Sync>,
     /// Whether this build can run llama.cpp probes (`--features llama`).
     pub probe_built: bool,
 }
@@ -101,11 +110,45 @@ impl std::fmt::Debug for Launch {
     }
 }
 
+/// Which measure the tornado ranks inputs by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tornado {
+    BreakEven,
+    Saving,
+}
+
+/// The uncertainty screen's state: which tree its figures belong to.
+#[derive(Debug, Default)]
+pub struct UncState {
+    /// Bumped by every accepted change: the tree now shown is this generation.
+    pub generation: u64,
+    /// The last answer; while a newer one is computed it may belong to an
+    /// older generation (`result_generation`), and the screen says so.
+    pub result: Option<Box<Uncertainty>>,
+    pub result_generation: u64,
+    /// Why the current generation has no figures.
+    pub error: Option<String>,
+    /// A request for the current generation is out.
+    pub pending: bool,
+    pub requested_at: Option<Instant>,
+    /// Answers dropped because a newer change came first.
+    pub dropped: u64,
+}
+
+impl UncState {
+    /// The figures, when they belong to the tree now shown.
+    pub fn current(&self) -> Option<&Uncertainty> {
+        self.result
+            .as_deref()
+            .filter(|_| self.result_generation == self.generation)
+    }
+}
+
 pub struct App {
     pub origin: String,
     pub path: Option<PathBuf>,
     pub tables: OwnedTables,
-    pub files: Box<dyn Resolve>,
+    pub files: Arc<dyn Resolve + Send + Sync>,
     pub probe_built: bool,
     pub tree: Node,
     /// The tree as last saved (or loaded): unsaved changes are a difference from it.
@@ -122,6 +165,13 @@ pub struct App {
     pub quit_after_save: bool,
     pub probe: ProbeState,
     pub probe_job: Option<ProbeJob>,
+    pub unc: UncState,
+    /// The simulation thread; None if it could not be started (then the
+    /// figures are computed on the key loop, a few milliseconds).
+    pub worker: Option<Worker>,
+    /// The (local, API) pair the uncertainty screen shows, in report order.
+    pub pair: usize,
+    pub tornado: Tornado,
 }
 
 impl std::fmt::Debug for App {
@@ -140,11 +190,13 @@ impl App {
         let tree = tco_core::yaml::parse(&l.text, &l.origin)?;
         let now = compute(&tree, &l.origin, l.tables.as_ref(), l.files.as_ref())?;
         let fields = fields(&now.scenario, &tree);
-        Ok(App {
+        let files: Arc<dyn Resolve + Send + Sync> = Arc::from(l.files);
+        let worker = Worker::spawn(l.tables.clone(), Arc::clone(&files)).ok();
+        let mut app = App {
             origin: l.origin,
             path: l.path,
             tables: l.tables,
-            files: l.files,
+            files,
             probe_built: l.probe_built,
             saved: tree.clone(),
             tree,
@@ -159,7 +211,13 @@ impl App {
             quit_after_save: false,
             probe: ProbeState::Idle,
             probe_job: None,
-        })
+            unc: UncState::default(),
+            worker,
+            pair: 0,
+            tornado: Tornado::BreakEven,
+        };
+        app.request_uncertainty();
+        Ok(app)
     }
 
     pub fn dirty(&self) -> bool {
@@ -207,6 +265,15 @@ impl App {
                 KeyCode::Char('g') if self.screen == Screen::Probe => Some(Action::ProbeAsk),
                 KeyCode::Char('x') if self.screen == Screen::Probe => Some(Action::ProbeCancel),
                 KeyCode::Char('a') if self.screen == Screen::Probe => Some(Action::ProbeApply),
+                KeyCode::Right | KeyCode::Char('l' | ']') if self.screen == Screen::Uncertainty => {
+                    Some(Action::NextPair)
+                }
+                KeyCode::Left | KeyCode::Char('h' | '[') if self.screen == Screen::Uncertainty => {
+                    Some(Action::PrevPair)
+                }
+                KeyCode::Char('t') if self.screen == Screen::Uncertainty => {
+                    Some(Action::ToggleTornado)
+                }
                 KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
                 KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
                 KeyCode::Char('+' | '=') | KeyCode::Right | KeyCode::Char('l') => {
@@ -245,7 +312,7 @@ impl App {
             (Action::Decrease, _) => self.step(false),
             (Action::StartEdit, _) => {
                 if let Some(f) = self.field() {
-                    self.mode = Mode::Edit(f.value.normalize().to_string());
+                    self.mode = Mode::Edit(f.edit_text());
                 }
             }
             (Action::Type(c), Mode::Edit(mut b)) => {
@@ -278,10 +345,8 @@ impl App {
                 self.start_probe(Target::Gguf(PathBuf::from(b.trim())));
             }
             (Action::ProbeSynthetic, _) => self.start_probe(Target::SyntheticTiny),
-            (Action::ProbeAsk, _) => {
-                if self.probe_job.is_none() {
-                    self.mode = Mode::ProbePath(String::new());
-                }
+            (Action::ProbeAsk, _) if self.probe_job.is_none() => {
+                self.mode = Mode::ProbePath(String::new());
             }
             (Action::ProbeCancel, _) => {
                 if let Some(j) = &self.probe_job {
@@ -344,17 +409,123 @@ impl App {
                     Screen::Probe => Screen::Calculator,
                 }
             }
+            (Action::NextPair, _) => self.cycle_pair(true),
+            (Action::PrevPair, _) => self.cycle_pair(false),
+            (Action::ToggleTornado, _) => {
+                self.tornado = match self.tornado {
+                    Tornado::BreakEven => Tornado::Saving,
+                    Tornado::Saving => Tornado::BreakEven,
+                }
+            }
             _ => {}
         }
     }
 
-    /// Checks on a running probe; called by the key loop between keys.
+    /// Number of (local, API) pairs.
+    pub fn pairs(&self) -> usize {
+        self.now.report.break_even.len()
+    }
+
+    fn cycle_pair(&mut self, forward: bool) {
+        let n = self.pairs();
+        if n == 0 {
+            return;
+        }
+        self.pair = if forward {
+            (self.pair + 1) % n
+        } else {
+            (self.pair + n - 1) % n
+        };
+    }
+
+    /// Checks on a running probe and the uncertainty thread; called by the
+    /// key loop between keys.
     pub fn tick(&mut self) {
         if let Some(job) = &self.probe_job {
             if job.drain(&mut self.probe) {
                 self.probe_job = None;
             }
         }
+        while let Some(out) = self.worker.as_ref().and_then(|w| w.try_recv().ok()) {
+            self.receive(out);
+        }
+    }
+
+    /// True while work is out whose answer the screen waits for: the key
+    /// loop then wakes up more often.
+    pub fn busy(&self) -> bool {
+        self.unc.pending || self.probe_job.is_some()
+    }
+
+    /// Asks for the figures of the current tree (nothing when no input is uncertain).
+    fn request_uncertainty(&mut self) {
+        self.unc.generation += 1;
+        self.unc.error = None;
+        if !self.now.scenario.has_uncertainty() {
+            self.unc.pending = false;
+            self.unc.result = None;
+            return;
+        }
+        let req = Request {
+            generation: self.unc.generation,
+            scenario: self.now.scenario.clone(),
+            tree: self.tree.clone(),
+            origin: self.origin.clone(),
+        };
+        self.unc.pending = true;
+        self.unc.requested_at = Some(Instant::now());
+        let sent = self.worker.as_ref().is_some_and(|w| w.request(req.clone()));
+        if !sent {
+            // No thread: compute here (a few milliseconds in a release build).
+            self.worker = None;
+            let result = analyse(
+                &req.scenario,
+                &req.tree,
+                &req.origin,
+                self.tables.as_ref(),
+                self.files.as_ref(),
+            )
+            .map_err(|e| e.to_string());
+            self.receive(Outcome {
+                generation: req.generation,
+                result,
+            });
+        }
+    }
+
+    /// Takes an answer from the uncertainty thread; one for an older tree is dropped.
+    pub fn receive(&mut self, out: Outcome) {
+        if out.generation != self.unc.generation {
+            self.unc.dropped += 1;
+            return;
+        }
+        self.unc.pending = false;
+        match out.result {
+            Ok(u) => {
+                self.unc.result = Some(Box::new(u));
+                self.unc.result_generation = out.generation;
+                self.unc.error = None;
+            }
+            Err(e) => {
+                self.unc.result = None;
+                self.unc.error = Some(e);
+            }
+        }
+    }
+
+    /// Waits (up to `timeout`) until the current tree's figures are in: for
+    /// tests and benchmarks, never called by the key loop.
+    pub fn settle(&mut self, timeout: Duration) -> bool {
+        let end = Instant::now() + timeout;
+        while self.unc.pending {
+            let left = end.saturating_duration_since(Instant::now());
+            let Some(w) = &self.worker else { return false };
+            match w.recv_timeout(left) {
+                Ok(out) => self.receive(out),
+                Err(_) => return false,
+            }
+        }
+        true
     }
 
     /// The folder a scenario's relative calibration paths are read from.
@@ -417,10 +588,10 @@ impl App {
         );
     }
 
-    /// One +/− step of the selected field.
+    /// One +/− step of the selected field (a distribution moves as a whole).
     pub fn step(&mut self, up: bool) {
         let Some(f) = self.field() else { return };
-        match f.stepped(up) {
+        match f.stepped_input(up) {
             Some(text) => {
                 let path = f.path.clone();
                 self.set(&path, &text);
@@ -463,6 +634,8 @@ impl App {
         self.fields = fields(&now.scenario, &self.tree);
         self.selected = self.selected.min(self.fields.len().saturating_sub(1));
         self.now = now;
+        self.pair = self.pair.min(self.pairs().saturating_sub(1));
+        self.request_uncertainty();
     }
 
     pub fn undo(&mut self) {
@@ -761,6 +934,278 @@ summary:
         fn calibration(&self, path: &str) -> Result<String, String> {
             std::fs::read_to_string(self.0.join(path)).map_err(|e| e.to_string())
         }
+    }
+
+    fn flagship() -> App {
+        let mut a = bundled_app("scenarios/flagship.yaml").unwrap();
+        assert!(a.settle(Duration::from_secs(60)));
+        a
+    }
+
+    /// Selects the field at `path`.
+    fn select(a: &mut App, path: &str) {
+        a.selected = a.fields.iter().position(|f| f.path == path).unwrap();
+    }
+
+    fn written(a: &App, path: &str) -> Option<tco_core::uncertain::Dist> {
+        a.now
+            .scenario
+            .uncertain
+            .iter()
+            .find(|u| u.path == path)
+            .map(|u| u.dist.clone())
+    }
+
+    fn direct_sim(a: &App) -> tco_core::sim::Simulation {
+        tco_core::sim::simulate(
+            &a.now.scenario,
+            tco_core::sim::SimOptions {
+                samples: crate::uncertainty::SAMPLES,
+                seed: crate::uncertainty::SEED,
+            },
+        )
+        .unwrap()
+    }
+
+    const KWH: &str = "local[0].power.price_per_kwh";
+
+    #[test]
+    fn the_simulation_of_the_scenario_arrives_from_the_thread() {
+        let a = flagship();
+        let u = a.unc.current().unwrap();
+        assert_eq!(u.sim, direct_sim(&a));
+        assert_eq!(u.sim.samples, 2_000);
+        // 2 local × 3 API options
+        assert_eq!(u.sim.break_even.len(), 6);
+        assert_eq!(u.sens.pairs.len(), 6);
+        assert!(a.worker.is_some());
+        // Without distributions nothing is asked for.
+        let b = app();
+        assert!(!b.unc.pending && b.unc.result.is_none());
+    }
+
+    #[test]
+    fn pairs_cycle_both_ways_and_t_switches_the_tornado() {
+        let mut a = flagship();
+        key(&mut a, KeyCode::Char('2'));
+        key(&mut a, KeyCode::Left);
+        assert_eq!(a.pair, 5, "wraps to the last pair");
+        key(&mut a, KeyCode::Right);
+        key(&mut a, KeyCode::Char(']'));
+        assert_eq!(a.pair, 1);
+        key(&mut a, KeyCode::Char('['));
+        assert_eq!(a.pair, 0);
+        key(&mut a, KeyCode::Char('t'));
+        assert_eq!(a.tornado, Tornado::Saving);
+        key(&mut a, KeyCode::Char('t'));
+        assert_eq!(a.tornado, Tornado::BreakEven);
+        // On the calculator the arrows still step the selected input.
+        key(&mut a, KeyCode::Char('1'));
+        key(&mut a, KeyCode::Right);
+        assert_eq!(a.pair, 0);
+        assert_eq!(a.now.report.tokens_per_month, 3_750_000_000);
+    }
+
+    #[test]
+    fn plus_shifts_a_whole_distribution_and_undo_restores_it() {
+        use tco_core::uncertain::Dist;
+        let dec = |n: i64, scale: u32| rust_decimal::Decimal::new(n, scale);
+        let mut a = flagship();
+        select(&mut a, KWH);
+        let f = a.field().unwrap();
+        assert_eq!(f.display("USD"), "triangular 0.08/0.12/0.20 (point $0.12)");
+        assert_eq!(
+            f.edit_text(),
+            "{dist: triangular, min: 0.08, mode: 0.12, max: 0.20}"
+        );
+        let before = a.now.report.clone();
+        key(&mut a, KeyCode::Char('+'));
+        // The point steps 0.12 × 1.05 = 0.126, so every parameter moves by 0.006.
+        assert_eq!(
+            written(&a, KWH),
+            Some(Dist::Triangular {
+                min: dec(86, 3),
+                mode: dec(126, 3),
+                max: dec(206, 3)
+            })
+        );
+        assert_eq!(a.field().unwrap().value, dec(126, 3));
+        assert!(a.now.report.local[0].breakdown.power > before.local[0].breakdown.power);
+        assert!(a.settle(Duration::from_secs(60)));
+        assert_eq!(a.unc.current().unwrap().sim, direct_sim(&a));
+        key(&mut a, KeyCode::Char('u'));
+        assert_eq!(a.now.report, before);
+        assert_eq!(
+            written(&a, KWH),
+            Some(Dist::Triangular {
+                min: dec(8, 2),
+                mode: dec(12, 2),
+                max: dec(20, 2)
+            })
+        );
+    }
+
+    #[test]
+    fn a_shift_past_the_fields_range_is_refused_with_the_cores_message() {
+        let mut a = flagship();
+        a.set(
+            "workload.input_share",
+            "{dist: triangular, min: 0.9, mode: 0.95, max: 1}",
+        );
+        let before = a.now.report.clone();
+        let tree = a.tree.clone();
+        select(&mut a, "workload.input_share");
+        key(&mut a, KeyCode::Char('+'));
+        let Some(Message::Error(m)) = &a.message else {
+            panic!("not refused: {:?}", a.message)
+        };
+        assert!(
+            m.contains("workload.input_share") && m.contains("max 1.05"),
+            "{m}"
+        );
+        assert_eq!(a.now.report, before);
+        assert_eq!(a.tree, tree);
+    }
+
+    #[test]
+    fn a_typed_number_replaces_a_distribution_and_typed_dist_text_sets_one() {
+        let mut a = flagship();
+        select(&mut a, KWH);
+        key(&mut a, KeyCode::Enter);
+        assert_eq!(
+            a.mode,
+            Mode::Edit("{dist: triangular, min: 0.08, mode: 0.12, max: 0.20}".into())
+        );
+        a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typed(&mut a, "0.15");
+        key(&mut a, KeyCode::Enter);
+        assert_eq!(written(&a, KWH), None);
+        assert_eq!(a.field().unwrap().dist, None);
+        assert_eq!(a.field().unwrap().value, rust_decimal::Decimal::new(15, 2));
+        key(&mut a, KeyCode::Char('u'));
+        assert!(
+            written(&a, KWH).is_some(),
+            "undo brings the distribution back"
+        );
+
+        // A scenario without distributions gets one by typing it.
+        let mut b = app();
+        assert!(!b.now.scenario.has_uncertainty());
+        select(&mut b, "local[0].power.price_per_kwh");
+        key(&mut b, KeyCode::Enter);
+        b.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typed(&mut b, "{dist: uniform, min: 0.05, max: 0.15}");
+        key(&mut b, KeyCode::Enter);
+        assert!(b.now.scenario.has_uncertainty(), "{:?}", b.message);
+        assert_eq!(
+            b.field().unwrap().display("USD"),
+            "uniform 0.05–0.15 (point $0.10)"
+        );
+        assert!(b.settle(Duration::from_secs(60)));
+        assert_eq!(b.unc.current().unwrap().sim, direct_sim(&b));
+        // An invalid distribution is the core's refusal, with the field path.
+        key(&mut b, KeyCode::Enter);
+        b.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typed(&mut b, "{dist: uniform, min: 0.2, max: 0.1}");
+        key(&mut b, KeyCode::Enter);
+        let Some(Message::Error(m)) = &b.message else {
+            panic!("not refused: {:?}", b.message)
+        };
+        assert!(m.contains("max 0.1 is below min 0.2"), "{m}");
+    }
+
+    #[test]
+    fn saving_writes_the_distribution_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("flag.yaml");
+        let mut a = flagship();
+        select(&mut a, KWH);
+        key(&mut a, KeyCode::Char('+'));
+        a.save_to(&target, false);
+        assert!(!a.dirty(), "{:?}", a.message);
+        let text = std::fs::read_to_string(&target).unwrap();
+        let tables = tco_core::bundled::tables().unwrap();
+        let back = tco_core::Scenario::parse(
+            &text,
+            "saved",
+            tables.as_ref(),
+            &tco_core::scenario::NoFiles,
+        )
+        .unwrap();
+        let dists = |s: &tco_core::Scenario| {
+            s.uncertain
+                .iter()
+                .map(|u| (u.path.clone(), u.dist.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(dists(&back), dists(&a.now.scenario));
+        assert_eq!(
+            back.uncertain
+                .iter()
+                .find(|u| u.path == KWH)
+                .map(|u| u.dist.clone()),
+            written(&a, KWH)
+        );
+        assert_eq!(back.evaluate(), a.now.report);
+    }
+
+    #[test]
+    fn answers_for_an_older_tree_are_dropped() {
+        let mut a = flagship();
+        let shown = a.unc.current().unwrap().sim.clone();
+        let g = a.unc.generation;
+        // A change went out; an answer for the tree before it comes in late.
+        select(&mut a, KWH);
+        key(&mut a, KeyCode::Char('+'));
+        assert_eq!(a.unc.generation, g + 1);
+        a.receive(crate::uncertainty::Outcome {
+            generation: g,
+            result: Err("stale".into()),
+        });
+        assert_eq!(a.unc.dropped, 1);
+        assert_eq!(a.unc.error, None);
+        assert!(a.unc.pending);
+        assert!(a.unc.current().is_none(), "the old figures are not current");
+        assert_eq!(a.unc.result.as_ref().unwrap().sim, shown);
+        // A burst of changes: only the last tree's figures are kept.
+        for _ in 0..5 {
+            key(&mut a, KeyCode::Char('+'));
+        }
+        assert!(a.settle(Duration::from_secs(60)));
+        assert_eq!(a.unc.result_generation, a.unc.generation);
+        assert_eq!(a.unc.current().unwrap().sim, direct_sim(&a));
+    }
+
+    #[test]
+    fn a_panic_in_the_worker_becomes_a_message() {
+        fn boom(
+            _: &crate::uncertainty::Request,
+            _: tco_core::scenario::Tables<'_>,
+            _: &dyn Resolve,
+        ) -> Result<Uncertainty, String> {
+            panic!("boom in the worker")
+        }
+        let mut a = bundled_app("scenarios/flagship.yaml").unwrap();
+        a.worker = Some(
+            Worker::spawn_with(
+                tco_core::bundled::tables().unwrap(),
+                Arc::new(tco_core::scenario::NoFiles),
+                boom,
+            )
+            .unwrap(),
+        );
+        select(&mut a, KWH);
+        key(&mut a, KeyCode::Char('+'));
+        assert!(a.settle(Duration::from_secs(60)));
+        let e = a.unc.error.clone().unwrap();
+        assert!(
+            e.contains("internal error") && e.contains("boom in the worker"),
+            "{e}"
+        );
+        // The thread survives its panic and answers the next request.
+        key(&mut a, KeyCode::Char('+'));
+        assert!(a.settle(Duration::from_secs(60)));
+        assert!(a.unc.error.is_some());
     }
 
     #[test]

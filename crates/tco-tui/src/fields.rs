@@ -5,10 +5,17 @@
 //! value shown is always the value the core computed with (defaults included).
 //! Nothing here prices anything: a step only proposes a new input text, which
 //! goes through `set_path` and the core's parser like a typed value.
+//!
+//! An input written as a distribution (`{dist: triangular, …}`) is listed with
+//! its distribution and point value; `+`/`−` shifts the whole distribution by
+//! the step its point value would take (every parameter but a standard
+//! deviation moves by the same amount), so the spread is kept. A shift the
+//! core refuses (a share's max above 1) is refused like any other value.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use tco_core::format;
 use tco_core::scenario::{HardwareCost, Scenario};
+use tco_core::uncertain::{Dist, InputSource};
 use tco_core::units::{Money, PerMTok, Tokens};
 use tco_core::yaml::Node;
 
@@ -48,13 +55,45 @@ pub struct Field {
     pub range: &'static str,
     pub step: Step,
     pub show: Show,
-    /// The value the core used.
+    /// The value the core used (a distribution's point value).
     pub value: Decimal,
+    /// The distribution written at `path`, if any.
+    pub dist: Option<Dist>,
 }
 
 impl Field {
-    /// The value as the list shows it.
+    /// The value as the list shows it: `triangular 0.08/0.12/0.20 (point $0.12)`.
     pub fn display(&self, currency: &str) -> String {
+        match &self.dist {
+            Some(d) => format!(
+                "{} (point {})",
+                dist_text(d, self.show),
+                self.point_display(currency)
+            ),
+            None => self.point_display(currency),
+        }
+    }
+
+    /// The text an edit starts from: the number, or the distribution as YAML.
+    pub fn edit_text(&self) -> String {
+        match &self.dist {
+            Some(d) => dist_yaml(d),
+            None => self.value.normalize().to_string(),
+        }
+    }
+
+    /// The input text one step up or down: a number, or for a distribution
+    /// the whole distribution shifted by its point value's step.
+    pub fn stepped_input(&self, up: bool) -> Option<String> {
+        let new = self.stepped(up)?;
+        let Some(d) = &self.dist else {
+            return Some(new);
+        };
+        let new: Decimal = new.parse().ok()?;
+        Some(dist_yaml(&shift(d, new - self.value)))
+    }
+
+    fn point_display(&self, currency: &str) -> String {
         match self.show {
             Show::Tokens => {
                 let t = Tokens(to_u64(self.value));
@@ -114,6 +153,67 @@ impl Field {
     }
 }
 
+/// `d` moved by `delta`: location parameters shift, spreads stay.
+pub fn shift(d: &Dist, delta: Decimal) -> Dist {
+    let m = |x: Decimal| (x + delta).normalize();
+    match d {
+        Dist::Normal { mean, sd } => Dist::Normal {
+            mean: m(*mean),
+            sd: *sd,
+        },
+        Dist::Lognormal { mean, sd } => Dist::Lognormal {
+            mean: m(*mean),
+            sd: *sd,
+        },
+        Dist::Uniform { min, max } => Dist::Uniform {
+            min: m(*min),
+            max: m(*max),
+        },
+        Dist::Triangular { min, mode, max } => Dist::Triangular {
+            min: m(*min),
+            mode: m(*mode),
+            max: m(*max),
+        },
+        Dist::Pert { min, mode, max } => Dist::Pert {
+            min: m(*min),
+            mode: m(*mode),
+            max: m(*max),
+        },
+    }
+}
+
+/// A distribution as the flow mapping the scenario format reads.
+pub fn dist_yaml(d: &Dist) -> String {
+    match d {
+        Dist::Normal { mean, sd } => format!("{{dist: normal, mean: {mean}, sd: {sd}}}"),
+        Dist::Lognormal { mean, sd } => format!("{{dist: lognormal, mean: {mean}, sd: {sd}}}"),
+        Dist::Uniform { min, max } => format!("{{dist: uniform, min: {min}, max: {max}}}"),
+        Dist::Triangular { min, mode, max } => {
+            format!("{{dist: triangular, min: {min}, mode: {mode}, max: {max}}}")
+        }
+        Dist::Pert { min, mode, max } => {
+            format!("{{dist: pert, min: {min}, mode: {mode}, max: {max}}}")
+        }
+    }
+}
+
+/// A distribution in a few characters: `triangular 0.08/0.12/0.20`, volumes as `2B`.
+pub fn dist_text(d: &Dist, show: Show) -> String {
+    let v = |x: &Decimal| match show {
+        Show::Tokens => format::tokens_short(Tokens(to_u64(*x))),
+        _ => x.to_string(),
+    };
+    match d {
+        Dist::Normal { mean, sd } => format!("normal {} sd {}", v(mean), v(sd)),
+        Dist::Lognormal { mean, sd } => format!("lognormal {} sd {}", v(mean), v(sd)),
+        Dist::Uniform { min, max } => format!("uniform {}–{}", v(min), v(max)),
+        Dist::Triangular { min, mode, max } => {
+            format!("triangular {}/{}/{}", v(min), v(mode), v(max))
+        }
+        Dist::Pert { min, mode, max } => format!("PERT {}/{}/{}", v(min), v(mode), v(max)),
+    }
+}
+
 fn to_u64(d: Decimal) -> u64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_u64().unwrap_or(0)
@@ -145,6 +245,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
         step: Step::Share,
         show: Show::Plain,
         value,
+        dist: None,
     };
     let w = &s.workload;
     out.push(Field {
@@ -156,6 +257,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
         step: Step::Volume,
         show: Show::Tokens,
         value: w.tokens_per_month.as_decimal(),
+        dist: None,
     });
     out.push(share("input share", "workload.input_share", w.input_share));
     out.push(Field {
@@ -179,6 +281,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
         },
         show: Show::Plain,
         value: s.hours_per_month,
+        dist: None,
     });
     for (i, a) in s.api.iter().enumerate() {
         let group = format!("API: {}", a.name);
@@ -199,6 +302,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
                 step: price,
                 show: Show::Price,
                 value: v,
+                dist: None,
             });
         }
     }
@@ -214,6 +318,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
                 step,
                 show,
                 value,
+                dist: None,
             })
         };
         match &l.hardware {
@@ -377,6 +482,13 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
             l.max_utilization,
         );
     }
+    for f in &mut out {
+        f.dist = s
+            .uncertain
+            .iter()
+            .find(|u| u.source == InputSource::Written && u.path == f.path)
+            .map(|u| u.dist.clone());
+    }
     out
 }
 
@@ -395,6 +507,7 @@ mod tests {
             step,
             show: Show::Plain,
             value,
+            dist: None,
         }
     }
 

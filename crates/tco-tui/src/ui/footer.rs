@@ -39,6 +39,10 @@ impl Widget for Footer<'_> {
                 "p probe synthetic tiny  g probe a GGUF file  x cancel  a apply to the selected local option  1 calculator  q quit"
                     .into()
             }
+            Mode::Normal if app.screen == crate::app::Screen::Uncertainty => {
+                "←/→ pair  t tornado  ↑↓ select  +/− shift  Enter type  u undo  s save  1 2 3/Tab  ? help  q quit"
+                    .into()
+            }
             Mode::Normal | Mode::Help => {
                 "↑↓/jk select  +/− step  Enter type  u undo  s save  1 2 3/Tab screens  ? help  q quit"
                     .into()

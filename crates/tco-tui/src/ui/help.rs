@@ -15,8 +15,16 @@ const KEYS: &[(&str, &str)] = &[
         "step the value (volume ×/÷ 1.25, shares ± 0.05, money ± 5 %)",
     ),
     (
+        "",
+        "on a distribution: shifts the whole of it by its point value's step",
+    ),
+    (
         "Enter  e",
-        "type a value (250k, 100M, 1.5B for volumes); Ctrl-U clears, Esc cancels",
+        "type a value (250k, 100M, 1.5B); Ctrl-U clears, Esc cancels",
+    ),
+    (
+        "",
+        "a number typed replaces a distribution; {dist: …} text sets one",
     ),
     ("u", "undo the last change"),
     (
@@ -24,6 +32,10 @@ const KEYS: &[(&str, &str)] = &[
         "save: to a new file by default; over an existing one only after a yes",
     ),
     ("1 2 3  Tab", "calculator, uncertainty, probe screens"),
+    (
+        "← →  [ ]  t",
+        "uncertainty: next/previous (local, API) pair; t: tornado measure",
+    ),
     (
         "p g x a",
         "probe screen: probe a synthetic model / a GGUF file, cancel, apply",

@@ -63,6 +63,12 @@ impl Widget for Inputs<'_> {
             .scroll((scroll as u16, 0))
             .render(list, buf);
         let text = match app.field() {
+            Some(f) if f.dist.is_some() => vec![
+                Line::from(format!("{}: {}", f.label, f.path)),
+                Line::from(format!("{} ({})", f.display(cur), f.unit)),
+                Line::from(format!("allowed: {}", f.range)),
+                Line::from("+/− shifts the whole distribution; a number replaces it"),
+            ],
             Some(f) => vec![
                 Line::from(format!("{}: {}", f.label, f.path)),
                 Line::from(format!("unit: {}", f.unit)),

@@ -4,9 +4,11 @@
 mod chart;
 mod footer;
 mod help;
+mod histogram;
 mod inputs;
 mod probe;
 mod results;
+mod tornado;
 mod uncertainty;
 
 use crate::app::{App, Mode, Screen};
@@ -19,10 +21,12 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 pub use chart::ChartPanel;
 pub use footer::Footer;
 pub use help::Help;
+pub use histogram::Histogram;
 pub use inputs::Inputs;
 pub use probe::ProbePanel;
 pub use results::Results;
-pub use uncertainty::UncertaintyPanel;
+pub use tornado::TornadoPanel;
+pub use uncertainty::{input_name, UncertaintyPanel};
 
 /// The smallest terminal the calculator is drawn in.
 pub const MIN_WIDTH: u16 = 100;
@@ -162,6 +166,51 @@ mod tests {
         let mut a = app();
         a.mode = Mode::Help;
         insta::assert_snapshot!(draw(100, 30, |r, b| (&a).render(r, b)));
+    }
+
+    /// A scenario with distributions, its simulation in (seed 42, 2,000 samples).
+    fn settled(path: &str) -> App {
+        let mut a = bundled_app(path).unwrap();
+        assert!(a.settle(std::time::Duration::from_secs(60)));
+        a.screen = Screen::Uncertainty;
+        a
+    }
+
+    #[test]
+    fn uncertainty_flagship_histogram_and_break_even_tornado() {
+        let a = settled("scenarios/flagship.yaml");
+        insta::assert_snapshot!(draw(160, 44, |r, b| (&a).render(r, b)));
+    }
+
+    #[test]
+    fn uncertainty_flagship_rented_pair_saving_tornado() {
+        let mut a = settled("scenarios/flagship.yaml");
+        a.pair = 3; // rented 2x H100 vs Claude Sonnet 4.6
+        a.tornado = crate::app::Tornado::Saving;
+        insta::assert_snapshot!(draw(160, 44, |r, b| (&a).render(r, b)));
+    }
+
+    #[test]
+    fn uncertainty_flagship_at_the_smallest_size() {
+        let a = settled("scenarios/flagship.yaml");
+        insta::assert_snapshot!(draw(100, 30, |r, b| (&a).render(r, b)));
+    }
+
+    #[test]
+    fn uncertainty_apple_workstation() {
+        let a = settled("scenarios/apple-64gb-workstation.yaml");
+        insta::assert_snapshot!(draw(160, 44, |r, b| (&a).render(r, b)));
+    }
+
+    #[test]
+    fn inputs_panel_lists_distributions_with_their_point() {
+        let mut a = settled("scenarios/flagship.yaml");
+        a.selected = a
+            .fields
+            .iter()
+            .position(|f| f.path == "local[0].power.price_per_kwh")
+            .unwrap();
+        insta::assert_snapshot!(draw(80, 40, |r, b| super::Inputs(&a).render(r, b)));
     }
 
     #[test]
