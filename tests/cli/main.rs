@@ -17,6 +17,7 @@ mod import;
 mod invalid;
 mod plot;
 mod set;
+mod uncertainty;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::path::{Path, PathBuf};

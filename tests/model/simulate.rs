@@ -268,3 +268,31 @@ fn volumes_in_distributions_take_suffixes_and_draws_are_clamped() {
     assert!((c - 0.1056).abs() < 0.01, "{c}");
     assert!(sim.warnings.iter().any(|w| w.contains("set to the nearest bound")));
 }
+
+/// More samples narrow the Monte Carlo interval: the Wilson interval of
+/// P(local cheaper) shrinks about as 1/√n, and medians from different seeds
+/// draw together.
+#[test]
+fn more_samples_narrow_the_interval() {
+    let s = scenario("apple-64gb-workstation");
+    let width = |n: usize| {
+        let sim = simulate(&s, SimOptions { samples: n, seed: 3 }).expect("simulates");
+        let (lo, hi) = sim.break_even[0].prob_local_cheaper_ci95;
+        hi - lo
+    };
+    let (w1, w16) = (width(1_000), width(16_000));
+    // √16 = 4: a quarter of the width, give or take the estimate's own wobble.
+    assert!(w16 < w1 / 3.0 && w16 > w1 / 5.0, "{w1} → {w16}");
+    let spread = |n: usize| {
+        let p50s: Vec<f64> = (0..8)
+            .map(|seed| {
+                let sim = simulate(&s, SimOptions { samples: n, seed }).expect("simulates");
+                sim.break_even[0].break_even_percentiles.p50.expect("crosses") as f64
+            })
+            .collect();
+        let max = p50s.iter().copied().fold(f64::MIN, f64::max);
+        let min = p50s.iter().copied().fold(f64::MAX, f64::min);
+        max - min
+    };
+    assert!(spread(20_000) < spread(500), "seeds agree more with more samples");
+}

@@ -295,3 +295,55 @@ fn a_scenario_reads_its_throughput_from_a_calibration() {
         "{t}"
     );
 }
+
+/// `simulate` takes a calibrated throughput's measured spread as its
+/// distribution: normal, the measured mean and run-to-run sd.
+#[test]
+fn simulate_uses_a_calibrations_measured_spread() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tco-probe/tests/data/llama-bench-sample.json");
+    let cal = dir.path().join("bench.yaml");
+    let o = tco(&[
+        "probe",
+        "import",
+        sample.to_str().expect("path"),
+        "--out",
+        cal.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let measured = tco_core::calibration::Calibration::parse(
+        &std::fs::read_to_string(&cal).expect("written"),
+    )
+    .expect("core reads it")
+    .throughput(1)
+    .expect("concurrency 1");
+    let scenario = dir.path().join("s.yaml");
+    std::fs::write(
+        &scenario,
+        "name: calibrated box vs API\ncurrency: USD\nworkload:\n  tokens_per_month: 10M\n\
+         api:\n  - name: some api\n    input_per_mtok: 1.00\n    output_per_mtok: 4.00\n\
+         local:\n  - name: measured box\n    owned: {price: 2000, amortization_months: 36}\n    \
+         throughput: {calibration: bench.yaml, concurrency: 1}\n",
+    )
+    .expect("write");
+    let o = tco(&[
+        "simulate",
+        scenario.to_str().expect("path"),
+        "--samples",
+        "500",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let sim: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let inputs = sim["inputs"].as_array().expect("inputs");
+    let decode = inputs
+        .iter()
+        .find(|i| i["path"] == "local[0].throughput.calibration (decode)")
+        .expect("the decode rate is uncertain");
+    assert_eq!(decode["source"], "calibration");
+    assert_eq!(decode["dist"], "normal");
+    assert_eq!(decode["sd"].as_str(), Some(measured.decode.sd.to_string().as_str()));
+    assert_eq!(decode["mean"].as_str(), Some(measured.decode.mean.to_string().as_str()));
+}
