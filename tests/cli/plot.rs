@@ -164,3 +164,89 @@ fn sweep_plot_follows_the_sweep() {
     assert_eq!(attr_of(&svg, "axes", "data-y-scale"), ["linear"]);
     assert_eq!(attr_of(&svg, "break-even", "data-x"), ["988411523"]);
 }
+
+/// `simulate --plot`: the chosen pair's break-even histogram, its bins
+/// equal to the JSON's, percentile markers at the JSON's percentiles.
+#[test]
+fn simulate_plot_is_the_pairs_histogram() {
+    let dir = tempfile::tempdir().unwrap();
+    let apple = root().join("scenarios/apple-64gb-workstation.yaml");
+    let apple = apple.to_str().unwrap();
+    let args = [
+        "simulate",
+        apple,
+        "--samples",
+        "3000",
+        "--local",
+        "Apple 64GB workstation, Phi-4 mini Q5_K_M",
+        "--api",
+        "Claude Sonnet 4.6",
+    ];
+    let mut with_plot = args.to_vec();
+    with_plot.extend(["--plot", "h.svg", "-f", "json"]);
+    let j = tco_in(dir.path(), &with_plot).json();
+    let svg = std::fs::read_to_string(dir.path().join("h.svg")).unwrap();
+    assert_eq!(series(&svg), [("samples".to_string(), "histogram".to_string())]);
+    let p = &j["break_even"][0]["break_even_percentiles"];
+    let want: Vec<String> = ["p10", "p50", "p90"].iter().map(|k| p[*k].as_u64().unwrap().to_string()).collect();
+    assert_eq!(attr_of(&svg, "percentile", "data-x"), want);
+    assert_eq!(attr_of(&svg, "workload", "data-x"), ["100000000"]);
+    let doc = Document::parse(&svg).unwrap();
+    let bars = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("series"))
+        .flat_map(|n| n.children().filter(|c| c.is_element()))
+        .count();
+    assert_eq!(bars, j["break_even"][0]["histogram"].as_array().unwrap().len());
+    // An unknown pair name is an input error naming the choices.
+    let mut bad = args.to_vec();
+    bad[7] = "Claude";
+    bad.extend(["--plot", "x.svg"]);
+    let e = tco_in(dir.path(), &bad);
+    assert!(e.user_error().contains("did you mean"), "{}", e.stderr);
+    assert!(!dir.path().join("x.svg").exists());
+}
+
+/// `sensitivity --plot`: one bar per input that moves the result, widest
+/// first, each bar's ends the JSON's, the base line at the base break-even.
+#[test]
+fn sensitivity_plot_is_the_pairs_tornado() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = tco_in(dir.path(), &["sensitivity", "--all", "--plot", "t.svg", "--top", "5", "-f", "json"]).json();
+    let svg = std::fs::read_to_string(dir.path().join("t.svg")).unwrap();
+    let pair = &j["pairs"][0];
+    let moving: Vec<&serde_json::Value> = pair["break_even"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["at_low"] != b["at_high"] && b["swing"].is_u64())
+        .take(5)
+        .collect();
+    let mut names = attr_of(&svg, "bar", "data-name");
+    let mut want: Vec<String> = moving.iter().map(|b| b["path"].as_str().unwrap().to_string()).collect();
+    // The widest first; equal swings (staff fte and annual cost, both ±20 %) in either order.
+    assert_eq!(names[0], want[0]);
+    names.sort();
+    want.sort();
+    assert_eq!(names, want);
+    assert_eq!(attr_of(&svg, "bar", "data-low")[0], moving[0]["at_low"].to_string());
+    assert_eq!(attr_of(&svg, "base", "data-x"), [pair["base_break_even"].to_string()]);
+    // The saving tornado is in money.
+    tco_in(dir.path(), &["sensitivity", "--all", "--plot", "s.svg", "--tornado", "saving"]).ok();
+    let svg = std::fs::read_to_string(dir.path().join("s.svg")).unwrap();
+    assert!(svg.contains("USD / month"), "money axis");
+}
+
+/// A written file gets the usual permissions (0644 less the umask), not the
+/// private 0600 of the temporary file it was renamed from.
+#[cfg(unix)]
+#[test]
+fn written_files_are_readable_like_any_other() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    tco_in(dir.path(), &["report", "--plot", "r.svg"]).ok();
+    let umask = std::process::Command::new("sh").args(["-c", "umask"]).output().unwrap();
+    let umask = u32::from_str_radix(String::from_utf8_lossy(&umask.stdout).trim(), 8).unwrap();
+    let mode = std::fs::metadata(dir.path().join("r.svg")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644 & !umask);
+}

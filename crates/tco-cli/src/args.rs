@@ -63,6 +63,7 @@ pub enum Command {
   tco simulate scenarios/apple-64gb-workstation.yaml
   tco simulate --samples 100000 --seed 7 --format json
   tco simulate --set 'local[0].power.price_per_kwh={dist: uniform, min: 0.08, max: 0.20}'
+  tco simulate --plot histogram.svg --local 'Owned 4x A100 80GB server(s)' --api 'Claude Sonnet 4.6'
 
 Percentiles interpolate linearly (numpy's default). A break-even percentile reads `never`
 when that share of samples never breaks even. The same seed gives the same numbers on
@@ -74,7 +75,8 @@ every platform.")]
     /// values; --all also swings every plain numeric input ±20 %. Figures are exact reports.
     #[command(after_help = "Examples:
   tco sensitivity scenarios/apple-64gb-workstation.yaml
-  tco sensitivity --all --top 5")]
+  tco sensitivity --all --top 5
+  tco sensitivity --plot tornado.svg --tornado saving")]
     Sensitivity(SensitivityArgs),
     /// Net present value of going local instead of each API, month by month (needs a `finance:` block).
     ///
@@ -230,6 +232,12 @@ pub struct SimulateArgs {
     /// Seed of the random draws (the same seed gives the same numbers).
     #[arg(long, default_value_t = tco_core::sim::DEFAULT_SEED)]
     pub seed: u64,
+    // --plot draws the break-even histogram of one pair (--local/--api; default the first
+    // pair that breaks even in some sample), percentiles and the workload volume marked.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    #[command(flatten)]
+    pub plot: crate::plot::PlotArgs,
 }
 
 #[derive(Debug, Args)]
@@ -242,6 +250,22 @@ pub struct SensitivityArgs {
     /// Rows shown per tornado in the table (JSON and CSV hold all).
     #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
     pub top: usize,
+    /// Which tornado --plot draws.
+    #[arg(long, value_enum, default_value_t = TornadoArg::BreakEven)]
+    pub tornado: TornadoArg,
+    // --plot draws one pair's tornado (--local/--api; default the first pair).
+    #[command(flatten)]
+    pub pair: PairArgs,
+    #[command(flatten)]
+    pub plot: crate::plot::PlotArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TornadoArg {
+    /// The first break-even volume (tokens/month).
+    BreakEven,
+    /// The monthly saving of going local at the workload volume.
+    Saving,
 }
 
 /// One (local, API) pair, by name, to show in detail.

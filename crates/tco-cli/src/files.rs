@@ -35,7 +35,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
         _ => Path::new("."),
     };
     // The temporary file's own name would only confuse: report the folder.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+    // A temporary file is private (0600); the file a user asked for gets the
+    // usual 0644 less the umask, like any file the user's tools write.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
         anyhow::anyhow!(
             "{}: cannot create a file in {}: {}",
             path.display(),
