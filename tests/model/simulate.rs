@@ -35,19 +35,38 @@ fn a_point_scenario_reproduces_the_report() {
         let mut point = s.clone();
         point.uncertain.clear();
         let r = point.evaluate();
-        let sim = simulate(&point, SimOptions { samples: 3, seed: 1 }).expect("simulates");
+        let sim = simulate(
+            &point,
+            SimOptions {
+                samples: 3,
+                seed: 1,
+            },
+        )
+        .expect("simulates");
         for (l, rl) in sim.local.iter().zip(&r.local) {
             let p = &l.monthly_cost_percentiles;
-            assert_eq!(p.p5.amount(), rl.monthly_cost.round_cents().amount(), "{stem}: {}", l.name);
+            assert_eq!(
+                p.p5.amount(),
+                rl.monthly_cost.round_cents().amount(),
+                "{stem}: {}",
+                l.name
+            );
             assert_eq!(p.p95, p.p5, "{stem}");
             assert_eq!(l.can_serve_share == 1.0, rl.can_serve, "{stem}: {}", l.name);
         }
         for (a, ra) in sim.api.iter().zip(&r.api) {
-            assert_eq!(a.monthly_cost_percentiles.p50.amount(), ra.monthly_cost.round_cents().amount(), "{stem}");
+            assert_eq!(
+                a.monthly_cost_percentiles.p50.amount(),
+                ra.monthly_cost.round_cents().amount(),
+                "{stem}"
+            );
         }
         if let Some(cash) = point.cash_flows() {
             for (b, pf) in sim.break_even.iter().zip(&cash.pairs) {
-                let npv = b.npv_percentiles.as_ref().expect("finance block gives NPV percentiles");
+                let npv = b
+                    .npv_percentiles
+                    .as_ref()
+                    .expect("finance block gives NPV percentiles");
                 assert_eq!(
                     npv.p50.map(|m| m.amount()),
                     pf.npv.map(|m| m.round_cents().amount()),
@@ -58,8 +77,16 @@ fn a_point_scenario_reproduces_the_report() {
             }
         }
         for (b, rb) in sim.break_even.iter().zip(&r.break_even) {
-            assert_eq!(b.break_even_percentiles.p50, rb.tokens_per_month, "{stem}: {} vs {}", b.local, b.api);
-            assert_eq!(b.never_share == 1.0, rb.tokens_per_month.is_none(), "{stem}");
+            assert_eq!(
+                b.break_even_percentiles.p50, rb.tokens_per_month,
+                "{stem}: {} vs {}",
+                b.local, b.api
+            );
+            assert_eq!(
+                b.never_share == 1.0,
+                rb.tokens_per_month.is_none(),
+                "{stem}"
+            );
         }
     }
 }
@@ -83,8 +110,14 @@ fn flagship_with(sets: &[&str]) -> Scenario {
 #[test]
 fn sampled_npv_matches_the_exact_cash_flows() {
     for sets in [
-        &["finance.volume_growth_per_month=0.03", "finance.horizon_months=60"][..],
-        &["finance.api_price_change_per_year=-0.3", "finance.horizon_months=50"][..],
+        &[
+            "finance.volume_growth_per_month=0.03",
+            "finance.horizon_months=60",
+        ][..],
+        &[
+            "finance.api_price_change_per_year=-0.3",
+            "finance.horizon_months=50",
+        ][..],
         &[
             "finance.volume_growth_per_month=0.05",
             "finance.api_price_change_per_year=-0.2",
@@ -92,14 +125,28 @@ fn sampled_npv_matches_the_exact_cash_flows() {
             "local[0].owned.amortization_months=24",
             "finance.horizon_months=40",
         ][..],
-        &["finance.volume_growth_per_month=0.1", "local[1].max_nodes=3"][..],
+        &[
+            "finance.volume_growth_per_month=0.1",
+            "local[1].max_nodes=3",
+        ][..],
     ] {
         let mut s = flagship_with(sets);
         s.uncertain.clear();
         let exact = s.cash_flows().expect("finance block");
-        let sim = simulate(&s, SimOptions { samples: 2, seed: 3 }).expect("simulates");
+        let sim = simulate(
+            &s,
+            SimOptions {
+                samples: 2,
+                seed: 3,
+            },
+        )
+        .expect("simulates");
         for (b, pf) in sim.break_even.iter().zip(&exact.pairs) {
-            let got = b.npv_percentiles.as_ref().and_then(|p| p.p50).map(|m| m.amount());
+            let got = b
+                .npv_percentiles
+                .as_ref()
+                .and_then(|p| p.p50)
+                .map(|m| m.amount());
             let want = pf.npv.map(|m| m.round_cents().amount());
             match (got, want) {
                 (Some(g), Some(w)) => assert!(
@@ -109,7 +156,10 @@ fn sampled_npv_matches_the_exact_cash_flows() {
                     b.api
                 ),
                 (None, None) => {}
-                other => panic!("{sets:?} {} vs {}: {other:?} ({:?})", b.local, b.api, pf.reason),
+                other => panic!(
+                    "{sets:?} {} vs {}: {other:?} ({:?})",
+                    b.local, b.api, pf.reason
+                ),
             }
         }
     }
@@ -134,10 +184,23 @@ local:
 "#;
     let s = parse(text).expect("parses");
     // C = 1000/month. P10 of V uses p's P90 = 5.6: 1000/5.6 = 178.571428…M.
-    let sim = simulate(&s, SimOptions { samples: 200_000, seed: 11 }).expect("simulates");
+    let sim = simulate(
+        &s,
+        SimOptions {
+            samples: 200_000,
+            seed: 11,
+        },
+    )
+    .expect("simulates");
     let p = &sim.break_even[0].break_even_percentiles;
     let c = 1000.0 * 1e6;
-    for (q, got) in [(0.05, p.p5), (0.1, p.p10), (0.5, p.p50), (0.9, p.p90), (0.95, p.p95)] {
+    for (q, got) in [
+        (0.05, p.p5),
+        (0.1, p.p10),
+        (0.5, p.p50),
+        (0.9, p.p90),
+        (0.95, p.p95),
+    ] {
         let want = c / (2.0 + (1.0 - q) * 4.0);
         let got = got.expect("always breaks even") as f64;
         assert!((got / want - 1.0).abs() < 0.005, "q {q}: {got} vs {want}");
@@ -145,7 +208,10 @@ local:
     // At 100M tokens the API costs 100·p, local 1000: local is cheaper when p ≥ 10 — never here.
     assert_eq!(sim.break_even[0].prob_local_cheaper, 0.0);
     // The point value is the mean, 4: the report's break-even is 250M.
-    assert_eq!(s.evaluate().break_even[0].tokens_per_month, Some(250_000_000));
+    assert_eq!(
+        s.evaluate().break_even[0].tokens_per_month,
+        Some(250_000_000)
+    );
 }
 
 /// P(local cheaper) against a closed form: local costs C = 1000, the API
@@ -161,21 +227,59 @@ local:
   - {name: box, owned: {price: 36000, amortization_months: 36}, throughput: {tokens_per_second: 1000000}}
 "#;
     let s = parse(text).expect("parses");
-    let sim = simulate(&s, SimOptions { samples: 100_000, seed: 5 }).expect("simulates");
+    let sim = simulate(
+        &s,
+        SimOptions {
+            samples: 100_000,
+            seed: 5,
+        },
+    )
+    .expect("simulates");
     let b = &sim.break_even[0];
-    assert!((b.prob_local_cheaper - 0.5).abs() < 0.01, "{}", b.prob_local_cheaper);
+    assert!(
+        (b.prob_local_cheaper - 0.5).abs() < 0.01,
+        "{}",
+        b.prob_local_cheaper
+    );
     let (lo, hi) = b.prob_local_cheaper_ci95;
-    assert!(lo < 0.5 && 0.5 < hi, "the 95 % interval ({lo}, {hi}) holds the true 0.5");
+    assert!(
+        lo < 0.5 && 0.5 < hi,
+        "the 95 % interval ({lo}, {hi}) holds the true 0.5"
+    );
 }
 
 #[test]
 fn the_same_seed_gives_the_same_numbers_and_another_seed_others() {
     let s = scenario("apple-64gb-workstation");
-    let a = simulate(&s, SimOptions { samples: 2000, seed: 9 }).expect("simulates");
-    let b = simulate(&s, SimOptions { samples: 2000, seed: 9 }).expect("simulates");
-    let c = simulate(&s, SimOptions { samples: 2000, seed: 10 }).expect("simulates");
+    let a = simulate(
+        &s,
+        SimOptions {
+            samples: 2000,
+            seed: 9,
+        },
+    )
+    .expect("simulates");
+    let b = simulate(
+        &s,
+        SimOptions {
+            samples: 2000,
+            seed: 9,
+        },
+    )
+    .expect("simulates");
+    let c = simulate(
+        &s,
+        SimOptions {
+            samples: 2000,
+            seed: 10,
+        },
+    )
+    .expect("simulates");
     assert_eq!(a, b);
-    assert_ne!(a.local[0].monthly_cost_percentiles, c.local[0].monthly_cost_percentiles);
+    assert_ne!(
+        a.local[0].monthly_cost_percentiles,
+        c.local[0].monthly_cost_percentiles
+    );
 }
 
 /// Seeded golden output: any change to the draws, the model or the
@@ -185,7 +289,14 @@ fn seeded_results_of_the_bundled_uncertain_scenarios() {
     for stem in ["apple-64gb-workstation", "rtx4090-box", "flagship"] {
         let s = scenario(stem);
         assert!(s.has_uncertainty(), "{stem} has distributions");
-        let sim = simulate(&s, SimOptions { samples: 10_000, seed: 42 }).expect("simulates");
+        let sim = simulate(
+            &s,
+            SimOptions {
+                samples: 10_000,
+                seed: 42,
+            },
+        )
+        .expect("simulates");
         insta::assert_json_snapshot!(format!("simulate-{stem}"), sim);
     }
 }
@@ -211,14 +322,19 @@ local:
 #[test]
 fn invalid_distributions_are_located_errors() {
     let d = err(&format!("{BASE}{{dist: normal, mean: 0.1, sd: -0.02}}\n"));
-    assert_eq!((d.line, d.path.as_str()), (10, "local[0].power.price_per_kwh.sd"));
+    assert_eq!(
+        (d.line, d.path.as_str()),
+        (10, "local[0].power.price_per_kwh.sd")
+    );
     assert!(d.message.contains("sd -0.02 is below 0"), "{d}");
 
     let d = err(&format!("{BASE}{{dist: uniform, min: 0.3, max: 0.1}}\n"));
     assert_eq!(d.path, "local[0].power.price_per_kwh.max");
     assert!(d.message.contains("max 0.1 is below min 0.3"), "{d}");
 
-    let d = err(&format!("{BASE}{{dist: triangular, min: 0.1, mode: 0.5, max: 0.3}}\n"));
+    let d = err(&format!(
+        "{BASE}{{dist: triangular, min: 0.1, mode: 0.5, max: 0.3}}\n"
+    ));
     assert_eq!(d.path, "local[0].power.price_per_kwh.mode");
     assert!(d.message.contains("outside [0.1, 0.3]"), "{d}");
 
@@ -248,7 +364,10 @@ fn invalid_distributions_are_located_errors() {
 #[test]
 fn a_point_value_out_of_range_is_refused_where_the_distribution_is() {
     // The mean of a normal share above 1 is refused like a written 1.2.
-    let text = BASE.replace("workload: {tokens_per_month: 100M}", "workload:\n  tokens_per_month: 100M\n  input_share: {dist: normal, mean: 1.2, sd: 0.1}");
+    let text = BASE.replace(
+        "workload: {tokens_per_month: 100M}",
+        "workload:\n  tokens_per_month: 100M\n  input_share: {dist: normal, mean: 1.2, sd: 0.1}",
+    );
     let d = err(&format!("{text}0.1\n"));
     assert_eq!(d.path, "workload.input_share");
     assert_eq!(d.line, 4);
@@ -262,11 +381,21 @@ fn volumes_in_distributions_take_suffixes_and_draws_are_clamped() {
     );
     let s = parse(&format!("{text}0.1\n")).expect("parses");
     assert_eq!(s.workload.tokens_per_month.0, 100_000_000);
-    let sim = simulate(&s, SimOptions { samples: 10_000, seed: 1 }).expect("simulates");
+    let sim = simulate(
+        &s,
+        SimOptions {
+            samples: 10_000,
+            seed: 1,
+        },
+    )
+    .expect("simulates");
     // P(normal(100M, 80M) < 0) = Φ(−1.25) ≈ 10.6 %: those draws become 0 tokens.
     let c = sim.inputs[0].clamped_share;
     assert!((c - 0.1056).abs() < 0.01, "{c}");
-    assert!(sim.warnings.iter().any(|w| w.contains("set to the nearest bound")));
+    assert!(sim
+        .warnings
+        .iter()
+        .any(|w| w.contains("set to the nearest bound")));
 }
 
 /// More samples narrow the Monte Carlo interval: the Wilson interval of
@@ -276,7 +405,14 @@ fn volumes_in_distributions_take_suffixes_and_draws_are_clamped() {
 fn more_samples_narrow_the_interval() {
     let s = scenario("apple-64gb-workstation");
     let width = |n: usize| {
-        let sim = simulate(&s, SimOptions { samples: n, seed: 3 }).expect("simulates");
+        let sim = simulate(
+            &s,
+            SimOptions {
+                samples: n,
+                seed: 3,
+            },
+        )
+        .expect("simulates");
         let (lo, hi) = sim.break_even[0].prob_local_cheaper_ci95;
         hi - lo
     };
@@ -287,12 +423,18 @@ fn more_samples_narrow_the_interval() {
         let p50s: Vec<f64> = (0..8)
             .map(|seed| {
                 let sim = simulate(&s, SimOptions { samples: n, seed }).expect("simulates");
-                sim.break_even[0].break_even_percentiles.p50.expect("crosses") as f64
+                sim.break_even[0]
+                    .break_even_percentiles
+                    .p50
+                    .expect("crosses") as f64
             })
             .collect();
         let max = p50s.iter().copied().fold(f64::MIN, f64::max);
         let min = p50s.iter().copied().fold(f64::MAX, f64::min);
         max - min
     };
-    assert!(spread(20_000) < spread(500), "seeds agree more with more samples");
+    assert!(
+        spread(20_000) < spread(500),
+        "seeds agree more with more samples"
+    );
 }

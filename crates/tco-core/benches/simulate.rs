@@ -35,26 +35,31 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("simulate");
     g.sample_size(20);
-    g.bench_function("100,000 samples, flagship with finance (draws + summary)", |b| {
-        b.iter(|| simulate(black_box(&flagship), opts))
-    });
+    g.bench_function(
+        "100,000 samples, flagship with finance (draws + summary)",
+        |b| b.iter(|| simulate(black_box(&flagship), opts)),
+    );
     g.bench_function("100,000 samples, flagship with finance (draws only)", |b| {
         b.iter(|| draw(black_box(&flagship), opts))
     });
-    g.bench_function("100,000 samples, flagship without finance (draws + summary)", |b| {
-        b.iter(|| simulate(black_box(&no_finance), opts))
-    });
-    g.bench_function("10,000 samples, flagship with finance (the CLI default)", |b| {
-        b.iter(|| {
-            simulate(
-                black_box(&flagship),
-                SimOptions {
-                    samples: 10_000,
-                    seed: 42,
-                },
-            )
-        })
-    });
+    g.bench_function(
+        "100,000 samples, flagship without finance (draws + summary)",
+        |b| b.iter(|| simulate(black_box(&no_finance), opts)),
+    );
+    g.bench_function(
+        "10,000 samples, flagship with finance (the CLI default)",
+        |b| {
+            b.iter(|| {
+                simulate(
+                    black_box(&flagship),
+                    SimOptions {
+                        samples: 10_000,
+                        seed: 42,
+                    },
+                )
+            })
+        },
+    );
     g.finish();
 }
 

@@ -156,6 +156,7 @@ impl Sweep {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     #[test]
     fn quotes_when_needed() {

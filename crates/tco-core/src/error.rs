@@ -100,6 +100,7 @@ pub fn did_you_mean<'a>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

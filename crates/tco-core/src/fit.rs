@@ -196,6 +196,7 @@ impl ModelShape {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;

@@ -111,6 +111,7 @@ pub fn civil_date(days: u64) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;

@@ -450,6 +450,7 @@ pub fn import_litellm(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;

@@ -309,6 +309,7 @@ impl<'a> Obj<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::yaml::parse;

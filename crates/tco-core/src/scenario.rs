@@ -610,9 +610,7 @@ fn read_local(
             };
             let residual = opt(&ow, "residual_value", Money::ZERO, money)?;
             if residual > price {
-                let r = ow
-                    .get("residual_value")
-                    .map_or_else(|| ow.field.clone(), |r| r);
+                let r = ow.get("residual_value").unwrap_or_else(|| ow.field.clone());
                 return Err(r
                     .error(format!(
                         "residual value {} is above the price {}",

@@ -115,10 +115,18 @@ fn materialise(tree: &mut Node, s: &Scenario) -> Result<(), Error> {
         );
         if a.model_id.is_some() {
             if !hi {
-                set(tree, format!("api[{j}].input_per_mtok"), a.input_per_mtok.amount())?;
+                set(
+                    tree,
+                    format!("api[{j}].input_per_mtok"),
+                    a.input_per_mtok.amount(),
+                )?;
             }
             if !ho {
-                set(tree, format!("api[{j}].output_per_mtok"), a.output_per_mtok.amount())?;
+                set(
+                    tree,
+                    format!("api[{j}].output_per_mtok"),
+                    a.output_per_mtok.amount(),
+                )?;
             }
             if !hc && !hi {
                 set(
@@ -205,7 +213,13 @@ fn round_for(p: Param, v: Decimal) -> Decimal {
 }
 
 /// A swing's assignment for `set_path`.
-fn assignment(s: &Scenario, input: &Swing, param: Param, source: InputSource, v: Decimal) -> String {
+fn assignment(
+    s: &Scenario,
+    input: &Swing,
+    param: Param,
+    source: InputSource,
+    v: Decimal,
+) -> String {
     if source == InputSource::Calibration {
         // A measured rate has no field of its own: write both rates, one swung.
         let i = match param {
@@ -213,7 +227,10 @@ fn assignment(s: &Scenario, input: &Swing, param: Param, source: InputSource, v:
             _ => 0,
         };
         if let Some(l) = s.local.get(i) {
-            let (mut p, mut d) = (l.throughput.prefill.per_second(), l.throughput.decode.per_second());
+            let (mut p, mut d) = (
+                l.throughput.prefill.per_second(),
+                l.throughput.decode.per_second(),
+            );
             if matches!(param, Param::PrefillTokensPerSecond(_)) {
                 p = v;
             } else {
@@ -270,7 +287,9 @@ pub fn sensitivity(
                 continue;
             }
             let value = if param == Param::TokensPerMonth {
-                crate::units::parse_tokens(&text).map(|t| t.as_decimal()).ok()
+                crate::units::parse_tokens(&text)
+                    .map(|t| t.as_decimal())
+                    .ok()
             } else {
                 text.trim().replace('_', "").parse::<Decimal>().ok()
             };
@@ -361,8 +380,11 @@ pub fn sensitivity(
     }
     // Largest swing first; an end that never breaks even (or cannot serve) ranks above any number.
     for pair in &mut pairs {
-        pair.break_even
-            .sort_by(|a, b| b.swing.map_or(u64::MAX, |x| x).cmp(&a.swing.map_or(u64::MAX, |x| x)));
+        pair.break_even.sort_by(|a, b| {
+            b.swing
+                .map_or(u64::MAX, |x| x)
+                .cmp(&a.swing.map_or(u64::MAX, |x| x))
+        });
         pair.saving.sort_by(|a, b| {
             let key = |x: &SavingBar| x.swing.map_or(Decimal::MAX, |m| m.amount());
             key(b).cmp(&key(a))

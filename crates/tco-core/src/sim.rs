@@ -125,7 +125,10 @@ impl Inputs {
                 .map(|l| {
                     let mut x = LocalF {
                         fte: l.staff.as_ref().map_or(0.0, |st| f(st.fte)),
-                        annual: l.staff.as_ref().map_or(0.0, |st| f(st.annual_cost.amount())),
+                        annual: l
+                            .staff
+                            .as_ref()
+                            .map_or(0.0, |st| f(st.annual_cost.amount())),
                         other: f(l.other_monthly.amount()),
                         overhead: f(l.overhead_share),
                         prefill: f(l.throughput.prefill.per_second()),
@@ -178,7 +181,10 @@ impl Inputs {
                 .finance
                 .as_ref()
                 .map_or(0.0, |fi| f(fi.api_price_change_per_year)),
-            horizon: s.finance.as_ref().map_or(0, |fi| fi.horizon_months as usize),
+            horizon: s
+                .finance
+                .as_ref()
+                .map_or(0, |fi| fi.horizon_months as usize),
         }
     }
 
@@ -599,7 +605,10 @@ fn percentiles(xs: &mut [f64]) -> Percentiles<Option<f64>> {
             a
         } else {
             let end = next_of[k].max(lo + 1);
-            let b = xs[lo + 1..=end].iter().copied().fold(f64::INFINITY, f64::min);
+            let b = xs[lo + 1..=end]
+                .iter()
+                .copied()
+                .fold(f64::INFINITY, f64::min);
             a + (b - a) * t
         };
         out[k] = if v.is_finite() { Some(v) } else { None };
@@ -697,7 +706,11 @@ fn histogram(xs: &[f64], bins: usize) -> Vec<Bin> {
     (0..bins)
         .map(|k| Bin {
             from: if k == 0 { lo as u64 } else { edge(k) },
-            to: if k == bins - 1 { hi as u64 } else { edge(k + 1) },
+            to: if k == bins - 1 {
+                hi as u64
+            } else {
+                edge(k + 1)
+            },
             count: counts[k],
         })
         .collect()
@@ -811,20 +824,28 @@ pub struct Draws {
     pub clamped: Vec<usize>,
 }
 
+/// One uncertain input ready to draw.
+#[derive(Debug, Clone)]
+struct Drawn {
+    sampler: Sampler,
+    param: Param,
+    followers: Vec<Param>,
+    bounds: (f64, f64),
+    integer: bool,
+}
+
 /// Draws `samples` scenarios and prices them.
 pub fn draw(scenario: &Scenario, opts: SimOptions) -> Draws {
     let base = Inputs::of(scenario);
-    let samplers: Vec<(Sampler, Param, Vec<Param>, (f64, f64), bool)> = scenario
+    let samplers: Vec<Drawn> = scenario
         .uncertain
         .iter()
-        .map(|i| {
-            (
-                i.dist.sampler(),
-                i.param,
-                i.followers.clone(),
-                i.param.bounds(),
-                i.param.is_integer(),
-            )
+        .map(|i| Drawn {
+            sampler: i.dist.sampler(),
+            param: i.param,
+            followers: i.followers.clone(),
+            bounds: i.param.bounds(),
+            integer: i.param.is_integer(),
         })
         .collect();
     let (nl, na) = (base.local.len(), base.api.len());
@@ -849,17 +870,18 @@ pub fn draw(scenario: &Scenario, opts: SimOptions) -> Draws {
     let mut fin = FinScratch::default();
     for _ in 0..n {
         x.clone_from(&base);
-        for (k, (s, p, follow, (lo, hi), int)) in samplers.iter().enumerate() {
-            let mut v = s.draw(&mut rng);
-            if v < *lo || v > *hi || v.is_nan() {
+        for (k, s) in samplers.iter().enumerate() {
+            let (lo, hi) = s.bounds;
+            let mut v = s.sampler.draw(&mut rng);
+            if v < lo || v > hi || v.is_nan() {
                 d.clamped[k] += 1;
-                v = if v.is_nan() { *lo } else { v.clamp(*lo, *hi) };
+                v = if v.is_nan() { lo } else { v.clamp(lo, hi) };
             }
-            if *int {
+            if s.integer {
                 v = v.round();
             }
-            x.set(*p, v);
-            for q in follow {
+            x.set(s.param, v);
+            for q in &s.followers {
                 x.set(*q, v);
             }
         }
@@ -882,8 +904,8 @@ pub fn draw(scenario: &Scenario, opts: SimOptions) -> Draws {
             let dv = derive(&x, l);
             if x.horizon > 0 {
                 let cost = finance_local(&x, l, &dv, &mut fin);
-                for j in 0..na {
-                    d.npv[i * na + j].push(blended[j] * api_w - cost);
+                for (j, p) in blended.iter().enumerate() {
+                    d.npv[i * na + j].push(p * api_w - cost);
                 }
             }
             let (n_nodes, monthly, _) = local_at(&dv, v);
@@ -892,10 +914,10 @@ pub fn draw(scenario: &Scenario, opts: SimOptions) -> Draws {
             if can_serve {
                 d.can_serve[i] += 1;
             }
-            for j in 0..na {
+            for (j, (p, cost)) in blended.iter().zip(&api_cost).enumerate() {
                 let k = i * na + j;
-                d.break_even[k].push(first_break_even(&dv, blended[j]));
-                if can_serve && monthly <= api_cost[j] {
+                d.break_even[k].push(first_break_even(&dv, *p));
+                if can_serve && monthly <= *cost {
                     d.cheaper[k] += 1;
                 }
             }
@@ -985,9 +1007,10 @@ pub fn simulate(scenario: &Scenario, opts: SimOptions) -> Result<Simulation, Err
                 },
                 histogram: hist,
                 npv_percentiles: d.npv.get_mut(k).map(|xs| opt_money_pct(percentiles(xs))),
-                prob_npv_positive: d.npv.get(k).map(|xs| {
-                    share(xs.iter().filter(|&&x| x > 0.0).count() as f64 / n as f64)
-                }),
+                prob_npv_positive: d
+                    .npv
+                    .get(k)
+                    .map(|xs| share(xs.iter().filter(|&&x| x > 0.0).count() as f64 / n as f64)),
             });
         }
     }
@@ -1006,6 +1029,7 @@ pub fn simulate(scenario: &Scenario, opts: SimOptions) -> Result<Simulation, Err
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -1024,7 +1048,18 @@ mod tests {
 
     #[test]
     fn percentiles_in_the_never_tail_are_none() {
-        let mut xs = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, f64::INFINITY, f64::INFINITY];
+        let mut xs = vec![
+            1.0,
+            2.0,
+            3.0,
+            4.0,
+            5.0,
+            6.0,
+            7.0,
+            8.0,
+            f64::INFINITY,
+            f64::INFINITY,
+        ];
         let p = percentiles(&mut xs);
         assert_eq!(p.p50, Some(5.5));
         assert_eq!(p.p90, None);
@@ -1042,7 +1077,11 @@ mod tests {
                 let lo = h.floor() as usize;
                 let hi = (lo + 1).min(s.len() - 1);
                 let t = h - lo as f64;
-                let v = if t == 0.0 { s[lo] } else { s[lo] + (s[hi] - s[lo]) * t };
+                let v = if t == 0.0 {
+                    s[lo]
+                } else {
+                    s[lo] + (s[hi] - s[lo]) * t
+                };
                 v.is_finite().then_some(v)
             })
             .collect()

@@ -26,7 +26,7 @@ pub fn volumes(
     points: usize,
     spacing: Spacing,
 ) -> Result<Vec<Tokens>, Error> {
-    if points < 2 || points > MAX_POINTS {
+    if !(2..=MAX_POINTS).contains(&points) {
         return Err(Error::Invalid(format!(
             "--points {points}: allowed 2 to {MAX_POINTS}"
         )));
@@ -160,6 +160,7 @@ pub struct CompareRow {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

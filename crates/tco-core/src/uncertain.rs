@@ -101,9 +101,9 @@ impl Dist {
             return f(self.point());
         }
         match self.sampler() {
-            Sampler::Normal { mu, sd } => Normal::new(mu, sd)
-                .map(|n| n.inverse_cdf(p))
-                .unwrap_or(mu),
+            Sampler::Normal { mu, sd } => {
+                Normal::new(mu, sd).map(|n| n.inverse_cdf(p)).unwrap_or(mu)
+            }
             Sampler::LogNormal { mu, sigma } => LogNormal::new(mu, sigma)
                 .map(|n| n.inverse_cdf(p))
                 .unwrap_or_else(|_| libm::exp(mu)),
@@ -115,7 +115,7 @@ impl Dist {
             } => Beta::new(alpha, beta)
                 .map(|b| lo + width * b.inverse_cdf(p))
                 .unwrap_or(lo),
-            s => s.from_uniform(p),
+            s => s.at_probability(p),
         }
     }
 
@@ -308,12 +308,12 @@ impl Sampler {
                 let y = gamma(rng, beta);
                 lo + width * x / (x + y)
             }
-            s => s.from_uniform(rng.uniform()),
+            s => s.at_probability(rng.uniform()),
         }
     }
 
     /// The value at cumulative probability `u` for the closed-form cases.
-    fn from_uniform(&self, u: f64) -> f64 {
+    fn at_probability(&self, u: f64) -> f64 {
         match *self {
             Sampler::Constant(x) => x,
             Sampler::Uniform { lo, width } => lo + width * u,
@@ -591,7 +591,9 @@ pub fn read_dist(field: &Field<'_>, volume: bool) -> Result<Dist, Diagnostic> {
             } else {
                 if mean <= Decimal::ZERO {
                     return Err(mf
-                        .error(format!("a lognormal value's mean must be above 0, not {mean}"))
+                        .error(format!(
+                            "a lognormal value's mean must be above 0, not {mean}"
+                        ))
                         .allowed("a mean above 0 (a lognormal value is always positive)"));
                 }
                 Dist::Lognormal { mean, sd }
@@ -776,6 +778,7 @@ pub fn to_decimal(x: f64) -> Decimal {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -870,8 +873,15 @@ mod tests {
             let xs: Vec<f64> = (0..n).map(|_| s.draw(&mut rng)).collect();
             let m = xs.iter().sum::<f64>() / n as f64;
             let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1) as f64;
-            assert!((m - mean).abs() < 0.01 * sd.max(1.0), "{d:?}: mean {m} vs {mean}");
-            assert!((v.sqrt() - sd).abs() < 0.02 * sd, "{d:?}: sd {} vs {sd}", v.sqrt());
+            assert!(
+                (m - mean).abs() < 0.01 * sd.max(1.0),
+                "{d:?}: mean {m} vs {mean}"
+            );
+            assert!(
+                (v.sqrt() - sd).abs() < 0.02 * sd,
+                "{d:?}: sd {} vs {sd}",
+                v.sqrt()
+            );
         }
     }
 

@@ -208,6 +208,7 @@ pub fn parse_tokens(text: &str) -> Result<Tokens, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;

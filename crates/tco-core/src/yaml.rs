@@ -422,6 +422,7 @@ pub fn set_path(root: &mut Node, assignment: &str) -> Result<(), Diagnostic> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
