@@ -186,9 +186,15 @@ fn simulate_plot_is_the_pairs_histogram() {
     with_plot.extend(["--plot", "h.svg", "-f", "json"]);
     let j = tco_in(dir.path(), &with_plot).json();
     let svg = std::fs::read_to_string(dir.path().join("h.svg")).unwrap();
-    assert_eq!(series(&svg), [("samples".to_string(), "histogram".to_string())]);
+    assert_eq!(
+        series(&svg),
+        [("samples".to_string(), "histogram".to_string())]
+    );
     let p = &j["break_even"][0]["break_even_percentiles"];
-    let want: Vec<String> = ["p10", "p50", "p90"].iter().map(|k| p[*k].as_u64().unwrap().to_string()).collect();
+    let want: Vec<String> = ["p10", "p50", "p90"]
+        .iter()
+        .map(|k| p[*k].as_u64().unwrap().to_string())
+        .collect();
     assert_eq!(attr_of(&svg, "percentile", "data-x"), want);
     assert_eq!(attr_of(&svg, "workload", "data-x"), ["100000000"]);
     let doc = Document::parse(&svg).unwrap();
@@ -197,7 +203,10 @@ fn simulate_plot_is_the_pairs_histogram() {
         .filter(|n| n.attribute("class") == Some("series"))
         .flat_map(|n| n.children().filter(|c| c.is_element()))
         .count();
-    assert_eq!(bars, j["break_even"][0]["histogram"].as_array().unwrap().len());
+    assert_eq!(
+        bars,
+        j["break_even"][0]["histogram"].as_array().unwrap().len()
+    );
     // An unknown pair name is an input error naming the choices.
     let mut bad = args.to_vec();
     bad[7] = "Claude";
@@ -212,7 +221,20 @@ fn simulate_plot_is_the_pairs_histogram() {
 #[test]
 fn sensitivity_plot_is_the_pairs_tornado() {
     let dir = tempfile::tempdir().unwrap();
-    let j = tco_in(dir.path(), &["sensitivity", "--all", "--plot", "t.svg", "--top", "5", "-f", "json"]).json();
+    let j = tco_in(
+        dir.path(),
+        &[
+            "sensitivity",
+            "--all",
+            "--plot",
+            "t.svg",
+            "--top",
+            "5",
+            "-f",
+            "json",
+        ],
+    )
+    .json();
     let svg = std::fs::read_to_string(dir.path().join("t.svg")).unwrap();
     let pair = &j["pairs"][0];
     let moving: Vec<&serde_json::Value> = pair["break_even"]
@@ -223,16 +245,36 @@ fn sensitivity_plot_is_the_pairs_tornado() {
         .take(5)
         .collect();
     let mut names = attr_of(&svg, "bar", "data-name");
-    let mut want: Vec<String> = moving.iter().map(|b| b["path"].as_str().unwrap().to_string()).collect();
+    let mut want: Vec<String> = moving
+        .iter()
+        .map(|b| b["path"].as_str().unwrap().to_string())
+        .collect();
     // The widest first; equal swings (staff fte and annual cost, both ±20 %) in either order.
     assert_eq!(names[0], want[0]);
     names.sort();
     want.sort();
     assert_eq!(names, want);
-    assert_eq!(attr_of(&svg, "bar", "data-low")[0], moving[0]["at_low"].to_string());
-    assert_eq!(attr_of(&svg, "base", "data-x"), [pair["base_break_even"].to_string()]);
+    assert_eq!(
+        attr_of(&svg, "bar", "data-low")[0],
+        moving[0]["at_low"].to_string()
+    );
+    assert_eq!(
+        attr_of(&svg, "base", "data-x"),
+        [pair["base_break_even"].to_string()]
+    );
     // The saving tornado is in money.
-    tco_in(dir.path(), &["sensitivity", "--all", "--plot", "s.svg", "--tornado", "saving"]).ok();
+    tco_in(
+        dir.path(),
+        &[
+            "sensitivity",
+            "--all",
+            "--plot",
+            "s.svg",
+            "--tornado",
+            "saving",
+        ],
+    )
+    .ok();
     let svg = std::fs::read_to_string(dir.path().join("s.svg")).unwrap();
     assert!(svg.contains("USD / month"), "money axis");
 }
@@ -245,8 +287,15 @@ fn written_files_are_readable_like_any_other() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     tco_in(dir.path(), &["report", "--plot", "r.svg"]).ok();
-    let umask = std::process::Command::new("sh").args(["-c", "umask"]).output().unwrap();
+    let umask = std::process::Command::new("sh")
+        .args(["-c", "umask"])
+        .output()
+        .unwrap();
     let umask = u32::from_str_radix(String::from_utf8_lossy(&umask.stdout).trim(), 8).unwrap();
-    let mode = std::fs::metadata(dir.path().join("r.svg")).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(dir.path().join("r.svg"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o644 & !umask);
 }

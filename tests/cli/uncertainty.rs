@@ -14,9 +14,36 @@ fn pct(v: &Value) -> Vec<Option<u64>> {
 
 #[test]
 fn simulate_json_has_the_design_names_and_is_reproducible() {
-    let a = tco(&["simulate", APPLE, "--samples", "5000", "--seed", "7", "-f", "json"]);
-    let b = tco(&["simulate", APPLE, "--samples", "5000", "--seed", "7", "-f", "json"]);
-    let c = tco(&["simulate", APPLE, "--samples", "5000", "--seed", "8", "-f", "json"]);
+    let a = tco(&[
+        "simulate",
+        APPLE,
+        "--samples",
+        "5000",
+        "--seed",
+        "7",
+        "-f",
+        "json",
+    ]);
+    let b = tco(&[
+        "simulate",
+        APPLE,
+        "--samples",
+        "5000",
+        "--seed",
+        "7",
+        "-f",
+        "json",
+    ]);
+    let c = tco(&[
+        "simulate",
+        APPLE,
+        "--samples",
+        "5000",
+        "--seed",
+        "8",
+        "-f",
+        "json",
+    ]);
     assert_eq!(a.ok(), b.ok(), "same seed, same output");
     assert_ne!(a.ok(), c.ok(), "another seed, other draws");
     let j = a.json();
@@ -25,7 +52,10 @@ fn simulate_json_has_the_design_names_and_is_reproducible() {
     assert_eq!(j["inputs"].as_array().map(Vec::len), Some(6));
     for l in j["local"].as_array().unwrap() {
         let p = &l["monthly_cost_percentiles"];
-        let xs: Vec<_> = ["p5", "p10", "p50", "p90", "p95"].iter().map(|k| dec(&p[*k])).collect();
+        let xs: Vec<_> = ["p5", "p10", "p50", "p90", "p95"]
+            .iter()
+            .map(|k| dec(&p[*k]))
+            .collect();
         assert!(xs.windows(2).all(|w| w[0] <= w[1]), "{p}");
         assert!(xs[0] < xs[4], "costs vary: {p}");
     }
@@ -49,7 +79,12 @@ fn simulate_json_has_the_design_names_and_is_reproducible() {
 fn simulate_table_markdown_and_csv() {
     let t = tco(&["simulate", APPLE, "--samples", "2000"]);
     let t = t.ok();
-    assert!(t.contains("Break-even histogram: Apple 64GB workstation, Phi-4 mini Q5_K_M vs Claude Sonnet 4.6"), "{t}");
+    assert!(
+        t.contains(
+            "Break-even histogram: Apple 64GB workstation, Phi-4 mini Q5_K_M vs Claude Sonnet 4.6"
+        ),
+        "{t}"
+    );
     assert!(t.contains('█'), "a text histogram: {t}");
     assert!(t.contains("P(local cheaper)"));
     assert!(t.contains("triangular 0.10/0.15/0.35"));
@@ -98,7 +133,13 @@ fn a_distribution_can_be_set_on_the_command_line() {
         "json",
     ])
     .json();
-    let plain = tco(&["report", "scenarios/lit-4xa100-vs-sonnet.yaml", "-f", "json"]).json();
+    let plain = tco(&[
+        "report",
+        "scenarios/lit-4xa100-vs-sonnet.yaml",
+        "-f",
+        "json",
+    ])
+    .json();
     assert_eq!(r["local"], plain["local"]);
 }
 
@@ -113,7 +154,10 @@ fn simulate_refuses_bad_samples_and_bad_distributions() {
         "local[0].power.price_per_kwh={dist: uniform, min: 0.3, max: 0.1}",
     ]);
     let e = o.user_error();
-    assert!(e.contains("local[0].power.price_per_kwh.max: max 0.1 is below min 0.3"), "{e}");
+    assert!(
+        e.contains("local[0].power.price_per_kwh.max: max 0.1 is below min 0.3"),
+        "{e}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("bad.yaml");
     std::fs::write(
@@ -124,13 +168,21 @@ fn simulate_refuses_bad_samples_and_bad_distributions() {
     let o = tco(&["simulate", f.to_str().unwrap()]);
     let e = o.user_error();
     assert!(e.contains("bad.yaml:8:"), "located at the line: {e}");
-    assert!(e.contains("local[0].throughput.tokens_per_second.mode"), "{e}");
+    assert!(
+        e.contains("local[0].throughput.tokens_per_second.mode"),
+        "{e}"
+    );
     assert!(e.contains("min ≤ mode ≤ max"), "{e}");
 }
 
 #[test]
 fn simulate_without_distributions_says_so() {
-    let o = tco(&["simulate", "scenarios/lit-4xa100-vs-sonnet.yaml", "--samples", "10"]);
+    let o = tco(&[
+        "simulate",
+        "scenarios/lit-4xa100-vs-sonnet.yaml",
+        "--samples",
+        "10",
+    ]);
     assert!(o.ok().contains("no input is uncertain"), "{}", o.stdout);
 }
 
@@ -144,7 +196,10 @@ fn sensitivity_bars_equal_reports_with_the_input_set() {
     assert_eq!(pair["api"], "Claude Sonnet 4.6");
     let bars = pair["break_even"].as_array().unwrap();
     // Ranked by swing, largest first.
-    let swings: Vec<u64> = bars.iter().map(|b| b["swing"].as_u64().unwrap_or(u64::MAX)).collect();
+    let swings: Vec<u64> = bars
+        .iter()
+        .map(|b| b["swing"].as_u64().unwrap_or(u64::MAX))
+        .collect();
     assert!(swings.windows(2).all(|w| w[0] >= w[1]), "{swings:?}");
     let top = &bars[0];
     assert_eq!(top["path"], "local[0].staff.fte");
@@ -165,7 +220,15 @@ fn sensitivity_bars_equal_reports_with_the_input_set() {
     let s = &pair["saving"][0];
     assert_eq!(s["path"], "local[0].staff.fte");
     let v = s["high"].as_str().unwrap();
-    let r = tco(&["report", APPLE, "--set", &format!("local[0].staff.fte={v}"), "-f", "json"]).json();
+    let r = tco(&[
+        "report",
+        APPLE,
+        "--set",
+        &format!("local[0].staff.fte={v}"),
+        "-f",
+        "json",
+    ])
+    .json();
     let want = dec(&r["api"][0]["monthly_cost"]) - dec(&r["local"][0]["monthly_cost"]);
     assert_eq!(dec(&s["at_high"]), want);
 }
@@ -173,12 +236,31 @@ fn sensitivity_bars_equal_reports_with_the_input_set() {
 #[test]
 fn sensitivity_all_swings_plain_inputs_and_table_formats() {
     let j = tco(&["sensitivity", "--all", "-f", "json"]).json();
-    let inputs: Vec<&str> = j["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
-    assert!(inputs.contains(&"api[0].input_per_mtok"), "API prices from the table are swung: {inputs:?}");
+    let inputs: Vec<&str> = j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        inputs.contains(&"api[0].input_per_mtok"),
+        "API prices from the table are swung: {inputs:?}"
+    );
     assert!(inputs.contains(&"local[0].owned.price"));
-    assert!(!inputs.contains(&"hours_per_month"), "a convention, not an uncertain cost");
-    let price = j["inputs"].as_array().unwrap().iter().find(|i| i["path"] == "local[0].owned.price").unwrap();
-    assert_eq!((price["low"].as_str(), price["high"].as_str()), (Some("64000"), Some("96000")));
+    assert!(
+        !inputs.contains(&"hours_per_month"),
+        "a convention, not an uncertain cost"
+    );
+    let price = j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == "local[0].owned.price")
+        .unwrap();
+    assert_eq!(
+        (price["low"].as_str(), price["high"].as_str()),
+        (Some("64000"), Some("96000"))
+    );
     let t = tco(&["sensitivity", "--all", "--top", "3"]);
     let t = t.ok();
     assert!(t.contains("break-even volume (base"), "{t}");
@@ -190,5 +272,9 @@ fn sensitivity_all_swings_plain_inputs_and_table_formats() {
     // 4 pairs × 6 inputs × 2 tornados.
     assert_eq!(rows.len(), 1 + 4 * 6 * 2);
     let none = tco(&["sensitivity", "scenarios/lit-4xa100-vs-sonnet.yaml"]);
-    assert!(none.ok().contains("--all"), "says how to get a tornado: {}", none.stdout);
+    assert!(
+        none.ok().contains("--all"),
+        "says how to get a tornado: {}",
+        none.stdout
+    );
 }

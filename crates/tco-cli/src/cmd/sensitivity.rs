@@ -21,9 +21,11 @@ pub fn run(args: &SensitivityArgs) -> Result<String> {
     if args.plot.plot.is_some() {
         let tables = tree.tables.as_ref();
         let s = tco_core::Scenario::from_tree(&tree.root, &tree.origin, tables, &tree.files)?;
-        let chosen = crate::cmd::npv::selected(&s, &args.pair, &sens.pairs, |p| (&p.local, &p.api))?;
+        let chosen =
+            crate::cmd::npv::selected(&s, &args.pair, &sens.pairs, |p| (&p.local, &p.api))?;
         if let Some(p) = chosen.first() {
-            args.plot.save(|| tornado_chart(&sens, p, args.tornado, args.top).to_svg())?;
+            args.plot
+                .save(|| tornado_chart(&sens, p, args.tornado, args.top).to_svg())?;
         }
     }
     Ok(match args.scenario.format {
@@ -150,7 +152,14 @@ fn bar(x: Option<f64>, max: f64, width: usize) -> String {
 
 fn pair_tables(p: &PairTornado, cur: &str, top: usize) -> (Table, Table) {
     let mut be = Table::new(
-        &["input", "low → high", "break-even at low", "at high", "swing", ""],
+        &[
+            "input",
+            "low → high",
+            "break-even at low",
+            "at high",
+            "swing",
+            "",
+        ],
         &[false, true, true, true, true, false],
     )
     .titled(format!(
@@ -177,7 +186,14 @@ fn pair_tables(p: &PairTornado, cur: &str, top: usize) -> (Table, Table) {
         ]);
     }
     let mut sv = Table::new(
-        &["input", "low → high", "saving at low", "at high", "swing", ""],
+        &[
+            "input",
+            "low → high",
+            "saving at low",
+            "at high",
+            "swing",
+            "",
+        ],
         &[false, true, true, true, true, false],
     )
     .titled(format!(
@@ -198,8 +214,7 @@ fn pair_tables(p: &PairTornado, cur: &str, top: usize) -> (Table, Table) {
             format!("{} → {}", s.low.normalize(), s.high.normalize()),
             cash(s.at_low, cur),
             cash(s.at_high, cur),
-            s.swing
-                .map_or_else(|| "n/a".to_string(), |m| money(m, cur)),
+            s.swing.map_or_else(|| "n/a".to_string(), |m| money(m, cur)),
             bar(s.swing.and_then(|m| m.amount().to_f64()), maxs, 20),
         ]);
     }

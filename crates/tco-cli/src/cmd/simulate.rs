@@ -18,7 +18,8 @@ pub fn run(args: &SimulateArgs) -> Result<String> {
             seed: args.seed,
         },
     )?;
-    let chosen = crate::cmd::npv::selected(&s, &args.pair, &sim.break_even, |b| (&b.local, &b.api))?;
+    let chosen =
+        crate::cmd::npv::selected(&s, &args.pair, &sim.break_even, |b| (&b.local, &b.api))?;
     let pair = chosen
         .iter()
         .find(|b| b.never_share < 1.0)
@@ -103,7 +104,13 @@ pub fn text_histogram(bins: &[Bin], width: usize) -> String {
     let max = shown.iter().map(|b| b.count).max().unwrap_or(1).max(1);
     let labels: Vec<String> = shown
         .iter()
-        .map(|b| format!("{}–{}", tokens_short(Tokens(b.from)), tokens_short(Tokens(b.to))))
+        .map(|b| {
+            format!(
+                "{}–{}",
+                tokens_short(Tokens(b.from)),
+                tokens_short(Tokens(b.to))
+            )
+        })
         .collect();
     let lw = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
@@ -159,10 +166,19 @@ fn render(sim: &Simulation, md: bool) -> String {
     };
 
     let mut t = Table::new(
-        &["uncertain input", "distribution", "point", "P10", "P90", "clamped"],
+        &[
+            "uncertain input",
+            "distribution",
+            "point",
+            "P10",
+            "P90",
+            "clamped",
+        ],
         &[false, false, true, true, true, true],
     )
-    .titled("Uncertain inputs (point = the value `report` uses: mean, or mode for triangular and PERT)");
+    .titled(
+        "Uncertain inputs (point = the value `report` uses: mean, or mode for triangular and PERT)",
+    );
     for i in &sim.inputs {
         t.row(vec![
             i.path.clone(),
