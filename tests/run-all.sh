@@ -2,7 +2,9 @@
 # Runs every test of tco on a fresh Debian machine: installs what the suite
 # needs (apt packages for llama.cpp, the wasm32 target), checks formatting,
 # proves tco-core builds for wasm32, then runs the whole workspace's tests
-# with the real llama.cpp probe compiled in, and compiles the benchmarks.
+# with the real llama.cpp probe compiled in, compiles the benchmarks, and
+# tests the browser page in headless Chromium (tests/web/run.sh, which installs
+# chromium, chromium-driver, nodejs and npm when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,3 +36,6 @@ cargo test --locked --workspace --features tco-cli/llama
 
 step "benchmarks compile"
 cargo bench --locked -p tco-core --no-run
+
+step "browser page: build web/dist, wasm-bindgen tests and the end-to-end test in Chromium"
+TCO_BIN="${CARGO_TARGET_DIR:-target}/debug/tco" bash tests/web/run.sh

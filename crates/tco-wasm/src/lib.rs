@@ -9,12 +9,14 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use tco_chart::CostChart;
 use tco_core::bundled::{self, OwnedTables};
 use tco_core::pricing::{HardwareTable, PriceTable};
 use tco_core::scenario::{NoFiles, Scenario};
 use tco_core::sweep::{self, Spacing};
-use tco_core::units::{parse_tokens, Money, PerMTok, Tokens};
+use tco_core::units::{parse_tokens, Money, PerMTok, Tokens, MAX_TOKENS};
 use tco_core::yaml::{self, Node, Value};
+use tco_core::Report;
 use tco_core::{emit, format, Error};
 use wasm_bindgen::prelude::*;
 
@@ -201,6 +203,22 @@ impl Tco {
         Ok(s.sweep(&v))
     }
 
+    /// The cost-versus-volume chart as SVG text (tco-chart's `CostChart`): one
+    /// line per option, break-even markers and the workload volume, on log
+    /// axes from a decade below to a decade above the workload and every
+    /// break-even volume ([`chart_range`]).
+    #[wasm_bindgen(js_name = costChart)]
+    pub fn cost_chart(&self, text: &str, origin: &str) -> Result<String, JsValue> {
+        let s = self.parse(text, origin)?;
+        let report = s.evaluate();
+        let (lo, hi) = chart_range(&report);
+        let v =
+            sweep::volumes(Tokens(lo), Tokens(hi), CHART_POINTS, Spacing::Log).map_err(js_error)?;
+        CostChart::from_report(&report, &s.sweep(&v), true)
+            .to_svg()
+            .map_err(|e| invalid(e.to_string()))
+    }
+
     /// Checks a scenario: `{"origin", "name", "api_options", "local_options"}`,
     /// or the located error.
     pub fn validate(&self, text: &str, origin: &str) -> Result<String, JsValue> {
@@ -236,6 +254,38 @@ impl Tco {
     pub fn hardware(&self) -> Result<String, JsValue> {
         json(&self.tables.hardware)
     }
+}
+
+/// Volumes the cost chart samples: enough that each node step shows.
+pub const CHART_POINTS: usize = 241;
+
+/// The cost chart's volume range: from a decade below the smallest to a decade
+/// above the largest of the workload and the first break-even volumes, at
+/// least two decades wide, within 1,000 to 10^15 tokens (the terminal
+/// calculator's rule).
+pub fn chart_range(report: &Report) -> (u64, u64) {
+    let firsts = report.break_even.iter().filter_map(|b| b.tokens_per_month);
+    let lo = firsts
+        .clone()
+        .chain([report.tokens_per_month])
+        .map(|v| v.max(1_000))
+        .min()
+        .unwrap_or(1_000);
+    let hi = firsts
+        .chain([report.tokens_per_month])
+        .max()
+        .unwrap_or(1_000);
+    let mut floor = 1u64;
+    while floor <= lo / 10 {
+        floor *= 10;
+    }
+    let mut ceil = 1u64;
+    while ceil < hi && ceil < MAX_TOKENS {
+        ceil *= 10;
+    }
+    let lo = (floor / 10).max(1_000);
+    let hi = ceil.saturating_mul(10).min(MAX_TOKENS);
+    (lo, hi.max(lo * 100).min(MAX_TOKENS))
 }
 
 /// Drops what an edit set to nothing: null values and the empty mappings an

@@ -225,6 +225,25 @@ fn sweep_prices_each_volume_like_the_report() {
 }
 
 #[wasm_bindgen_test]
+fn cost_chart_is_tco_charts_svg_around_the_break_even() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("lit-4xa100-vs-sonnet");
+    let svg = tco.cost_chart(&text, &path).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    // A decade below the volume (100M) to a decade above the break-even (988M).
+    assert!(svg.contains(r#"data-x-min="10000000" data-x-max="10000000000""#));
+    assert!(svg.contains(r#"<g class="series" data-name="Claude Sonnet 4.6" data-kind="api">"#));
+    assert!(svg.contains(
+        r#"<g class="series" data-name="4x A100 80GB server, owned" data-kind="local">"#
+    ));
+    assert!(svg.contains(r#"data-label="988M" data-x="988411523""#));
+    assert!(svg.contains(r#"<g class="workload" data-x="100000000">"#));
+    let e = tco.cost_chart("name: x\n", "pasted").unwrap_err();
+    assert_eq!(prop_str(&e, "kind"), "input");
+    assert!(prop_str(&e, "problem").contains("workload"));
+}
+
+#[wasm_bindgen_test]
 fn csv_is_the_cli_csv() {
     let tco = Tco::new().unwrap();
     let csv = tco.report_csv(SMALL, "pasted").unwrap();

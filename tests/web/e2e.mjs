@@ -1,0 +1,401 @@
+// End-to-end test of the browser page: playwright-core drives the system's
+// Chromium against web/dist served on 127.0.0.1, and every figure the page
+// shows is compared with what the `tco` binary prints for the same scenario.
+//
+//   bash web/build.sh && cargo build -p tco-cli
+//   (cd tests/web && npm ci) && node tests/web/e2e.mjs
+//
+// Environment: TCO_BIN (default $CARGO_TARGET_DIR/debug/tco or target/debug/tco),
+// CHROMIUM (default /usr/bin/chromium). Screenshots go to tests/web/screenshots/.
+// Timings (recompute after an input change, median of 25) are printed, not asserted.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const dist = path.join(repo, 'web/dist');
+const shots = path.join(here, 'screenshots');
+const tcoBin = process.env.TCO_BIN
+  ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(repo, 'target'), 'debug/tco');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+let passed = 0;
+async function check(name, fn) {
+  process.stdout.write(`e2e: ${name} ... `);
+  await fn();
+  passed += 1;
+  console.log('ok');
+}
+
+function tco(...args) {
+  return execFileSync(tcoBin, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+}
+
+// ------------------------------------------------------------ static server
+
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    let p = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    if (p.endsWith('/')) p += 'index.html';
+    const file = path.join(root, path.normalize(p));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    fs.readFile(file, (err, data) => {
+      if (err) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ------------------------------------------------------------ helpers
+
+// The value at a data-k path (`local.0.breakdown.power`) of a report object.
+function at(obj, key) {
+  return key.split('.').reduce((o, k) => (o == null ? undefined : o[/^\d+$/.test(k) ? Number(k) : k]), obj);
+}
+
+const exactText = (v) => (v == null ? '' : String(v));
+
+async function figures(page) {
+  return page.$$eval('#output [data-k]', (els) => els.map((e) => ({
+    key: e.dataset.k,
+    exact: e.dataset.exact ?? null,
+    text: e.textContent,
+  })));
+}
+
+async function ready(page) {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+}
+
+async function downloadText(page, button) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  return { name: dl.suggestedFilename(), text: fs.readFileSync(await dl.path(), 'utf8') };
+}
+
+// Waits until the page has written the current state into the URL.
+async function settledUrl(page) {
+  await page.waitForFunction(() => {
+    const seq = document.body.dataset.urlSeq;
+    return seq && location.hash.includes('s=');
+  });
+  await page.waitForTimeout(50);
+  return page.url();
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+// ------------------------------------------------------------ the test
+
+assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'web/dist is missing: run bash web/build.sh');
+assert.ok(fs.existsSync(tcoBin), `${tcoBin} is missing: cargo build -p tco-cli (or set TCO_BIN)`);
+fs.mkdirSync(shots, { recursive: true });
+
+const server = await serve(dist);
+const url = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+const page = await context.newPage();
+const problems = [];
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+
+try {
+  await check('the page loads with the flagship scenario', async () => {
+    await page.goto(url);
+    await ready(page);
+    const cli = JSON.parse(tco('report', 'flagship', '--format', 'json'));
+    assert.equal(await page.textContent('#scenario-name'), cli.scenario);
+    assert.equal(await page.textContent('#verdict'), cli.verdict.summary);
+    assert.equal(await page.$eval('#bundled', (s) => s.value), 'flagship');
+    assert.ok(await page.$('#cost-chart svg'), 'the cost chart is drawn');
+    // Every pair's first break-even is marked on the chart, at the CLI's volume.
+    const marked = await page.$$eval('#cost-chart g.marker.break-even', (gs) => gs.map((g) => g.dataset.x));
+    const firsts = cli.break_even.filter((b) => b.tokens_per_month != null).map((b) => String(b.tokens_per_month));
+    assert.ok(firsts.length >= 2);
+    for (const x of firsts) assert.ok(marked.includes(x), `break-even ${x} is marked (${marked})`);
+    const series = await page.$$eval('#cost-chart g.series', (gs) => gs.map((g) => g.dataset.name));
+    assert.deepEqual(series, [...cli.api.map((a) => a.name), ...cli.local.map((l) => l.name)]);
+  });
+
+  await check('every input has a label', async () => {
+    const unlabelled = await page.$$eval('input, select, textarea', (els) => els
+      .filter((e) => e.type !== 'hidden' && (!e.labels || e.labels.length === 0))
+      .map((e) => e.id || e.outerHTML));
+    assert.deepEqual(unlabelled, []);
+  });
+
+  const bundled = await page.$$eval('#bundled option', (os) => os.map((o) => o.value).filter(Boolean));
+  assert.ok(bundled.length >= 10, `bundled scenarios: ${bundled.join(', ')}`);
+  let compared = 0;
+  for (const id of bundled) {
+    await check(`bundled scenario ${id}: every figure equals tco report's`, async () => {
+      await page.selectOption('#bundled', id);
+      await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, id);
+      const json = tco('report', id, '--format', 'json');
+      const cli = JSON.parse(json);
+      const table = tco('report', id, '--format', 'table');
+      assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), json, 'the report JSON is the CLI JSON, byte for byte');
+      const figs = await figures(page);
+      assert.ok(figs.length >= cli.api.length * 2 + cli.local.length * 5, `${figs.length} figures`);
+      for (const f of figs) {
+        const want = at(cli, f.key);
+        assert.notEqual(want, undefined, `${f.key} is in the CLI's JSON`);
+        if (f.exact !== null) assert.equal(f.exact, exactText(want), `${id}: ${f.key} exact value`);
+        // The rounded text is the CLI table's text for the same figure.
+        if (f.key !== 'verdict.summary' && !f.key.endsWith('.status')) {
+          assert.ok(table.includes(f.text), `${id}: ${f.key} shows "${f.text}", which tco report's table does not print`);
+        }
+        compared += 1;
+      }
+      assert.equal(await page.textContent('#verdict'), cli.verdict.summary);
+      // Names of every option are on the page too.
+      const names = await page.$$eval('#output tbody th, #output tbody td', (c) => c.map((x) => x.textContent));
+      for (const a of cli.api) assert.ok(names.includes(a.name), a.name);
+      for (const l of cli.local) assert.ok(names.includes(l.name), l.name);
+    });
+  }
+  console.log(`e2e: ${compared} figures compared with the CLI over ${bundled.length} scenarios`);
+
+  await check('downloads: results CSV, break-even CSV, report JSON and YAML equal the CLI output', async () => {
+    await page.selectOption('#bundled', 'lit-document-pipeline');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/lit-document-pipeline.yaml');
+    const csv = await downloadText(page, '#dl-csv');
+    assert.equal(csv.name, 'lit-document-pipeline-report.csv');
+    assert.equal(csv.text, tco('report', 'lit-document-pipeline', '--format', 'csv'));
+    const be = await downloadText(page, '#dl-breakeven');
+    assert.equal(be.text, tco('breakeven', 'lit-document-pipeline', '--format', 'csv'));
+    const json = await downloadText(page, '#dl-json');
+    assert.equal(json.text, tco('report', 'lit-document-pipeline', '--format', 'json'));
+    const yaml = await downloadText(page, '#dl-yaml');
+    assert.equal(yaml.name, 'lit-document-pipeline.yaml');
+    assert.equal(yaml.text, fs.readFileSync(path.join(repo, 'scenarios/lit-document-pipeline.yaml'), 'utf8'));
+  });
+
+  let editedYaml;
+  await check('changing inputs changes the figures, as tco report --set does', async () => {
+    await page.selectOption('#bundled', 'flagship');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/flagship.yaml');
+    const before = await page.textContent('#verdict');
+    // Keyboard only: focus the volume, replace it, move on.
+    await page.focus('#f-volume');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('500M');
+    await page.keyboard.press('Tab');
+    await page.fill('#f-l0-kwh', '0.2');
+    await page.selectOption('#f-api0-model', 'openai/gpt-4o');
+    const after = await page.textContent('#verdict');
+    assert.notEqual(after, before);
+    const cli = JSON.parse(tco('report', 'flagship', '--format', 'json',
+      '--set', 'workload.tokens_per_month=500M',
+      '--set', 'local[0].power.price_per_kwh=0.2',
+      '--set', 'api[0]={model: openai/gpt-4o}'));
+    assert.equal(after, cli.verdict.summary);
+    assert.equal(cli.tokens_per_month, 500_000_000);
+    for (const f of await figures(page)) {
+      if (f.exact !== null) assert.equal(f.exact, exactText(at(cli, f.key)), f.key);
+    }
+    assert.equal(await page.$eval('#bundled', (s) => s.value), '', 'an edited scenario is no longer the bundled one');
+    editedYaml = await page.evaluate(() => window.tcoPage.state.text);
+    assert.match(editedYaml, /tokens_per_month: 500M\n/);
+    assert.match(editedYaml, /price_per_kwh: 0.2\n/);
+    assert.match(editedYaml, /- model: openai\/gpt-4o\n/);
+    // The text box follows the form.
+    assert.equal(await page.$eval('#yaml', (t) => t.value), editedYaml);
+    // No machine: the figures in use are written into the scenario, nothing else changes.
+    await page.selectOption('#f-l0-machine', '');
+    let l0 = await page.evaluate(() => window.tcoPage.state.scenario.local[0]);
+    assert.equal(l0.machine, null);
+    assert.equal(l0.hardware.owned.price, '80000');
+    assert.equal(await page.textContent('#verdict'), after);
+    // Choosing a machine takes its price and power draw from the hardware table.
+    await page.selectOption('#f-l0-machine', 'nvidia/a100-80gb-x8');
+    l0 = await page.evaluate(() => window.tcoPage.state.scenario.local[0]);
+    assert.equal(l0.machine.id, 'nvidia/a100-80gb-x8');
+    assert.equal(l0.hardware.owned.price, l0.machine.price);
+    assert.equal(l0.power.load_watts, l0.machine.load_watts);
+    assert.equal(await page.$eval('#f-l0-price', (i) => i.value), l0.machine.price);
+    const cli8 = JSON.parse(tco('report', 'flagship', '--format', 'json',
+      '--set', 'workload.tokens_per_month=500M',
+      '--set', 'local[0].power.price_per_kwh=0.2',
+      '--set', 'api[0]={model: openai/gpt-4o}',
+      '--set', 'local[0].machine=nvidia/a100-80gb-x8',
+      '--set', 'local[0].owned.price=',
+      '--set', 'local[0].power.load_watts=',
+      '--set', 'local[0].power.idle_watts='));
+    assert.notEqual(cli8.local[0].monthly_cost, cli.local[0].monthly_cost);
+    assert.equal(await page.textContent('#verdict'), cli8.verdict.summary);
+    for (const f of await figures(page)) {
+      if (f.exact !== null) assert.equal(f.exact, exactText(at(cli8, f.key)), f.key);
+    }
+    editedYaml = await page.evaluate(() => window.tcoPage.state.text);
+  });
+
+  await check('timing: recompute after an input change (median of 25, headless Chromium)', async () => {
+    const t = await page.evaluate(() => {
+      const input = document.getElementById('f-volume');
+      const times = [];
+      const volumes = ['100M', '200M', '400M', '800M', '1600M'];
+      for (let i = 0; i < 25; i += 1) {
+        input.value = volumes[i % volumes.length];
+        const t0 = performance.now();
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        times.push(performance.now() - t0);
+      }
+      return times;
+    });
+    const core = await page.evaluate(async () => {
+      const m = await import('./pkg/tco_wasm.js');
+      const calc = new m.Tco();
+      const { text, origin } = window.tcoPage.state;
+      const run = (f) => {
+        const times = [];
+        for (let i = 0; i < 25; i += 1) {
+          const t0 = performance.now();
+          f();
+          times.push(performance.now() - t0);
+        }
+        return times;
+      };
+      return {
+        report: run(() => calc.report(text, origin)),
+        edit: run(() => calc.edit(text, origin, ['workload.tokens_per_month=300M'])),
+        chart: run(() => calc.costChart(text, origin)),
+      };
+    });
+    const ms = (x) => `${x.toFixed(2)} ms`;
+    console.log(`\ne2e: timing (flagship, 5 options): input change → results drawn: median ${ms(median(t))}, max ${ms(Math.max(...t))}`);
+    console.log(`e2e: timing parts (median): report ${ms(median(core.report))}, edit ${ms(median(core.edit))}, cost chart ${ms(median(core.chart))}`);
+    const wasm = fs.readFileSync(path.join(dist, 'pkg/tco_wasm_bg.wasm'));
+    console.log(`e2e: size: tco_wasm_bg.wasm ${wasm.length} bytes, ${zlib.gzipSync(wasm, { level: 9 }).length} gzipped`);
+    await page.fill('#f-volume', '500M');
+  });
+
+  await check('a shared link reproduces the state exactly', async () => {
+    const shared = await settledUrl(page);
+    assert.ok(shared.includes('#o=') && shared.includes('&s='), shared);
+    const want = await page.evaluate(() => ({
+      text: window.tcoPage.state.text,
+      report: window.tcoPage.state.reportJson,
+      form: [...document.querySelectorAll('#fields input, #fields select')].map((e) => [e.id, e.value]),
+    }));
+    assert.equal(want.text, editedYaml);
+    const other = await context.newPage();
+    other.on('pageerror', (e) => problems.push(`page error (shared link): ${e.message}`));
+    await other.goto(shared);
+    await ready(other);
+    const got = await other.evaluate(() => ({
+      text: window.tcoPage.state.text,
+      report: window.tcoPage.state.reportJson,
+      form: [...document.querySelectorAll('#fields input, #fields select')].map((e) => [e.id, e.value]),
+    }));
+    assert.deepEqual(got, want);
+    assert.equal(await other.textContent('#verdict'), await page.textContent('#verdict'));
+    // A bundled scenario by name, and a link that cannot be read.
+    await other.goto(`${url}#b=lit-apple-64gb`);
+    await other.reload();
+    await ready(other);
+    assert.equal(await other.evaluate(() => window.tcoPage.state.origin), 'scenarios/lit-apple-64gb.yaml');
+    await other.goto(`${url}#o=x.yaml&s=not-deflate`);
+    await other.reload();
+    await ready(other);
+    assert.match(await other.textContent('#action-status'), /cannot be read/);
+    assert.equal(await other.evaluate(() => window.tcoPage.state.origin), 'scenarios/flagship.yaml');
+    await other.close();
+  });
+
+  await check('a bad form value is an inline error beside its input; the page keeps working', async () => {
+    await page.fill('#f-input-share', '1.5');
+    await page.waitForSelector('#f-input-share-error:not([hidden])');
+    const msg = await page.textContent('#f-input-share-error');
+    assert.match(msg, /workload\.input_share/);
+    assert.match(msg, /Allowed: /);
+    assert.equal(await page.$eval('#f-input-share', (e) => e.getAttribute('aria-invalid')), 'true');
+    assert.ok(await page.isVisible('#stale'));
+    await page.fill('#f-volume', '12 apples');
+    await page.waitForSelector('#f-volume-error:not([hidden])');
+    await page.screenshot({ path: path.join(shots, 'form-error.png'), fullPage: false });
+    await page.fill('#f-input-share', '0.7');
+    await page.fill('#f-volume', '2B');
+    assert.ok(await page.isHidden('#f-input-share-error'));
+    assert.ok(await page.isHidden('#stale'));
+    assert.equal(await page.evaluate(() => window.tcoPage.state.scenario.workload.input_share), '0.7');
+  });
+
+  await check('pasted YAML with a mistake shows the located error; the results stay', async () => {
+    const verdict = await page.textContent('#verdict');
+    await page.click('#yaml-box summary');
+    const bad = 'name: pasted\nworkload:\n  tokens_per_month: 100m\napi:\n  - model: anthropic/claude-sonnet-4.6\nlocal:\n  - name: box\n    owned: {price: 80000, amortization_months: 36}\n    throughput: {tokens_per_second: 1200}\n';
+    await page.fill('#yaml', bad);
+    await page.waitForSelector('#yaml-error:not([hidden])');
+    const err = await page.textContent('#yaml-error');
+    assert.match(err, /^Line 3, column 21: workload\.tokens_per_month: .*lower-case m/);
+    assert.equal(await page.$eval('#yaml', (e) => e.getAttribute('aria-invalid')), 'true');
+    assert.equal(await page.textContent('#verdict'), verdict);
+    assert.ok(await page.isVisible('#stale'));
+    // "Show in text" selects the line.
+    await page.click('#yaml-error button');
+    const sel = await page.$eval('#yaml', (t) => t.value.slice(t.selectionStart, t.selectionEnd));
+    assert.equal(sel, '  tokens_per_month: 100m');
+    await page.locator('#yaml-box').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'yaml-error.png'), fullPage: false });
+    // Fixing it applies the pasted scenario.
+    await page.fill('#yaml', bad.replace('100m', '100M'));
+    await page.waitForSelector('#yaml-error', { state: 'hidden' });
+    assert.equal(await page.textContent('#scenario-name'), 'pasted');
+    const file = path.join(shots, 'pasted.yaml');
+    fs.writeFileSync(file, bad.replace('100m', '100M'));
+    const cli = JSON.parse(tco('report', file, '--format', 'json'));
+    assert.equal(await page.textContent('#verdict'), cli.verdict.summary);
+  });
+
+  await check('opening a YAML file loads it under its own name', async () => {
+    await page.setInputFiles('#upload', path.join(repo, 'scenarios/rtx4090-box.yaml'));
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'rtx4090-box.yaml');
+    const cli = JSON.parse(tco('report', 'rtx4090-box', '--format', 'json'));
+    assert.equal(await page.textContent('#verdict'), cli.verdict.summary);
+    assert.equal(await page.$eval('#bundled', (s) => s.value), 'rtx4090-box');
+  });
+
+  await check('screenshots: laptop and phone', async () => {
+    await page.selectOption('#bundled', 'flagship');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/flagship.yaml');
+    assert.equal(await page.$eval('#yaml', (t) => t.value), fs.readFileSync(path.join(repo, 'scenarios/flagship.yaml'), 'utf8'), 'the text box shows the chosen scenario');
+    await page.screenshot({ path: path.join(shots, 'laptop.png'), fullPage: true });
+    await page.screenshot({ path: path.join(shots, 'laptop-top.png'), fullPage: false });
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    await phone.goto(url);
+    await ready(phone);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the phone page scrolls sideways by ${overflow}px`);
+    await phone.screenshot({ path: path.join(shots, 'phone.png'), fullPage: false });
+    await phone.screenshot({ path: path.join(shots, 'phone-full.png'), fullPage: true });
+    await phone.close();
+  });
+
+  await check('no errors in the console', async () => {
+    assert.deepEqual(problems, []);
+  });
+  console.log(`e2e: ${passed} checks passed; screenshots in ${path.relative(repo, shots)}/`);
+} finally {
+  await browser.close();
+  server.close();
+}

@@ -1,0 +1,667 @@
+// The tco page: reads the inputs, asks tco-core (through the wasm bindings in
+// pkg/tco_wasm.js) for the results, and shows what it returns.
+//
+// No figure is computed here. Costs, break-even, CSV, charts and the rounding
+// of every number on screen come from tco-core, so the page agrees with
+// `tco report` to the cent. This script only moves text between the DOM and
+// the core: the scenario is one YAML text (state.text); a form edit becomes a
+// `PATH=VALUE` edit of that text (the CLI's --set), made and checked by the core.
+
+import init, * as core from './pkg/tco_wasm.js';
+
+let tco; // core.Tco with the bundled price and hardware tables
+let prices = []; // API price table, as the core reads it
+let machines = []; // hardware table
+let bundled = []; // [{id, path, text}]
+
+// The scenario: its YAML text, the name its messages use, and what the core made of it.
+const state = { text: '', origin: '', scenario: null, report: null, reportJson: '' };
+// Fields whose current text the core refused: id → message. They keep the user's text.
+const fieldErrors = new Map();
+let formSignature = '';
+
+// Result panels, drawn in order after every recompute. Each takes the context
+// {scenario, report, cur} and returns DOM nodes (or null to draw nothing).
+// Simulation results (histogram, tornado) are added as panels of their own.
+const panels = [summaryPanel, chartPanel, apiPanel, localPanel, breakdownPanel, breakEvenPanel, notesPanel];
+
+// ---------------------------------------------------------------- helpers
+
+const $ = (id) => document.getElementById(id);
+
+function h(tag, attrs = {}, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const kid of kids.flat(Infinity)) {
+    if (kid == null || kid === false) continue;
+    el.append(kid instanceof Node ? kid : String(kid));
+  }
+  return el;
+}
+
+// Display rules are tco-core's (tco_core::format), so every face rounds alike.
+const cur = () => state.report?.currency ?? 'USD';
+const fmt = {
+  money: (x) => core.formatMoney(String(x), cur()),
+  price: (x) => core.formatPerMtok(String(x), cur()),
+  tokens: (n) => core.formatTokens(String(n)),
+  short: (n) => core.formatTokensShort(String(n)),
+  pct: (x) => core.formatPercent(String(x)),
+  rounded: (x, dp) => core.formatRounded(String(x), dp),
+};
+
+// A volume as an input shows it: the exact integer, in the shortest suffix form
+// that is still exact (3000000000 → 3B, 988411523 stays as it is).
+function volumeText(n) {
+  for (const [div, suffix] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'k']]) {
+    if (n >= div && n % div === 0) return `${n / div}${suffix}`;
+  }
+  return String(n);
+}
+
+// The core's errors are JS Errors with origin, line, col, path, problem, allowed.
+function describe(e, { withPlace = true } = {}) {
+  if (!(e instanceof Error) || e.kind === undefined) return String(e?.message ?? e);
+  if (e.kind !== 'input') return e.message;
+  let s = '';
+  if (withPlace && e.line) s += `Line ${e.line}, column ${e.col}: `;
+  if (e.path) s += `${e.path}: `;
+  s += e.problem;
+  if (e.allowed) s += `. Allowed: ${e.allowed}`;
+  return s;
+}
+
+function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function baseName() {
+  const b = state.origin.split('/').pop().replace(/\.(ya?ml)$/i, '');
+  return b || 'scenario';
+}
+
+function status(msg) {
+  $('action-status').textContent = msg;
+}
+
+// ---------------------------------------------------------------- scenario state
+
+// Makes `text` the scenario. Throws the core's error when it is not a valid one.
+// `fromYaml`: the text comes from the text box, which is left as the user has it.
+function load(text, origin, { fromYaml = false } = {}) {
+  const scenario = JSON.parse(tco.scenario(text, origin));
+  state.text = text;
+  state.origin = origin;
+  state.scenario = scenario;
+  fieldErrors.clear();
+  formSignature = '';
+  recompute();
+  buildForm();
+  if (!fromYaml) $('yaml').value = text;
+  syncBundled();
+  showYamlError(null);
+  scheduleUrl();
+}
+
+// Prices the current text and redraws the results.
+function recompute() {
+  state.reportJson = tco.report(state.text, state.origin);
+  state.report = JSON.parse(state.reportJson);
+  renderResults();
+  updateStale();
+}
+
+// Applies `PATH=VALUE` edits from the form field `id`; a refused edit is shown beside it.
+function applyEdit(id, sets) {
+  let text;
+  try {
+    text = tco.edit(state.text, state.origin, sets);
+  } catch (e) {
+    setFieldError(id, describe(e, { withPlace: false }));
+    return false;
+  }
+  setFieldError(id, null);
+  state.text = text;
+  state.scenario = JSON.parse(tco.scenario(text, state.origin));
+  recompute();
+  buildForm();
+  $('yaml').value = text;
+  syncBundled();
+  showYamlError(null);
+  scheduleUrl();
+  return true;
+}
+
+function updateStale() {
+  const bad = fieldErrors.size > 0 || !$('yaml-error').hidden;
+  $('stale').hidden = !bad;
+  $('output').classList.toggle('stale', bad);
+}
+
+// ---------------------------------------------------------------- the form
+
+// Field specs from the checked scenario: the values shown are the values the
+// core computed with, defaults included. Limits are the core's input ranges.
+function fieldSpecs(s) {
+  const groups = [];
+  const w = s.workload;
+  groups.push({
+    legend: 'Workload',
+    fields: [
+      { id: 'f-volume', label: 'Volume', kind: 'tokens', unit: 'tokens/month', hint: 'input + output tokens; 0 to 10^15; 250k, 100M, 1.5B, 2T accepted', path: 'workload.tokens_per_month', value: volumeText(w.tokens_per_month) },
+      { id: 'f-input-share', label: 'Input share', kind: 'number', unit: 'of tokens', hint: 'share that is prompt; 0 to 1 (0.8 = 80 %)', min: 0, max: 1, step: 0.01, path: 'workload.input_share', value: w.input_share },
+      { id: 'f-cached-share', label: 'Cached input share', kind: 'number', unit: 'of input', hint: 'share of prompt tokens billed at the cached price; 0 to 1', min: 0, max: 1, step: 0.01, path: 'workload.cached_input_share', value: w.cached_input_share },
+      { id: 'f-batch-share', label: 'Batch share', kind: 'number', unit: 'of tokens', hint: 'share sent through a batch API; 0 to 1', min: 0, max: 1, step: 0.01, path: 'workload.batch_share', value: w.batch_share },
+    ],
+  });
+  s.api.forEach((a, i) => {
+    const fields = [{
+      id: `f-api${i}-model`, label: 'API model', kind: 'select', path: `api[${i}]`,
+      hint: a.model_id ? modelHint(a.model_id) : 'inline prices in the scenario',
+      value: a.model_id ?? '',
+      options: modelOptions(a.model_id ? null : a.name),
+      sets: (v) => (v ? [`api[${i}]={model: ${v}}`] : null),
+    }];
+    if (!a.model_id) {
+      fields.push(
+        { id: `f-api${i}-in`, label: 'Input price', kind: 'number', unit: `${cur()}/MTok`, hint: '0 to 1,000,000 per million input tokens', min: 0, step: 0.01, path: `api[${i}].input_per_mtok`, value: a.input_per_mtok },
+        { id: `f-api${i}-out`, label: 'Output price', kind: 'number', unit: `${cur()}/MTok`, hint: '0 to 1,000,000 per million output tokens', min: 0, step: 0.01, path: `api[${i}].output_per_mtok`, value: a.output_per_mtok },
+      );
+    }
+    groups.push({ legend: `API option ${i + 1}: ${a.name}`, fields });
+  });
+  s.local.forEach((l, j) => {
+    const p = `local[${j}]`;
+    const fields = [];
+    const owned = l.hardware.owned;
+    const rented = l.hardware.rented;
+    fields.push({
+      id: `f-l${j}-machine`, label: 'Hardware', kind: 'select', path: `${p}.machine`,
+      hint: l.machine ? machineHint(l.machine) : 'no machine from the hardware table: no memory or bandwidth check',
+      value: l.machine?.id ?? '',
+      options: machineOptions(),
+      sets: (v) => machineSets(l, j, v),
+    });
+    if (owned) {
+      fields.push(
+        { id: `f-l${j}-price`, label: 'Price per node', kind: 'number', unit: cur(), hint: 'capital cost of one node; 0 to 10^12', min: 0, step: 100, path: `${p}.owned.price`, value: owned.price },
+        { id: `f-l${j}-months`, label: 'Amortization', kind: 'number', unit: 'months', hint: 'whole months from 1 to 600', min: 1, max: 600, step: 1, path: `${p}.owned.amortization_months`, value: owned.amortization_months },
+        { id: `f-l${j}-coc`, label: 'Cost of capital', kind: 'number', unit: 'a year', hint: '0 to 1 (0.08 = 8 %); 0 = straight line, else annuity at annual / 12 a month', min: 0, max: 1, step: 0.01, path: `${p}.owned.cost_of_capital`, value: owned.cost_of_capital },
+      );
+    }
+    if (rented) {
+      fields.push(
+        { id: `f-l${j}-gpuh`, label: 'Rent per GPU-hour', kind: 'number', unit: cur(), hint: '0 to 100,000 an hour for one GPU', min: 0, step: 0.01, path: `${p}.rented.price_per_gpu_hour`, value: rented.price_per_gpu_hour },
+        { id: `f-l${j}-gpus`, label: 'GPUs per node', kind: 'number', unit: 'GPUs', hint: 'whole number from 1 to 10,000', min: 1, max: 10000, step: 1, path: `${p}.rented.gpus`, value: rented.gpus },
+        { id: `f-l${j}-billing`, label: 'Billing', kind: 'select', path: `${p}.rented.billing`, hint: 'always on, or only the hours spent serving', value: rented.billing, options: [['always_on', 'always on'], ['busy_hours', 'busy hours only']] },
+      );
+    }
+    if (l.power || l.machine) {
+      fields.push({ id: `f-l${j}-kwh`, label: 'Electricity price', kind: 'number', unit: `${cur()}/kWh`, hint: l.power ? '0 to 1,000 per kWh' : 'none declared (included in rent); a price adds the machine’s power draw', min: 0, max: 1000, step: 0.01, path: `${p}.power.price_per_kwh`, value: l.power?.price_per_kwh ?? '' , optional: !l.power });
+    }
+    const t = l.throughput;
+    if (t.source.kind === 'declared') {
+      if (t.prefill.per_seconds === '3600' && t.prefill.tokens === t.decode.tokens) {
+        fields.push({ id: `f-l${j}-tph`, label: 'Throughput', kind: 'tokens', unit: 'tokens/hour', hint: 'per node, all tokens; 36 to 360,000,000,000', path: `${p}.throughput`, value: volumeText(Number(t.prefill.tokens)), sets: (v) => [`${p}.throughput={tokens_per_hour: ${v}}`] });
+      } else if (t.prefill.tokens === t.decode.tokens) {
+        fields.push({ id: `f-l${j}-tps`, label: 'Throughput', kind: 'number', unit: 'tokens/s', hint: 'per node, all tokens; 0.01 to 10^8', min: 0.01, step: 1, path: `${p}.throughput`, value: t.prefill.tokens, sets: (v) => [`${p}.throughput={tokens_per_second: ${v}}`] });
+      } else {
+        fields.push(
+          { id: `f-l${j}-prefill`, label: 'Prefill rate', kind: 'number', unit: 'tokens/s', hint: 'input tokens per node; 0.01 to 10^8', min: 0.01, step: 1, path: `${p}.throughput.prefill_tokens_per_second`, value: t.prefill.tokens },
+          { id: `f-l${j}-decode`, label: 'Decode rate', kind: 'number', unit: 'tokens/s', hint: 'output tokens per node; 0.01 to 10^8', min: 0.01, step: 1, path: `${p}.throughput.decode_tokens_per_second`, value: t.decode.tokens },
+        );
+      }
+    }
+    fields.push(
+      { id: `f-l${j}-util`, label: 'Max utilization', kind: 'number', unit: 'of the month', hint: 'share of the month a node can be kept busy; 0.01 to 1', min: 0.01, max: 1, step: 0.05, path: `${p}.max_utilization`, value: l.max_utilization },
+      { id: `f-l${j}-fte`, label: 'Staff', kind: 'number', unit: 'FTE', hint: 'full-time equivalents for this option (not per node); 0 to 10,000', min: 0, step: 0.1, path: `${p}.staff.fte`, value: l.staff?.fte ?? '0', sets: (v) => staffSets(j, v, null) },
+      { id: `f-l${j}-salary`, label: 'Cost of one FTE', kind: 'number', unit: `${cur()}/year`, hint: 'fully loaded; 0 to 10^12', min: 0, step: 1000, path: `${p}.staff.annual_cost`, value: l.staff?.annual_cost ?? '0', sets: (v) => staffSets(j, null, v) },
+    );
+    groups.push({ legend: `Local option ${j + 1}: ${l.name}`, fields });
+  });
+  return groups;
+}
+
+// A staff edit writes both figures, so that a scenario without `staff:` gets a whole one.
+function staffSets(j, fte, cost) {
+  const f = fte ?? $(`f-l${j}-fte`)?.value ?? '0';
+  const c = cost ?? $(`f-l${j}-salary`)?.value ?? '0';
+  return [`local[${j}].staff.fte=${f}`, `local[${j}].staff.annual_cost=${c}`];
+}
+
+// Choosing a machine takes its price and power draw from the hardware table;
+// choosing none writes the figures in use into the scenario, so nothing changes.
+function machineSets(l, j, id) {
+  const p = `local[${j}]`;
+  if (id) {
+    const sets = [`${p}.machine=${id}`];
+    if (l.hardware.owned) sets.push(`${p}.owned.price=`);
+    if (l.power) sets.push(`${p}.power.load_watts=`, `${p}.power.idle_watts=`);
+    return sets;
+  }
+  const sets = [`${p}.machine=`];
+  if (l.hardware.owned) sets.push(`${p}.owned.price=${l.hardware.owned.price}`);
+  if (l.power) sets.push(`${p}.power.load_watts=${l.power.load_watts}`, `${p}.power.idle_watts=${l.power.idle_watts}`);
+  return sets;
+}
+
+function modelOptions(inlineName) {
+  const opts = [];
+  if (inlineName != null) opts.push(['', `Inline prices: ${inlineName}`]);
+  const byVendor = new Map();
+  for (const m of prices) {
+    if (!byVendor.has(m.vendor)) byVendor.set(m.vendor, []);
+    byVendor.get(m.vendor).push([m.id, m.name]);
+  }
+  for (const [vendor, list] of byVendor) opts.push({ group: vendor, options: list });
+  return opts;
+}
+
+function modelHint(id) {
+  const m = prices.find((x) => x.id === id);
+  if (!m) return '';
+  let s = `${fmt.price(m.input_per_mtok)} in / ${fmt.price(m.output_per_mtok)} out per MTok`;
+  if (m.cached_input_per_mtok !== m.input_per_mtok) s += `, cached ${fmt.price(m.cached_input_per_mtok)}`;
+  if (m.batch_discount !== '0') s += `, batch −${fmt.pct(m.batch_discount)}`;
+  if (m.as_of) s += ` (as of ${m.as_of})`;
+  return s;
+}
+
+function machineOptions() {
+  const opts = [['', '(none)']];
+  const byKind = new Map();
+  for (const m of machines) {
+    if (!byKind.has(m.kind)) byKind.set(m.kind, []);
+    byKind.get(m.kind).push([m.id, m.name]);
+  }
+  for (const [kind, list] of byKind) opts.push({ group: kind === 'machine' ? 'Machines' : 'Accelerators', options: list });
+  return opts;
+}
+
+function machineHint(m) {
+  return `${m.memory_gb} GB, ${m.memory_bandwidth_gbs} GB/s, ${fmt.money(m.price)}, ${m.load_watts} W load / ${m.idle_watts} W idle`;
+}
+
+function buildForm() {
+  const groups = fieldSpecs(state.scenario);
+  const signature = JSON.stringify(groups.map((g) => [g.legend, g.fields.map((f) => [f.id, f.kind, f.options?.length ?? 0])]));
+  const active = document.activeElement?.id;
+  if (signature === formSignature) {
+    // Same fields: refresh values, leaving alone the one being typed in and any the core refused.
+    for (const g of groups) {
+      for (const f of g.fields) {
+        const el = $(f.id);
+        if (!el || el.id === active || fieldErrors.has(f.id)) continue;
+        el.value = String(f.value);
+        const hint = $(`${f.id}-hint`);
+        if (hint) hint.textContent = f.hint;
+      }
+    }
+    return;
+  }
+  formSignature = signature;
+  fieldErrors.clear();
+  const root = $('fields');
+  root.replaceChildren(...groups.map((g) => h('fieldset', {}, h('legend', {}, g.legend), g.fields.map(fieldNode))));
+  if (active && $(active)) $(active).focus();
+}
+
+function fieldNode(f) {
+  let input;
+  const described = `${f.id}-hint ${f.id}-error`;
+  if (f.kind === 'select') {
+    input = h('select', { id: f.id, 'aria-describedby': described, onchange: () => onField(f, input) },
+      f.options.map((o) => (Array.isArray(o)
+        ? h('option', { value: o[0] }, o[1])
+        : h('optgroup', { label: o.group }, o.options.map(([v, t]) => h('option', { value: v }, t))))));
+    input.value = f.value;
+  } else {
+    input = h('input', {
+      id: f.id,
+      type: f.kind === 'tokens' ? 'text' : 'number',
+      inputmode: f.kind === 'tokens' ? 'text' : 'decimal',
+      min: f.min, max: f.max, step: f.step ?? 'any',
+      'aria-describedby': described,
+      oninput: () => onField(f, input),
+    });
+    input.value = String(f.value);
+  }
+  return h('div', { class: 'field' },
+    h('label', { for: f.id }, f.label, f.kind !== 'select' && f.unit ? h('span', { class: 'unit' }, ` (${f.unit})`) : null),
+    input,
+    h('small', { id: `${f.id}-hint`, class: 'help' }, f.hint),
+    h('p', { id: `${f.id}-error`, class: 'error', role: 'alert', hidden: true }));
+}
+
+function onField(f, input) {
+  const v = input.value.trim();
+  if (input.validity?.badInput) return setFieldError(f.id, 'This is not a number.');
+  if (v === '' && f.kind !== 'select') {
+    if (f.optional) return setFieldError(f.id, null);
+    return setFieldError(f.id, `Enter a value: ${f.hint}.`);
+  }
+  const sets = f.sets ? f.sets(v) : [`${f.path}=${v}`];
+  if (!sets) return setFieldError(f.id, null);
+  applyEdit(f.id, sets);
+}
+
+function setFieldError(id, message) {
+  const el = $(id);
+  const box = $(`${id}-error`);
+  if (message) fieldErrors.set(id, message);
+  else fieldErrors.delete(id);
+  if (el) el.setAttribute('aria-invalid', message ? 'true' : 'false');
+  if (box) {
+    box.textContent = message ?? '';
+    box.hidden = !message;
+  }
+  updateStale();
+}
+
+// ---------------------------------------------------------------- YAML text, bundled list, files
+
+function syncBundled() {
+  const match = bundled.find((b) => b.text === state.text);
+  $('bundled').value = match ? match.id : '';
+}
+
+let yamlTimer = 0;
+function onYamlInput() {
+  clearTimeout(yamlTimer);
+  yamlTimer = setTimeout(() => {
+    const text = $('yaml').value;
+    try {
+      load(text, state.origin, { fromYaml: true });
+    } catch (e) {
+      showYamlError(e);
+    }
+  }, 120);
+}
+
+function showYamlError(e) {
+  const box = $('yaml-error');
+  if (!e) {
+    box.hidden = true;
+    box.replaceChildren();
+    $('yaml').removeAttribute('aria-invalid');
+    updateStale();
+    return;
+  }
+  $('yaml-box').open = true;
+  $('yaml').setAttribute('aria-invalid', 'true');
+  const kids = [h('strong', {}, e.line ? `Line ${e.line}, column ${e.col}:` : 'Error:'), ' ', describe(e, { withPlace: false })];
+  if (e.line) kids.push(' ', h('button', { type: 'button', class: 'link', onclick: () => selectLine(e.line) }, 'Show in text'));
+  box.replaceChildren(...kids);
+  box.hidden = false;
+  updateStale();
+}
+
+function selectLine(line) {
+  const ta = $('yaml');
+  const lines = ta.value.split('\n');
+  const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+  ta.focus();
+  ta.setSelectionRange(start, start + (lines[line - 1] ?? '').length);
+}
+
+function tryLoad(text, origin) {
+  try {
+    load(text, origin);
+    return true;
+  } catch (e) {
+    // Show the text and its located error; results stay as they were.
+    $('yaml').value = text;
+    state.origin = origin;
+    showYamlError(e);
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- the URL fragment
+
+// The whole scenario lives in the fragment (#s=<deflate-raw, base64url>&o=<origin>),
+// so a link reproduces it exactly without any server.
+async function encodeText(text) {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+async function decodeText(b64) {
+  const bin = atob(b64.replaceAll('-', '+').replaceAll('_', '/'));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Response(stream).text();
+}
+
+let urlSeq = 0;
+let urlWritten = '';
+function scheduleUrl() {
+  const seq = ++urlSeq;
+  const { text, origin } = state;
+  encodeText(text).then((z) => {
+    if (seq !== urlSeq) return; // a newer state is on its way
+    const hash = `#${new URLSearchParams({ o: origin, s: z })}`;
+    urlWritten = hash;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+    document.body.dataset.urlSeq = String(seq);
+  });
+}
+
+async function readFragment() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  if (p.has('s')) return { text: await decodeText(p.get('s')), origin: p.get('o') || 'scenario.yaml' };
+  if (p.has('b')) {
+    const b = bundled.find((x) => x.id === p.get('b'));
+    if (b) return { text: b.text, origin: b.path };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- results
+
+function renderResults() {
+  const ctx = { scenario: state.scenario, report: state.report, cur: cur() };
+  const nodes = [];
+  for (const panel of panels) {
+    const n = panel(ctx);
+    if (n) nodes.push(n);
+  }
+  $('output').replaceChildren(...nodes);
+}
+
+// A figure cell: the rounded text, with the exact value and its report path for checks.
+function fig(text, key, exact) {
+  return h('td', { class: 'num', 'data-k': key, 'data-exact': exact }, text);
+}
+
+function table(caption, head, rows, numeric) {
+  // Each cell carries its column's name, for the stacked layout on narrow screens.
+  for (const tr of rows) [...tr.children].forEach((c, i) => { if (c.tagName === 'TD') c.dataset.label = head[i]; });
+  return h('div', { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: 0 },
+    h('table', {},
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, head.map((t, i) => h('th', { scope: 'col', class: numeric[i] ? 'num' : null }, t)))),
+      h('tbody', {}, rows)));
+}
+
+function summaryPanel({ scenario: s, report: r }) {
+  const w = s.workload;
+  const line = `${fmt.tokens(r.tokens_per_month)} tokens/month (${fmt.short(r.tokens_per_month)}) · ${fmt.pct(w.input_share)} input, ${fmt.pct(w.cached_input_share)} of it cached · ${fmt.pct(w.batch_share)} batch · ${r.hours_per_month}-hour month · ${r.currency}`;
+  const v = r.verdict;
+  return h('div', { class: 'summary' },
+    h('h3', { id: 'scenario-name' }, r.scenario),
+    h('p', { class: 'help', id: 'workload-line' }, line),
+    h('p', { class: `verdict ${v.kind}`, id: 'verdict', 'aria-live': 'polite', 'data-k': 'verdict.summary' }, v.summary));
+}
+
+// The cost-versus-volume chart, drawn by tco-chart (CostChart) through the binding.
+function chartPanel({ report: r }) {
+  if (typeof tco.costChart !== 'function') return null; // bindings built without tco-chart
+  let svg;
+  try {
+    svg = tco.costChart(state.text, state.origin);
+  } catch (e) {
+    return h('p', { class: 'error' }, `The chart cannot be drawn: ${describe(e)}`);
+  }
+  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+  const root = doc.documentElement;
+  if (root.nodeName !== 'svg') return h('p', { class: 'error' }, 'The chart cannot be drawn.');
+  root.setAttribute('role', 'img');
+  root.setAttribute('aria-label', `Monthly cost against token volume for ${r.scenario}, with break-even points`);
+  root.removeAttribute('width');
+  root.removeAttribute('height');
+  return h('figure', { class: 'chart', id: 'cost-chart' },
+    h('div', { class: 'chart-scroll', tabindex: 0, role: 'region', 'aria-label': 'Cost chart (scrolls sideways on small screens)' }, document.importNode(root, true)),
+    h('figcaption', {}, 'Monthly cost against token volume (log scales). Dots mark where a local option starts to cost no more than an API; the dashed line is your volume.'));
+}
+
+function apiPanel({ report: r }) {
+  const rows = r.api.map((a, i) => h('tr', {},
+    h('th', { scope: 'row' }, a.name),
+    fig(fmt.price(a.blended_per_mtok), `api.${i}.blended_per_mtok`, a.blended_per_mtok),
+    fig(fmt.money(a.monthly_cost), `api.${i}.monthly_cost`, a.monthly_cost)));
+  return table('API options', ['API option', 'Blended /MTok', 'Monthly cost'], rows, [false, true, true]);
+}
+
+function localPanel({ report: r }) {
+  const rows = r.local.map((l, j) => h('tr', { class: l.can_serve ? null : 'cannot' },
+    h('th', { scope: 'row' }, l.name),
+    fig(l.can_serve ? String(l.nodes) : `${l.nodes} (over max_nodes)`, `local.${j}.nodes`, l.nodes),
+    fig(fmt.pct(l.utilization), `local.${j}.utilization`, l.utilization),
+    fig(fmt.tokens(l.capacity_tokens_per_month), `local.${j}.capacity_tokens_per_month`, l.capacity_tokens_per_month),
+    fig(l.cost_per_mtok == null ? '—' : fmt.price(l.cost_per_mtok), `local.${j}.cost_per_mtok`, l.cost_per_mtok ?? ''),
+    fig(fmt.money(l.monthly_cost), `local.${j}.monthly_cost`, l.monthly_cost)));
+  return table('Local options', ['Local option', 'Nodes', 'Utilization', 'Capacity/node (tokens/month)', 'Cost /MTok', 'Monthly cost'], rows, [false, true, true, true, true, true]);
+}
+
+function breakdownPanel({ report: r }) {
+  const parts = [['hardware', 'Hardware'], ['power', 'Power'], ['staff', 'Staff'], ['other', 'Other'], ['overhead', 'Overhead']];
+  const rows = r.local.map((l, j) => h('tr', {},
+    h('th', { scope: 'row' }, l.name),
+    parts.map(([k]) => fig(fmt.money(l.breakdown[k]), `local.${j}.breakdown.${k}`, l.breakdown[k])),
+    fig(fmt.money(l.monthly_cost), `local.${j}.monthly_cost`, l.monthly_cost)));
+  return table('Cost breakdown per month', ['Local option', ...parts.map((p) => p[1]), 'Total'], rows, [false, true, true, true, true, true, true]);
+}
+
+function winsText(b) {
+  const parts = b.local_wins.slice(0, 4).map(([from, to]) => (to == null
+    ? `${fmt.short(from)} and up`
+    : `${fmt.short(from)}–${fmt.short(to)}`));
+  let s = parts.join(', ');
+  if (b.local_wins.length > 4 || b.local_wins_truncated) s += `, … (${b.local_wins.length} ranges)`;
+  return s;
+}
+
+function breakEvenPanel({ report: r }) {
+  const rows = r.break_even.map((b, k) => h('tr', { class: `status-${b.status}` },
+    h('td', {}, b.local),
+    h('td', {}, b.api),
+    h('td', { 'data-k': `break_even.${k}.status`, 'data-exact': b.status }, h('span', { class: `badge ${b.status}` }, b.status)),
+    fig(b.tokens_per_month == null ? '—' : `${fmt.tokens(b.tokens_per_month)} (${fmt.short(b.tokens_per_month)})`, `break_even.${k}.tokens_per_month`, b.tokens_per_month ?? ''),
+    h('td', {}, b.local_wins.length ? winsText(b) : (b.reason ?? '')),
+    fig(b.payback_months == null ? '—' : `${fmt.rounded(b.payback_months, 1)} months`, `break_even.${k}.payback_months`, b.payback_months ?? '')));
+  return table('Break-even', ['Local', 'API', 'Status', 'Local cheaper from (tokens/month)', 'Local wins', 'Payback'], rows, [false, false, false, true, false, true]);
+}
+
+function notesPanel({ report: r }) {
+  const notes = [];
+  for (const l of r.local) {
+    for (const w of l.warnings) notes.push(`${l.name}: ${w}`);
+    if (l.throughput.source !== 'declared in the scenario') notes.push(`${l.name}: throughput from ${l.throughput.source}`);
+    const m = l.memory;
+    if (m) {
+      const fit = m.status ? ` of ${m.memory_gb} GB: ${m.status.replaceAll('_', ' ')}` : '';
+      notes.push(`${l.name}: model needs ${m.total_gb} GB (${m.weights_gb} GB weights + ${m.kv_cache_gb} GB KV cache${m.kv_estimated ? ', estimated from the nearest Llama shape' : ''})${fit}`);
+    }
+  }
+  if (!notes.length) return null;
+  return h('section', { class: 'notes', 'aria-labelledby': 'notes-title' },
+    h('h3', { id: 'notes-title' }, 'Notes'),
+    h('ul', {}, notes.map((n) => h('li', {}, n))));
+}
+
+// ---------------------------------------------------------------- start
+
+function wire() {
+  const sel = $('bundled');
+  sel.replaceChildren(
+    h('option', { value: '' }, '(your own scenario)'),
+    ...bundled.map((b) => h('option', { value: b.id }, `${b.id} — ${b.name}`)));
+  sel.addEventListener('change', () => {
+    const b = bundled.find((x) => x.id === sel.value);
+    if (b) tryLoad(b.text, b.path);
+  });
+  $('upload').addEventListener('change', async (ev) => {
+    const file = ev.target.files?.[0];
+    if (!file) return;
+    tryLoad(await file.text(), file.name);
+    ev.target.value = '';
+  });
+  $('yaml').addEventListener('input', onYamlInput);
+  $('dl-yaml').addEventListener('click', () => download(`${baseName()}.yaml`, state.text, 'application/yaml'));
+  $('dl-csv').addEventListener('click', () => download(`${baseName()}-report.csv`, tco.reportCsv(state.text, state.origin), 'text/csv'));
+  $('dl-breakeven').addEventListener('click', () => download(`${baseName()}-breakeven.csv`, tco.breakEvenCsv(state.text, state.origin), 'text/csv'));
+  $('dl-json').addEventListener('click', () => download(`${baseName()}-report.json`, state.reportJson, 'application/json'));
+  $('copy-link').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      status('Link copied: it holds the whole scenario.');
+    } catch {
+      status('Copy the address bar: the link holds the whole scenario.');
+    }
+  });
+  window.addEventListener('hashchange', async () => {
+    if (location.hash === urlWritten) return;
+    const from = await readFragment().catch(() => null);
+    if (from) tryLoad(from.text, from.origin);
+  });
+}
+
+async function main() {
+  await init();
+  tco = new core.Tco();
+  prices = JSON.parse(tco.prices()).models;
+  machines = JSON.parse(tco.hardware()).hardware;
+  bundled = JSON.parse(core.bundledScenarios()).map((b) => {
+    let name = b.id;
+    try { name = JSON.parse(tco.validate(b.text, b.path)).name; } catch { /* shown when chosen */ }
+    return { ...b, name };
+  });
+  wire();
+  let start = null;
+  try {
+    start = await readFragment();
+  } catch (e) {
+    status(`This link's scenario cannot be read (${e.message}); showing the flagship scenario.`);
+  }
+  if (!start) {
+    const f = bundled.find((b) => b.id === core.flagshipId());
+    start = { text: f.text, origin: f.path };
+  }
+  tryLoad(start.text, start.origin);
+  $('build').textContent = `tco ${core.version()}`;
+  $('loading').remove();
+  document.body.dataset.ready = 'true';
+}
+
+// The page's state for checks in tests and the console; nothing reads it back.
+window.tcoPage = { state };
+
+main().catch((e) => {
+  $('loading').textContent = `The calculator could not start: ${e.message}`;
+  $('loading').classList.add('error');
+  console.error(e);
+});
