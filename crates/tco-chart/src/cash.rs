@@ -1,7 +1,7 @@
 //! Cumulative discounted cash over the horizon: when going local pays back.
 
 use crate::frame::{
-    self, palette, Anchor, At, Axis, Group, LegendEntry, Place, Plot, Shape, Swatch, INK,
+    self, palette, Anchor, At, Axis, Group, LegendEntry, Place, Plot, Shape, Swatch, INK, MUTED,
 };
 use crate::ticks::Unit;
 use crate::{ChartError, Marker};
@@ -13,6 +13,8 @@ pub struct CashSeries {
     pub name: String,
     /// (month, cumulative cash), month 0 first (the capital outlay).
     pub points: Vec<(f64, f64)>,
+    /// Where the line turns positive for good, e.g. label `payback 14 months`, x 14.
+    pub payback: Option<Marker>,
 }
 
 /// Cumulative cash against months, with a zero line and payback markers.
@@ -24,8 +26,6 @@ pub struct CashChart {
     /// The y axis label; empty for `cumulative discounted cash, USD`.
     pub y_label: String,
     pub series: Vec<CashSeries>,
-    /// Where a line crosses zero, e.g. label `payback 14.2 months`, x 14.2, y 0.
-    pub paybacks: Vec<Marker>,
 }
 
 impl CashChart {
@@ -34,21 +34,23 @@ impl CashChart {
         let money = Unit::Money {
             currency: self.currency.clone(),
         };
-        let xs = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.0))
-            .chain(self.paybacks.iter().map(|m| m.x));
+        let xs = self.series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.0)
+                .chain(s.payback.as_ref().map(|m| m.x))
+        });
         let (x_lo, x_hi) = match frame::extent(false, xs) {
             Some((lo, hi)) if hi > lo => (lo, hi),
             Some((lo, _)) => (lo, lo + 1.0),
             None => (0.0, 12.0),
         };
-        let ys = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1))
-            .chain(self.paybacks.iter().map(|m| m.y));
+        let ys = self.series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.1)
+                .chain(s.payback.as_ref().map(|m| m.y))
+        });
         let (y_lo, y_hi) = frame::bounds(&money, false, frame::extent(false, ys), true);
 
         let mut legend = Vec::new();
@@ -78,30 +80,35 @@ impl CashChart {
                     }),
             );
         }
-        if !self.paybacks.is_empty() {
+        if self.series.iter().any(|s| s.payback.is_some()) {
             legend.push(LegendEntry {
                 name: "payback".into(),
-                color: INK,
+                color: MUTED,
                 swatch: Swatch::Dot,
             });
         }
-        for m in &self.paybacks {
+        for (i, s) in self.series.iter().enumerate() {
+            let Some(m) = &s.payback else {
+                continue;
+            };
+            let color = palette(i);
             groups.push(
                 Group::new("marker payback")
+                    .attr("data-series", s.name.clone())
                     .attr("data-label", m.label.clone())
                     .attr("data-x", m.x.to_string())
                     .attr("data-y", m.y.to_string())
-                    .titled(m.label.clone())
+                    .titled(format!("{}: {}", s.name, m.label))
                     .shape(Shape::VRule {
                         x: m.x,
-                        color: INK,
+                        color,
                         width: 1,
                         dash: Some("3 3"),
                     })
                     .shape(Shape::Dot {
                         at: (m.x, m.y),
                         r: 5,
-                        color: INK,
+                        color,
                     })
                     .shape(Shape::Label {
                         x: At::Data(m.x),

@@ -819,8 +819,17 @@ fn candidates(h: Anchor, dx: i32, dy: i32, place: Place) -> Vec<Vec<(Anchor, i32
     match place {
         Place::Fixed => {}
         Place::Stack => {
+            // Each row down: this side of the anchor, then the other.
+            let other = match h {
+                Anchor::Left => Anchor::Right,
+                Anchor::Right => Anchor::Left,
+                Anchor::Center => Anchor::Center,
+            };
+            if let Some(first) = rings.first_mut() {
+                first.push((other, -dx, dy));
+            }
             for k in 1..=6 {
-                rings.push(vec![(h, dx, dy + k * 16)]);
+                rings.push(vec![(h, dx, dy + k * 16), (other, -dx, dy + k * 16)]);
             }
         }
         Place::Around => {
@@ -1035,16 +1044,29 @@ fn draw_groups(
                     // (the halo keeps it legible); the next ring only when labels collide.
                     let rings = candidates(*h, *dx, *dy, *place);
                     let own = (f64::from(ax), f64::from(ay));
+                    // A stacked label looks down the whole stack for a clear place first.
                     let mut chosen = (rings[0][0], 0usize);
-                    'search: for (k, ring) in rings.iter().enumerate() {
-                        for pass in 0..2 {
-                            for c in ring {
-                                let b = place_box(*c).2;
-                                if !obstacles.hits_box(&b, own)
-                                    && (pass == 1 || !obstacles.hits_line(&b))
-                                {
-                                    chosen = (*c, k);
-                                    break 'search;
+                    let clear = |c: &(Anchor, i32, i32), pass: usize| {
+                        let b = place_box(*c).2;
+                        !obstacles.hits_box(&b, own) && (pass == 1 || !obstacles.hits_line(&b))
+                    };
+                    'search: {
+                        if *place == Place::Stack {
+                            for pass in 0..2 {
+                                for (k, ring) in rings.iter().enumerate() {
+                                    if let Some(c) = ring.iter().find(|c| clear(c, pass)) {
+                                        chosen = (*c, k);
+                                        break 'search;
+                                    }
+                                }
+                            }
+                        } else {
+                            for (k, ring) in rings.iter().enumerate() {
+                                for pass in 0..2 {
+                                    if let Some(c) = ring.iter().find(|c| clear(c, pass)) {
+                                        chosen = (*c, k);
+                                        break 'search;
+                                    }
                                 }
                             }
                         }

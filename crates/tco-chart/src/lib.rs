@@ -11,7 +11,11 @@
 //! - [`CashChart`]: cumulative discounted cash over the horizon (`tco npv`);
 //! - [`SharesChart`]: a hybrid's monthly cost against the share served locally.
 //!
-//! [`CostChart::from_report`] builds the cost chart from tco-core's report and sweep.
+//! Each also has a constructor from tco-core's result, so every face labels and
+//! scales a chart alike: [`CostChart::for_scenario`] (what `tco report --plot`
+//! draws), [`CostChart::from_report`], [`Histogram::from_simulation`],
+//! [`Tornado::break_even`], [`Tornado::saving`], [`CashChart::from_finance`],
+//! [`SharesChart::from_hybrid`].
 //!
 //! Charts are 800 px wide (500 px high, taller for long tornados), with axis
 //! labels that carry units and currency. plotters maps data to pixels and
@@ -20,7 +24,8 @@
 //! each series and marker with `class` and `data-*` attributes:
 //! `<g class="series" data-name=… data-kind=…>`, `<g class="marker …" data-x=… data-y=…>`,
 //! `<g class="workload" data-x=…>`, and `<g class="axes" data-left=… data-x-scale=…>`
-//! with the plot area's pixel bounds and data ranges.
+//! with the plot area's pixel bounds (inclusive) and data ranges: on a log axis a
+//! value v lies at `left + (log v − log min) / (log max − log min) · (right − left)`.
 //!
 //! ```
 //! use tco_chart::{CostChart, CostSeries, Marker, SeriesKind};
@@ -46,6 +51,7 @@ mod canvas;
 mod cash;
 mod cost;
 mod frame;
+mod from_core;
 mod histogram;
 mod shares;
 mod ticks;

@@ -1,7 +1,7 @@
 //! A hybrid's monthly cost against the share of tokens served locally.
 
 use crate::frame::{
-    self, palette, Anchor, At, Axis, Group, LegendEntry, Place, Plot, Shape, Swatch, INK,
+    self, palette, Anchor, At, Axis, Group, LegendEntry, Place, Plot, Shape, Swatch, INK, MUTED,
 };
 use crate::ticks::Unit;
 use crate::{ChartError, Marker};
@@ -12,6 +12,8 @@ pub struct SharesSeries {
     pub name: String,
     /// (local share 0 to 1, cost per month).
     pub points: Vec<(f64, f64)>,
+    /// The cheapest split, e.g. label `62.5% local: $4,210`.
+    pub best: Option<Marker>,
 }
 
 /// Monthly cost against the local share, with the cheapest share marked.
@@ -21,8 +23,6 @@ pub struct SharesChart {
     /// ISO code for the axis and ticks.
     pub currency: String,
     pub series: Vec<SharesSeries>,
-    /// The cheapest share of each line, e.g. label `best 62%: $4,210`.
-    pub best: Vec<Marker>,
 }
 
 impl SharesChart {
@@ -31,11 +31,12 @@ impl SharesChart {
         let money = Unit::Money {
             currency: self.currency.clone(),
         };
-        let ys = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1))
-            .chain(self.best.iter().map(|m| m.y));
+        let ys = self.series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.1)
+                .chain(s.best.as_ref().map(|m| m.y))
+        });
         let data = frame::extent(false, ys);
         // Start at zero unless the lines sit far above it.
         let zero = data.is_some_and(|(lo, hi)| lo < 0.0 || lo < hi * 0.5);
@@ -63,24 +64,29 @@ impl SharesChart {
                     }),
             );
         }
-        if !self.best.is_empty() {
+        if self.series.iter().any(|s| s.best.is_some()) {
             legend.push(LegendEntry {
-                name: "cheapest share".into(),
-                color: INK,
+                name: "cheapest split".into(),
+                color: MUTED,
                 swatch: Swatch::Dot,
             });
         }
-        for m in &self.best {
+        for (i, s) in self.series.iter().enumerate() {
+            let Some(m) = &s.best else {
+                continue;
+            };
+            let color = palette(i);
             groups.push(
                 Group::new("marker best")
+                    .attr("data-series", s.name.clone())
                     .attr("data-label", m.label.clone())
                     .attr("data-x", m.x.to_string())
                     .attr("data-y", m.y.to_string())
-                    .titled(m.label.clone())
+                    .titled(format!("{}: {}", s.name, m.label))
                     .shape(Shape::Dot {
                         at: (m.x, m.y),
                         r: 5,
-                        color: INK,
+                        color,
                     })
                     .shape(Shape::Label {
                         x: At::Data(m.x),

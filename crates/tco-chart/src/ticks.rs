@@ -192,33 +192,56 @@ pub(crate) fn log_ticks(unit: &Unit, lo: f64, hi: f64, pixels: f64, horizontal: 
         }
         return vec![decade(first), decade(last)];
     }
-    // Less than two powers of ten inside: 1-2-5 steps, else a linear scale.
-    for mult in [&[1.0, 2.0, 5.0][..], &[1.0, 3.0][..], &[1.0][..]] {
-        let mut ticks = Vec::new();
-        for e in (first - 1)..=(last + 1) {
-            for m in mult {
-                let value = m * pow10(e);
-                if value >= lo * (1.0 - 1e-9) && value <= hi * (1.0 + 1e-9) {
-                    ticks.push(Tick {
-                        value,
-                        pos: libm::log10(value),
-                        label: unit.tick(value),
-                    });
+    // Less than two powers of ten inside: the densest of 1-1.5-2-3-5-7, 1-2-5,
+    // 1-3 steps that fits with three ticks or more.
+    let sets: [&[f64]; 4] = [
+        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
+        &[1.0, 2.0, 5.0],
+        &[1.0, 3.0],
+        &[1.0],
+    ];
+    let candidates: Vec<Vec<Tick>> = sets
+        .iter()
+        .map(|mult| {
+            let mut ticks = Vec::new();
+            for e in (first - 1)..=(last + 1) {
+                for m in mult.iter() {
+                    // m·10^e as a product of exact values, so 1.5e7 is 15000000.
+                    let value = if e >= 1 { m * pow10(e) } else { m / pow10(-e) };
+                    if value >= lo * (1.0 - 1e-9) && value <= hi * (1.0 + 1e-9) {
+                        ticks.push(Tick {
+                            value,
+                            pos: libm::log10(value),
+                            label: unit.tick(value),
+                        });
+                    }
                 }
             }
-        }
-        if ticks.len() >= 2 && fits(&ticks, pixels, span, horizontal, 13.0) {
-            return ticks;
-        }
-    }
-    linear_ticks(unit, lo, hi, pixels, horizontal)
+            ticks
+        })
+        .collect();
+    let linear: Vec<Tick> = linear_ticks(unit, lo, hi, pixels, horizontal)
         .into_iter()
         .filter(|t| t.value > 0.0)
         .map(|t| Tick {
             pos: libm::log10(t.value),
             ..t
         })
-        .collect()
+        .collect();
+    let fitting = |min: usize| {
+        candidates
+            .iter()
+            .find(|t| t.len() >= min && fits(t, pixels, span, horizontal, 13.0))
+            .cloned()
+    };
+    // Three round ticks, else three linear ones (on a log axis), else two round ones.
+    fitting(3)
+        .or_else(|| {
+            (linear.len() >= 3 && fits(&linear, pixels, span, horizontal, 13.0))
+                .then(|| linear.clone())
+        })
+        .or_else(|| fitting(2))
+        .unwrap_or(linear)
 }
 
 /// 10^e, exact for the integer powers that f64 holds exactly.
@@ -371,8 +394,12 @@ mod tests {
         let t = log_ticks(&Unit::Tokens, 1.0, 1e15, 300.0, true);
         assert!(t.len() < 16 && t.len() >= 2, "{t:?}");
         assert!(t.iter().all(|t| t.pos.rem_euclid(1.0) == 0.0));
-        // Less than a decade: 1-2-5 steps.
+        // Less than a decade: the densest steps that fit.
         let t = log_ticks(&Unit::Tokens, 1.5e6, 9e6, 700.0, true);
+        assert_eq!(labels(&t), ["1.5M", "2M", "3M", "5M", "7M"]);
+        let t = log_ticks(&Unit::Tokens, 37e6, 150e6, 700.0, true);
+        assert_eq!(labels(&t), ["50M", "70M", "100M", "150M"]);
+        let t = log_ticks(&Unit::Tokens, 1.5e6, 9e6, 90.0, true);
         assert_eq!(labels(&t), ["2M", "5M"]);
     }
 

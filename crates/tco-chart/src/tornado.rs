@@ -21,6 +21,8 @@ pub struct Bar {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tornado {
     pub title: String,
+    /// A line under the title (e.g. which inputs were left out); empty for none.
+    pub note: String,
     /// The result and its unit, e.g. `break-even volume, tokens / month`.
     pub unit_label: String,
     /// How values are written on the axis.
@@ -176,7 +178,7 @@ impl Tornado {
         let height = (frame::HEIGHT).max(130 + 36 * n as u32);
         frame::render(&Plot {
             title: self.title.clone(),
-            note: None,
+            note: (!self.note.is_empty()).then(|| self.note.clone()),
             x: Axis::new(self.unit_label.clone(), self.unit.clone(), log, x_lo, x_hi),
             y,
             legend,

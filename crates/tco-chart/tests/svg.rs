@@ -395,6 +395,7 @@ fn bad_numbers_and_empty_charts_still_draw() {
         .to_svg(),
         Tornado {
             title: String::new(),
+            note: String::new(),
             unit_label: String::new(),
             unit: Unit::Plain,
             x_log: true,
@@ -407,14 +408,12 @@ fn bad_numbers_and_empty_charts_still_draw() {
             currency: "USD".into(),
             y_label: String::new(),
             series: vec![],
-            paybacks: vec![],
         }
         .to_svg(),
         SharesChart {
             title: String::new(),
             currency: "USD".into(),
             series: vec![],
-            best: vec![],
         }
         .to_svg(),
     ] {
@@ -461,7 +460,10 @@ fn from_report_draws_the_bundled_scenario_with_the_solvers_break_even() {
     let f = Frame::read(&doc);
     assert_eq!((f.x.0, f.x.1), (1e6, 1e10));
     assert_eq!(chart.series[0].points.len(), 240);
-    assert_eq!(one(&doc, "break-even").attribute("data-x"), Some("988411523"));
+    assert_eq!(
+        one(&doc, "break-even").attribute("data-x"),
+        Some("988411523")
+    );
 }
 
 #[test]
@@ -574,6 +576,7 @@ fn histogram_bars_percentiles_and_the_never_share() {
 fn tornado() -> Tornado {
     Tornado {
         title: "What moves the break-even volume".into(),
+        note: String::new(),
         unit_label: "break-even volume, tokens / month".into(),
         unit: Unit::Tokens,
         x_log: false,
@@ -685,11 +688,11 @@ fn cash_chart_has_a_zero_line_and_payback_markers() {
             points: (0..=36)
                 .map(|m| (m as f64, -80_000.0 + 5_400.0 * m as f64))
                 .collect(),
-        }],
-        paybacks: vec![Marker {
-            label: "payback 14.8 months".into(),
-            x: 80_000.0 / 5_400.0,
-            y: 0.0,
+            payback: Some(Marker {
+                label: "payback 14.8 months".into(),
+                x: 80_000.0 / 5_400.0,
+                y: 0.0,
+            }),
         }],
     };
     let svg = c.to_svg().unwrap();
@@ -708,7 +711,11 @@ fn cash_chart_has_a_zero_line_and_payback_markers() {
     let xt = x_ticks(&doc);
     assert_eq!(labels(&xt), ["0", "6", "12", "18", "24", "30", "36"]);
     let m = one(&doc, "payback");
+    assert_eq!(m.attribute("data-series"), Some("4x A100 vs Sonnet"));
     let dot = child(&m, "circle")[0];
+    // In its line's colour.
+    let line = child(&with_class(&doc, "series")[0], "polyline")[0];
+    assert_eq!(dot.attribute("fill"), line.attribute("stroke"));
     near(num(&dot, "cx"), f.px(14.8148), 0.5);
     assert_eq!(num(&dot, "cy"), tick(&yt, "$0"));
     assert!(text_of(&m).contains("payback 14.8 months"));
@@ -733,18 +740,19 @@ fn shares_chart_marks_the_cheapest_share() {
                         (s, 10_000.0 - 8_000.0 * s + 12_000.0 * s * s)
                     })
                     .collect(),
+                // Minimum of 10000 − 8000 s + 12000 s² at s = 1/3: €8,666.67.
+                best: Some(Marker {
+                    label: "33.3% local: €8,667".into(),
+                    x: 1.0 / 3.0,
+                    y: 8_666.67,
+                }),
             },
             SharesSeries {
                 name: "H100 + GPT-5".into(),
                 points: (0..=10).map(|i| (i as f64 / 10.0, 12_000.0)).collect(),
+                best: None,
             },
         ],
-        // Minimum of 10000 − 8000 s + 12000 s² at s = 1/3: €8,666.67.
-        best: vec![Marker {
-            label: "best 33%: €8,667".into(),
-            x: 1.0 / 3.0,
-            y: 8_666.67,
-        }],
     };
     let svg = c.to_svg().unwrap();
     let doc = Document::parse(&svg).unwrap();
@@ -754,6 +762,7 @@ fn shares_chart_marks_the_cheapest_share() {
     assert_eq!(labels(&xt).first(), Some(&"0%"));
     assert_eq!(labels(&xt).last(), Some(&"100%"));
     let m = one(&doc, "best");
+    assert_eq!(m.attribute("data-series"), Some("A100 + Sonnet"));
     let dot = child(&m, "circle")[0];
     near(num(&dot, "cx"), f.px(1.0 / 3.0), 0.5);
     near(num(&dot, "cy"), f.py(8_666.67), 0.5);
@@ -775,4 +784,160 @@ fn snapshots() {
     insta::assert_snapshot!("cost", a100_chart(Some(2)).to_svg().unwrap());
     insta::assert_snapshot!("histogram", histogram().to_svg().unwrap());
     insta::assert_snapshot!("tornado", tornado().to_svg().unwrap());
+}
+
+// ---- charts built from tco-core's results ------------------------------------------
+
+fn bundled(name: &str) -> (tco_core::Scenario, &'static str, &'static str) {
+    use tco_core::scenario::NoFiles;
+    let tables = tco_core::bundled::tables().unwrap();
+    let (origin, text) = tco_core::bundled::find(&format!("scenarios/{name}.yaml")).unwrap();
+    let s = tco_core::Scenario::parse(text, origin, tables.as_ref(), &NoFiles).unwrap();
+    (s, origin, text)
+}
+
+#[test]
+fn simulation_histogram_marks_its_percentiles() {
+    use tco_core::sim::{simulate, SimOptions};
+    let (s, _, _) = bundled("apple-64gb-workstation");
+    let sim = simulate(
+        &s,
+        SimOptions {
+            samples: 2_000,
+            seed: 42,
+        },
+    )
+    .unwrap();
+    let pair = sim.break_even.iter().find(|p| p.never_share < 1.0).unwrap();
+    let h = Histogram::from_simulation(&sim, pair);
+    let svg = h.to_svg().unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    let bars = child(&with_class(&doc, "series")[0], "rect");
+    assert_eq!(
+        bars.len(),
+        pair.histogram.iter().filter(|b| b.count > 0).count()
+    );
+    let p = &pair.break_even_percentiles;
+    let xs: Vec<f64> = with_class(&doc, "percentile")
+        .iter()
+        .map(|g| num(g, "data-x"))
+        .collect();
+    let want: Vec<f64> = [p.p10, p.p50, p.p90]
+        .into_iter()
+        .flatten()
+        .map(|v| v as f64)
+        .collect();
+    assert_eq!(xs, want);
+    assert_eq!(
+        num(&one(&doc, "workload"), "data-x"),
+        s.workload.tokens_per_month.0 as f64
+    );
+    // The visible title may be cut to fit; the document's <title> keeps it whole.
+    let title = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap();
+    assert!(
+        text_of(&title).contains("2,000 samples"),
+        "{}",
+        text_of(&title)
+    );
+}
+
+#[test]
+fn sensitivity_tornados_keep_the_widest_bars() {
+    use tco_core::scenario::NoFiles;
+    use tco_core::sensitivity::{sensitivity, SensOptions};
+    let (_, origin, text) = bundled("flagship");
+    let tables = tco_core::bundled::tables().unwrap();
+    let root = tco_core::yaml::parse(text, origin).unwrap();
+    let sens = sensitivity(
+        &root,
+        origin,
+        tables.as_ref(),
+        &NoFiles,
+        SensOptions { all: true },
+    )
+    .unwrap();
+    let pair = sens
+        .pairs
+        .iter()
+        .find(|p| p.base_break_even.is_some())
+        .unwrap();
+    let t = Tornado::break_even(pair, 5).unwrap();
+    assert_eq!(t.base, pair.base_break_even.unwrap() as f64);
+    assert_eq!(t.bars.len(), 5);
+    // The five widest of the pair's bars that break even at both ends, widest first.
+    let mut swings: Vec<u64> = pair
+        .break_even
+        .iter()
+        .filter_map(|b| Some(b.at_high?.abs_diff(b.at_low?)))
+        .collect();
+    swings.sort_unstable_by(|a, b| b.cmp(a));
+    let drawn: Vec<u64> = t
+        .sorted_bars()
+        .iter()
+        .map(|b| (b.high_value - b.low_value).abs() as u64)
+        .collect();
+    assert_eq!(drawn, swings[..5]);
+    assert!(t.note.contains("smaller not shown"), "{}", t.note);
+    let svg = t.to_svg().unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    assert_eq!(with_class(&doc, "bar").len(), 5);
+    assert!(text_of(&one(&doc, "title")).contains("smaller not shown"));
+
+    let saving = Tornado::saving(&sens, pair, 3).unwrap();
+    assert_eq!(
+        saving.unit,
+        Unit::Money {
+            currency: "USD".into()
+        }
+    );
+    assert!(saving.bars.len() <= 3);
+    Document::parse(&saving.to_svg().unwrap()).unwrap();
+}
+
+#[test]
+fn finance_and_hybrid_charts_follow_their_results() {
+    let (s, _, _) = bundled("flagship");
+    let fin = s.cash_flows().unwrap();
+    let c = CashChart::from_finance(&fin);
+    let computable: Vec<_> = fin.pairs.iter().filter(|p| !p.monthly.is_empty()).collect();
+    assert_eq!(c.series.len(), computable.len());
+    let svg = c.to_svg().unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    assert_eq!(series_names(&doc).len(), computable.len());
+    let paybacks: Vec<f64> = with_class(&doc, "payback")
+        .iter()
+        .map(|g| num(g, "data-x"))
+        .collect();
+    let want: Vec<f64> = computable
+        .iter()
+        .filter_map(|p| p.discounted_payback_months.map(f64::from))
+        .collect();
+    assert_eq!(paybacks, want);
+    let f = Frame::read(&doc);
+    assert_eq!((f.x.0, f.x.1), (0.0, f64::from(fin.horizon_months)));
+
+    let h = s
+        .hybrid(
+            s.workload.tokens_per_month,
+            tco_core::hybrid::default_step(),
+        )
+        .unwrap();
+    let c = SharesChart::from_hybrid(&h);
+    let svg = c.to_svg().unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    assert_eq!(series_names(&doc).len(), h.pairs.len());
+    let best: Vec<f64> = with_class(&doc, "best")
+        .iter()
+        .map(|g| num(g, "data-x"))
+        .collect();
+    let want: Vec<f64> = h
+        .pairs
+        .iter()
+        .map(|p| p.best.local_share.to_string().parse().unwrap())
+        .collect();
+    assert_eq!(best, want);
 }
