@@ -179,7 +179,8 @@ pub(crate) fn log_ticks(unit: &Unit, lo: f64, hi: f64, pixels: f64, horizontal: 
             label: unit.tick(value),
         }
     };
-    if last - first >= 1 {
+    // Three powers of ten or more: decades, thinned to every 2nd, 3rd… when they crowd.
+    if last - first >= 2 {
         for step in [1, 2, 3, 5, 10, 20, 50] {
             // Thinned decades stay on multiples of the step (1M, 1B, 1T).
             let ticks: Vec<Tick> = (first..=last)
@@ -192,8 +193,8 @@ pub(crate) fn log_ticks(unit: &Unit, lo: f64, hi: f64, pixels: f64, horizontal: 
         }
         return vec![decade(first), decade(last)];
     }
-    // Less than two powers of ten inside: the densest of 1-1.5-2-3-5-7, 1-2-5,
-    // 1-3 steps that fits with three ticks or more.
+    // Fewer: the densest of 1-1.5-2-3-5-7, 1-2-5, 1-3 and 1 steps per decade
+    // that fits with three ticks or more.
     let sets: [&[f64]; 4] = [
         &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0],
         &[1.0, 2.0, 5.0],
