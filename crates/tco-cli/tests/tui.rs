@@ -2,7 +2,10 @@
 //! Changes the volume and a price, checks the break-even and verdict on
 //! screen against `tco report --set … --format json` (formatted as the screen
 //! formats them), saves to a new file, quits, and checks the terminal is back
-//! and the saved file reports the same figures.
+//! and the saved file reports the same figures. The uncertainty screen's
+//! figures are checked against `tco simulate --samples 2000 --seed 42`, before
+//! and after a change. A panic forced in a debug build must leave the
+//! terminal restored with the panic message readable.
 //!
 //! tmux is required: without it this test fails (tests/run-all.sh installs it).
 
@@ -13,7 +16,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-use tco_core::format::{money, tokens};
+use tco_core::format::{money, tokens, tokens_short};
 use tco_core::units::{Money, Tokens};
 
 const TCO: &str = env!("CARGO_BIN_EXE_tco");
@@ -75,6 +78,40 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// A session of 240×50 running `sh -c CMD` in the repository root, on a socket named after `name`.
+    fn start(name: &str, cmd: &str) -> Tmux {
+        let v = Command::new("tmux").arg("-V").output();
+        assert!(
+            v.is_ok_and(|o| o.status.success()),
+            "tmux is not installed: this test needs it (apt-get install tmux)"
+        );
+        let tmux = Tmux {
+            socket: format!("tco-tui-{name}-{}", std::process::id()),
+        };
+        let cmd = format!("cd '{}' && {cmd}", repo_root().display());
+        let started = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "tui",
+            "-x",
+            "240",
+            "-y",
+            "50",
+            "sh",
+            "-c",
+            &cmd,
+        ]);
+        assert!(
+            started.status.success(),
+            "{}",
+            String::from_utf8_lossy(&started.stderr)
+        );
+        tmux
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.run(&["kill-server"]);
@@ -122,37 +159,11 @@ fn expected_lines(r: &Value) -> (String, String) {
 
 #[test]
 fn tui_in_tmux_matches_report_saves_and_restores_the_terminal() {
-    let v = Command::new("tmux").arg("-V").output();
-    assert!(
-        v.is_ok_and(|o| o.status.success()),
-        "tmux is not installed: this test needs it (apt-get install tmux)"
-    );
     let dir = tempfile::tempdir().expect("tempdir");
     let saved = dir.path().join("saved.yaml");
-    let tmux = Tmux {
-        socket: format!("tco-tui-test-{}", std::process::id()),
-    };
-    let cmd = format!(
-        "cd '{}' && '{TCO}' tui {SCENARIO}; echo TUI-EXITED-$?; sleep 60",
-        repo_root().display()
-    );
-    let started = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "tui",
-        "-x",
-        "240",
-        "-y",
-        "50",
-        "sh",
-        "-c",
-        &cmd,
-    ]);
-    assert!(
-        started.status.success(),
-        "{}",
-        String::from_utf8_lossy(&started.stderr)
+    let tmux = Tmux::start(
+        "calc",
+        &format!("'{TCO}' tui {SCENARIO}; echo TUI-EXITED-$?; sleep 60"),
     );
 
     let before = report_json(&[SCENARIO]);
@@ -212,4 +223,133 @@ fn tui_in_tmux_matches_report_saves_and_restores_the_terminal() {
     assert_eq!(back["verdict"], after["verdict"]);
     assert_eq!(back["local"], after["local"]);
     assert_eq!(back["api"], after["api"]);
+}
+
+fn simulate_json(args: &[&str]) -> Value {
+    let o = Command::new(TCO)
+        .current_dir(repo_root())
+        .arg("simulate")
+        .args(args)
+        .args(["--samples", "2000", "--seed", "42", "--format", "json"])
+        .output()
+        .expect("tco runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("json")
+}
+
+/// The uncertainty screen's two summary lines for pair `k`, as it prints them.
+fn uncertainty_lines(sim: &Value, report: &Value, k: usize) -> (String, String) {
+    let p = &sim["break_even"][k];
+    let pct = |v: &Value| format!("{:.1}%", 100.0 * v.as_f64().expect("a share"));
+    let short = |v: &Value| {
+        v.as_u64()
+            .map_or("never".into(), |t| tokens_short(Tokens(t)))
+    };
+    let cheaper = format!(
+        "local is cheaper at {} tokens/month in {} of them (95% CI {}–{})",
+        tokens_short(Tokens(sim["tokens_per_month"].as_u64().expect("volume"))),
+        pct(&p["prob_local_cheaper"]),
+        pct(&p["prob_local_cheaper_ci95"][0]),
+        pct(&p["prob_local_cheaper_ci95"][1]),
+    );
+    let q = &p["break_even_percentiles"];
+    let be = format!(
+        "First break-even: P5 {} · P10 {} · P50 {} · P90 {} · P95 {}; point {}",
+        short(&q["p5"]),
+        short(&q["p10"]),
+        short(&q["p50"]),
+        short(&q["p90"]),
+        short(&q["p95"]),
+        short(&report["break_even"][k]["tokens_per_month"]),
+    );
+    (cheaper, be)
+}
+
+#[test]
+fn tui_uncertainty_screen_in_tmux_matches_tco_simulate() {
+    const FLAGSHIP: &str = "scenarios/flagship.yaml";
+    let tmux = Tmux::start(
+        "unc",
+        &format!("'{TCO}' tui {FLAGSHIP}; echo TUI-EXITED-$?; sleep 60"),
+    );
+    let report = report_json(&[FLAGSHIP]);
+    let sim = simulate_json(&[FLAGSHIP]);
+    tmux.wait_for(&expected_lines(&report).0);
+
+    tmux.keys(&["2"]);
+    let (cheaper, be) = uncertainty_lines(&sim, &report, 0);
+    let s = tmux.wait_for(&be);
+    assert!(s.contains(&cheaper), "want `{cheaper}`:\n{s}");
+    assert!(
+        s.contains("pair 1/6: Owned 4x A100 80GB server(s) vs Claude Sonnet 4.6"),
+        "{s}"
+    );
+    assert!(s.contains("Tornado: first break-even volume"), "{s}");
+    assert!(
+        s.contains("First break-even volume of 2,000 samples"),
+        "{s}"
+    );
+
+    // The next pair: owned A100s vs GPT-5.
+    tmux.keys(&["Right"]);
+    let (cheaper, be) = uncertainty_lines(&sim, &report, 1);
+    let s = tmux.wait_for(&be);
+    assert!(s.contains(&cheaper), "want `{cheaper}`:\n{s}");
+    assert!(s.contains("pair 2/6"), "{s}");
+
+    // A change (the selected input is the volume: + is ×1.25) is simulated again.
+    tmux.keys(&["+"]);
+    let set = ["--set", "workload.tokens_per_month=3750000000"];
+    let report = report_json(&[FLAGSHIP, set[0], set[1]]);
+    let sim = simulate_json(&[FLAGSHIP, set[0], set[1]]);
+    let (cheaper, be) = uncertainty_lines(&sim, &report, 1);
+    let s = tmux.wait_for(&cheaper);
+    assert!(s.contains(&be), "want `{be}`:\n{s}");
+    assert!(!s.contains("recomputing"), "{s}");
+
+    tmux.keys(&["t"]);
+    tmux.wait_for("Tornado: monthly saving of going local");
+
+    // Unsaved: the quit question, then out, the terminal given back.
+    tmux.keys(&["q"]);
+    tmux.wait_for("Quit without saving?");
+    tmux.keys(&["y"]);
+    tmux.wait_for("TUI-EXITED-0");
+    assert_eq!(tmux.format("#{alternate_on}"), "0", "alternate screen left");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    if !cfg!(debug_assertions) {
+        // The forced panic exists in debug builds only (tco-tui's PANIC_FOR_TEST_ENV).
+        eprintln!("skipped: the forced panic is compiled into debug builds only");
+        return;
+    }
+    let tmux = Tmux::start(
+        "panic",
+        &format!(
+            "TCO_TUI_PANIC_FOR_TEST=1 RUST_BACKTRACE=0 '{TCO}' tui {SCENARIO}; echo TUI-EXITED-$?; \
+             stty -a | tr '\\n' ' '; echo; echo STTY-DONE; sleep 60"
+        ),
+    );
+    let s = tmux.wait_for("STTY-DONE");
+    // 101: Rust's exit status after a panic in main.
+    assert!(s.contains("TUI-EXITED-101"), "{s}");
+    // The hook left the alternate screen before printing, so the message is
+    // on the normal screen (printed on the alternate one it would be lost).
+    assert!(
+        s.contains("deliberate panic to test that the terminal is restored"),
+        "the panic message is not on the normal screen:\n{s}"
+    );
+    assert!(!s.contains("Verdict:"), "the calculator is gone:\n{s}");
+    assert_eq!(tmux.format("#{alternate_on}"), "0", "alternate screen left");
+    assert_eq!(tmux.format("#{cursor_flag}"), "1", "cursor shown again");
+    // Raw mode off: the line discipline echoes and edits lines again.
+    let stty: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for flag in ["icanon", "echo", "isig"] {
+        assert!(
+            stty.contains(&format!(" {flag} ")) && !stty.contains(&format!("-{flag} ")),
+            "`{flag}` not restored: {stty}"
+        );
+    }
 }

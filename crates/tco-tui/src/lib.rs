@@ -21,6 +21,7 @@ use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScree
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Set to any value in a debug build, makes `tco tui` panic right after its
@@ -38,11 +39,20 @@ pub fn write_restore(out: &mut impl Write) -> std::io::Result<()> {
     )
 }
 
+/// Whether the calculator holds the terminal (raw mode, alternate screen).
+static TERMINAL_TAKEN: AtomicBool = AtomicBool::new(false);
+
 /// Gives the terminal back: raw mode off first (it has more side effects),
-/// then the alternate screen and the cursor.
+/// then the alternate screen and the cursor. Only once: the panic hook runs
+/// it and then the drop guard during unwinding, and leaving the alternate
+/// screen a second time would move the cursor back to where it was when the
+/// calculator started (terminals restore the cursor saved on entry), so the
+/// shell would print over the panic message.
 fn restore_terminal() {
-    let _ = disable_raw_mode();
-    let _ = write_restore(&mut std::io::stdout());
+    if TERMINAL_TAKEN.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let _ = write_restore(&mut std::io::stdout());
+    }
 }
 
 /// Restores the terminal when dropped, so an early return or an error leaves
@@ -77,6 +87,7 @@ pub fn run(launch: Launch) -> error::Result<()> {
     let mut app = App::new(launch).map_err(error::Error::Scenario)?;
     install_panic_hook();
     let _restore = Restore;
+    TERMINAL_TAKEN.store(true, Ordering::SeqCst);
     enable_raw_mode().map_err(error::Error::Io)?;
     crossterm::execute!(std::io::stdout(), EnterAlternateScreen).map_err(error::Error::Io)?;
     let mut terminal =
