@@ -229,6 +229,18 @@ function fieldSpecs(s) {
     );
     groups.push({ legend: `Local option ${j + 1}: ${l.name}`, fields });
   });
+  // Inputs written as distributions show the point value the report uses;
+  // typing a number replaces the distribution (simulate and sensitivity use it).
+  for (const g of groups) {
+    for (const f of g.fields) {
+      const u = (s.uncertain ?? []).find((x) => x.source === 'written' && f.kind !== 'select'
+        && (x.path === f.path || x.path.startsWith(`${f.path}.`)));
+      if (!u) continue;
+      const params = ['min', 'mode', 'max', 'mean', 'sd'].filter((k) => k in u).map((k) => `${k} ${u[k]}`).join(', ');
+      f.uncertain = true;
+      f.hint = `${f.hint}. Uncertain: ${u.dist} (${params}); the report uses ${u.point}, a number here replaces the distribution`;
+    }
+  }
   return groups;
 }
 
@@ -294,7 +306,7 @@ function machineHint(m) {
 
 function buildForm() {
   const groups = fieldSpecs(state.scenario);
-  const signature = JSON.stringify(groups.map((g) => [g.legend, g.fields.map((f) => [f.id, f.kind, f.options?.length ?? 0])]));
+  const signature = JSON.stringify(groups.map((g) => [g.legend, g.fields.map((f) => [f.id, f.kind, f.options?.length ?? 0, !!f.uncertain])]));
   const active = document.activeElement?.id;
   if (signature === formSignature) {
     // Same fields: refresh values, leaving alone the one being typed in and any the core refused.
@@ -337,7 +349,8 @@ function fieldNode(f) {
     input.value = String(f.value);
   }
   return h('div', { class: 'field' },
-    h('label', { for: f.id }, f.label, f.kind !== 'select' && f.unit ? h('span', { class: 'unit' }, ` (${f.unit})`) : null),
+    h('label', { for: f.id }, f.label, f.kind !== 'select' && f.unit ? h('span', { class: 'unit' }, ` (${f.unit})`) : null,
+      f.uncertain ? h('span', { class: 'uncertain' }, ' uncertain') : null),
     input,
     h('small', { id: `${f.id}-hint`, class: 'help' }, f.hint),
     h('p', { id: `${f.id}-error`, class: 'error', role: 'alert', hidden: true }));

@@ -134,6 +134,10 @@ try {
     for (const x of firsts) assert.ok(marked.includes(x), `break-even ${x} is marked (${marked})`);
     const series = await page.$$eval('#cost-chart g.series', (gs) => gs.map((g) => g.dataset.name));
     assert.deepEqual(series, [...cli.api.map((a) => a.name), ...cli.local.map((l) => l.name)]);
+    // An input written as a distribution says so and shows the point value the report uses.
+    assert.match(await page.textContent('label[for="f-l1-gpuh"]'), /uncertain/);
+    assert.match(await page.textContent('#f-l1-gpuh-hint'), /Uncertain: triangular \(min 2\.00, mode 2\.99, max 3\.50\); the report uses 2\.99/);
+    assert.equal(await page.$eval('#f-l1-gpuh', (i) => i.value), '2.99');
   });
 
   await check('every input has a label', async () => {
