@@ -299,3 +299,48 @@ fn written_files_are_readable_like_any_other() {
         & 0o777;
     assert_eq!(mode, 0o644 & !umask);
 }
+
+/// `npv --plot`: one cumulative-cash line per chosen pair, the discounted
+/// payback marked at the month `tco npv` reports.
+#[test]
+fn npv_and_hybrid_plots_follow_their_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = tco_in(dir.path(), &["npv", "--plot", "n.svg", "-f", "json"]).json();
+    let svg = std::fs::read_to_string(dir.path().join("n.svg")).unwrap();
+    let names: Vec<String> = series(&svg).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names.len(), 6);
+    let paybacks: Vec<String> = j["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| {
+            p["discounted_payback_months"]
+                .as_u64()
+                .map(|m| m.to_string())
+        })
+        .collect();
+    assert_eq!(attr_of(&svg, "payback", "data-x"), paybacks);
+    assert_eq!(paybacks, ["26", "1"]);
+    // --local/--api pick the pairs drawn.
+    tco_in(
+        dir.path(),
+        &["npv", "--plot", "one.svg", "--api", "Claude Sonnet 4.6"],
+    )
+    .ok();
+    let svg = std::fs::read_to_string(dir.path().join("one.svg")).unwrap();
+    assert_eq!(series(&svg).len(), 2);
+
+    let j = tco_in(dir.path(), &["hybrid", "--plot", "h.svg", "-f", "json"]).json();
+    let svg = std::fs::read_to_string(dir.path().join("h.svg")).unwrap();
+    assert_eq!(series(&svg).len(), 6);
+    let best: Vec<String> = j["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let x: f64 = p["best"]["local_share"].as_str().unwrap().parse().unwrap();
+            x.to_string()
+        })
+        .collect();
+    assert_eq!(attr_of(&svg, "best", "data-x"), best);
+}

@@ -286,6 +286,10 @@ pub struct NpvArgs {
     // The table shows this pair month by month (default: the pair with the best NPV).
     #[command(flatten)]
     pub pair: PairArgs,
+    // --plot draws the cumulative discounted saving over the horizon, one line per pair
+    // (the pairs --local/--api pick), discounted payback marked.
+    #[command(flatten)]
+    pub plot: crate::plot::PlotArgs,
 }
 
 /// A hybrid grid step: a share from 0.001 to 0.5.
@@ -318,6 +322,10 @@ pub struct HybridArgs {
     /// Token volume per month to split (250k, 100M, 1.5B); default: the scenario's.
     #[arg(long, value_name = "TOKENS")]
     pub volume: Option<String>,
+    // --plot draws monthly cost against the local share, one line per pair (the pairs
+    // --local/--api pick), the cheapest split marked.
+    #[command(flatten)]
+    pub plot: crate::plot::PlotArgs,
 }
 
 #[derive(Debug, Args)]

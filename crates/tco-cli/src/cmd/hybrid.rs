@@ -11,6 +11,7 @@ use tco_core::hybrid::{HybridPair, HybridResult, HybridShare};
 use tco_core::units::{parse_tokens, Money, Tokens};
 
 pub fn run(args: &HybridArgs) -> Result<String> {
+    args.plot.check()?;
     let (s, _) = load::scenario(&args.scenario)?;
     let v = match &args.volume {
         Some(t) => parse_tokens(t).map_err(|e| anyhow!("--volume: {e}\n  allowed: a whole number of tokens from 0 to 10^15, or 250k, 100M, 1.5B, 2T"))?,
@@ -19,6 +20,11 @@ pub fn run(args: &HybridArgs) -> Result<String> {
     let h = s.hybrid(v, args.step)?;
     let detail = args.pair.local.is_some() || args.pair.api.is_some();
     let chosen = selected(&s, &args.pair, &h.pairs, |p| (&p.local, &p.api))?;
+    args.plot.save(|| {
+        let mut picked = h.clone();
+        picked.pairs = chosen.iter().map(|p| (*p).clone()).collect();
+        tco_chart::SharesChart::from_hybrid(&picked).to_svg()
+    })?;
     Ok(match args.scenario.format {
         Format::Json => json(&h)?,
         Format::Csv => to_csv(&h),

@@ -11,11 +11,17 @@ use tco_core::scenario::Scenario;
 use tco_core::units::{Money, Tokens};
 
 pub fn run(args: &NpvArgs) -> Result<String> {
+    args.plot.check()?;
     let (s, _) = load::scenario(&args.scenario)?;
     let f = s
         .cash_flows()
         .ok_or_else(|| missing_finance(&args.scenario))?;
     let chosen = selected(&s, &args.pair, &f.pairs, |p| (&p.local, &p.api))?;
+    args.plot.save(|| {
+        let mut picked = f.clone();
+        picked.pairs = chosen.iter().map(|p| (*p).clone()).collect();
+        tco_chart::CashChart::from_finance(&picked).to_svg()
+    })?;
     Ok(match args.scenario.format {
         Format::Json => json(&f)?,
         Format::Csv => to_csv(&f),

@@ -24,8 +24,18 @@ pub fn run(args: &SensitivityArgs) -> Result<String> {
         let chosen =
             crate::cmd::npv::selected(&s, &args.pair, &sens.pairs, |p| (&p.local, &p.api))?;
         if let Some(p) = chosen.first() {
-            args.plot
-                .save(|| tornado_chart(&sens, p, args.tornado, args.top).to_svg())?;
+            let chart = match args.tornado {
+                TornadoArg::BreakEven => tco_chart::Tornado::break_even(p, args.top),
+                TornadoArg::Saving => tco_chart::Tornado::saving(&sens, p, args.top),
+            };
+            let Some(chart) = chart else {
+                anyhow::bail!(
+                    "{} vs {}: no input moves this tornado (every end never breaks even or cannot serve); nothing to draw",
+                    p.local,
+                    p.api
+                );
+            };
+            args.plot.save(|| chart.to_svg())?;
         }
     }
     Ok(match args.scenario.format {
@@ -34,102 +44,6 @@ pub fn run(args: &SensitivityArgs) -> Result<String> {
         Format::Table => render(&sens, args.top, false),
         Format::Markdown => render(&sens, args.top, true),
     })
-}
-
-/// One pair's tornado as a chart. A break-even end that never crosses is
-/// left out of the picture (named in the note); so is a saving where the
-/// option cannot serve the volume.
-fn tornado_chart(
-    s: &Sensitivity,
-    p: &PairTornado,
-    which: TornadoArg,
-    top: usize,
-) -> tco_chart::Tornado {
-    use rust_decimal::prelude::ToPrimitive;
-    let mut left_out = Vec::new();
-    let mut bars = Vec::new();
-    let (title, unit_label, unit, x_log, base) = match which {
-        TornadoArg::BreakEven => {
-            for b in &p.break_even {
-                match (b.at_low, b.at_high) {
-                    (Some(lo), Some(hi)) => bars.push(tco_chart::Bar {
-                        label: b.path.clone(),
-                        low_value: lo as f64,
-                        high_value: hi as f64,
-                        low_input_label: b.low.normalize().to_string(),
-                        high_input_label: b.high.normalize().to_string(),
-                    }),
-                    _ => left_out.push(b.path.clone()),
-                }
-            }
-            (
-                format!("Break-even volume: {} vs {}", p.local, p.api),
-                "first break-even volume, tokens / month".to_string(),
-                tco_chart::Unit::Tokens,
-                true,
-                p.base_break_even.map_or(0.0, |v| v as f64),
-            )
-        }
-        TornadoArg::Saving => {
-            for b in &p.saving {
-                match (b.at_low, b.at_high) {
-                    (Some(lo), Some(hi)) => bars.push(tco_chart::Bar {
-                        label: b.path.clone(),
-                        low_value: lo.amount().to_f64().unwrap_or(0.0),
-                        high_value: hi.amount().to_f64().unwrap_or(0.0),
-                        low_input_label: b.low.normalize().to_string(),
-                        high_input_label: b.high.normalize().to_string(),
-                    }),
-                    _ => left_out.push(b.path.clone()),
-                }
-            }
-            (
-                format!("Monthly saving of going local: {} vs {}", p.local, p.api),
-                format!("API monthly − local monthly, {} / month", s.currency),
-                tco_chart::Unit::Money {
-                    currency: s.currency.clone(),
-                },
-                false,
-                p.base_saving
-                    .and_then(|m| m.amount().to_f64())
-                    .unwrap_or(0.0),
-            )
-        }
-    };
-    // Inputs that do not move this pair's result would only add empty rows;
-    // beyond `top` the bars get too thin to read.
-    let moving = bars.len();
-    bars.retain(|b| b.low_value != b.high_value);
-    let still = moving - bars.len();
-    bars.sort_by(|a, b| {
-        let w = |x: &tco_chart::Bar| (x.high_value - x.low_value).abs();
-        w(b).total_cmp(&w(a))
-    });
-    let beyond = bars.len().saturating_sub(top);
-    bars.truncate(top);
-    let mut notes = vec![format!(
-        "one input at a time at its low and high value · workload {} tokens/month",
-        tokens_short(Tokens(s.tokens_per_month))
-    )];
-    if still > 0 {
-        notes.push(format!("{still} without effect"));
-    }
-    if beyond > 0 {
-        notes.push(format!("{beyond} smaller not shown"));
-    }
-    if !left_out.is_empty() {
-        notes.push(format!("{} reach never / cannot serve", left_out.len()));
-    }
-    let note = notes.join(" · ");
-    tco_chart::Tornado {
-        title,
-        note,
-        unit_label,
-        unit,
-        x_log,
-        base,
-        bars,
-    }
 }
 
 fn vol(v: Option<u64>) -> String {

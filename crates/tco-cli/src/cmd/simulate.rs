@@ -26,7 +26,8 @@ pub fn run(args: &SimulateArgs) -> Result<String> {
         .or(chosen.first())
         .copied();
     if let Some(b) = pair {
-        args.plot.save(|| histogram_chart(&sim, b).to_svg())?;
+        args.plot
+            .save(|| tco_chart::Histogram::from_simulation(&sim, b).to_svg())?;
     }
     let out = match args.scenario.format {
         Format::Json => json(&sim)?,
@@ -35,41 +36,6 @@ pub fn run(args: &SimulateArgs) -> Result<String> {
         Format::Markdown => render(&sim, true),
     };
     Ok(out)
-}
-
-/// The break-even histogram of one pair as a chart.
-fn histogram_chart(sim: &Simulation, b: &tco_core::sim::SimPair) -> tco_chart::Histogram {
-    let p = &b.break_even_percentiles;
-    let markers = [("P10", p.p10), ("P50", p.p50), ("P90", p.p90)]
-        .into_iter()
-        .filter_map(|(name, v)| {
-            v.map(|x| tco_chart::VMarker {
-                label: format!("{name} {}", tokens_short(Tokens(x))),
-                x: x as f64,
-            })
-        })
-        .collect();
-    tco_chart::Histogram {
-        title: format!("Break-even: {} vs {}", b.local, b.api),
-        x_label: format!(
-            "first break-even volume, tokens / month ({} samples, seed {})",
-            sim.samples, sim.seed
-        ),
-        x_unit: tco_chart::Unit::Tokens,
-        x_log: true,
-        bins: b
-            .histogram
-            .iter()
-            .map(|h| tco_chart::Bin {
-                lo: h.from as f64,
-                hi: h.to as f64,
-                count: h.count as u64,
-            })
-            .collect(),
-        markers,
-        workload: Some(sim.tokens_per_month as f64),
-        never_share: b.never_share,
-    }
 }
 
 fn vol(v: Option<u64>) -> String {
