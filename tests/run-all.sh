@@ -35,7 +35,7 @@ step "tests: every crate, with the llama.cpp probe"
 cargo test --locked --workspace --features tco-cli/llama
 
 step "benchmarks compile"
-cargo bench --locked -p tco-core --no-run
+cargo bench --locked -p tco-core -p tco-tui --no-run
 
 step "browser page: build web/dist, wasm-bindgen tests and the end-to-end test in Chromium"
 TCO_BIN="${CARGO_TARGET_DIR:-target}/debug/tco" bash tests/web/run.sh
