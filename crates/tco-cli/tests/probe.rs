@@ -312,12 +312,11 @@ fn simulate_uses_a_calibrations_measured_spread() {
         cal.to_str().expect("path"),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let measured = tco_core::calibration::Calibration::parse(
-        &std::fs::read_to_string(&cal).expect("written"),
-    )
-    .expect("core reads it")
-    .throughput(1)
-    .expect("concurrency 1");
+    let measured =
+        tco_core::calibration::Calibration::parse(&std::fs::read_to_string(&cal).expect("written"))
+            .expect("core reads it")
+            .throughput(1)
+            .expect("concurrency 1");
     let scenario = dir.path().join("s.yaml");
     std::fs::write(
         &scenario,
@@ -344,6 +343,12 @@ fn simulate_uses_a_calibrations_measured_spread() {
         .expect("the decode rate is uncertain");
     assert_eq!(decode["source"], "calibration");
     assert_eq!(decode["dist"], "normal");
-    assert_eq!(decode["sd"].as_str(), Some(measured.decode.sd.to_string().as_str()));
-    assert_eq!(decode["mean"].as_str(), Some(measured.decode.mean.to_string().as_str()));
+    assert_eq!(
+        decode["sd"].as_str(),
+        Some(measured.decode.sd.to_string().as_str())
+    );
+    assert_eq!(
+        decode["mean"].as_str(),
+        Some(measured.decode.mean.to_string().as_str())
+    );
 }
