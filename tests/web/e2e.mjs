@@ -384,6 +384,7 @@ try {
     await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/flagship.yaml');
     assert.equal(await page.$eval('#yaml', (t) => t.value), fs.readFileSync(path.join(repo, 'scenarios/flagship.yaml'), 'utf8'), 'the text box shows the chosen scenario');
     await page.screenshot({ path: path.join(shots, 'laptop.png'), fullPage: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(shots, 'laptop-top.png'), fullPage: false });
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     await phone.goto(url);
