@@ -13,6 +13,8 @@ use tco_chart::CostChart;
 use tco_core::bundled::{self, OwnedTables};
 use tco_core::pricing::{HardwareTable, PriceTable};
 use tco_core::scenario::{NoFiles, Scenario};
+use tco_core::sensitivity::{self, SensOptions, Sensitivity};
+use tco_core::sim::{self, SimOptions, Simulation};
 use tco_core::sweep::{self, Spacing};
 use tco_core::units::{parse_tokens, Money, PerMTok, Tokens, MAX_TOKENS};
 use tco_core::yaml::{self, Node, Value};
@@ -84,6 +86,18 @@ fn decimal(text: &str) -> Result<Decimal, JsValue> {
     t.parse::<Decimal>()
         .or_else(|_| Decimal::from_scientific(t))
         .map_err(|_| invalid(format!("`{text}` is not a decimal number")))
+}
+
+/// A seed from JS: a whole number from 0 to 2^53.
+fn seed_of(seed: f64) -> Result<u64, JsValue> {
+    const MAX: f64 = 9_007_199_254_740_992.0;
+    if seed.fract() == 0.0 && (0.0..=MAX).contains(&seed) {
+        Ok(seed as u64)
+    } else {
+        Err(invalid(format!(
+            "seed {seed}: allowed a whole number from 0 to 2^53"
+        )))
+    }
 }
 
 fn volume(text: &str) -> Result<Tokens, JsValue> {
@@ -217,6 +231,134 @@ impl Tco {
         CostChart::from_report(&report, &s.sweep(&v), true)
             .to_svg()
             .map_err(|e| invalid(e.to_string()))
+    }
+
+    /// `tco simulate --samples SAMPLES --seed SEED --format json`, byte for
+    /// byte: the same seed gives the same numbers here as in the CLI. `seed`
+    /// is a whole number from 0 to 2^53 (what a JS number holds exactly).
+    pub fn simulate(
+        &self,
+        text: &str,
+        origin: &str,
+        samples: u32,
+        seed: f64,
+    ) -> Result<String, JsValue> {
+        cli_json(&self.simulation(text, origin, samples, seed)?)
+    }
+
+    fn simulation(
+        &self,
+        text: &str,
+        origin: &str,
+        samples: u32,
+        seed: f64,
+    ) -> Result<Simulation, JsValue> {
+        let s = self.parse(text, origin)?;
+        sim::simulate(
+            &s,
+            SimOptions {
+                samples: samples as usize,
+                seed: seed_of(seed)?,
+            },
+        )
+        .map_err(js_error)
+    }
+
+    /// The break-even histogram of pair `pair` (index into simulate's
+    /// `break_even`) as SVG text: tco-chart's `Histogram::from_simulation`,
+    /// the picture `tco simulate --plot` draws.
+    #[wasm_bindgen(js_name = histogramChart)]
+    pub fn histogram_chart(
+        &self,
+        text: &str,
+        origin: &str,
+        samples: u32,
+        seed: f64,
+        pair: u32,
+    ) -> Result<String, JsValue> {
+        let sim = self.simulation(text, origin, samples, seed)?;
+        let b = sim.break_even.get(pair as usize).ok_or_else(|| {
+            invalid(format!(
+                "pair {pair}: allowed 0 to {} (the scenario has {} local/API pairs)",
+                sim.break_even.len().saturating_sub(1),
+                sim.break_even.len()
+            ))
+        })?;
+        tco_chart::Histogram::from_simulation(&sim, b)
+            .to_svg()
+            .map_err(|e| invalid(e.to_string()))
+    }
+
+    /// `tco sensitivity [--all] --format json`, byte for byte.
+    pub fn sensitivity(&self, text: &str, origin: &str, all: bool) -> Result<String, JsValue> {
+        cli_json(&self.sensitivity_of(text, origin, all)?)
+    }
+
+    fn sensitivity_of(&self, text: &str, origin: &str, all: bool) -> Result<Sensitivity, JsValue> {
+        let root = yaml::parse(text, origin).map_err(|d| js_error(d.into()))?;
+        sensitivity::sensitivity(
+            &root,
+            origin,
+            self.tables.as_ref(),
+            &NoFiles,
+            SensOptions { all },
+        )
+        .map_err(js_error)
+    }
+
+    /// The tornado of pair `pair` (index into sensitivity's `pairs`) as SVG
+    /// text, `kind` `break-even` or `saving`, the `top` inputs that move it
+    /// most: `tco sensitivity --plot --tornado KIND --top TOP`. Null when no
+    /// input moves that tornado (nothing to draw).
+    #[wasm_bindgen(js_name = tornadoChart)]
+    pub fn tornado_chart(
+        &self,
+        text: &str,
+        origin: &str,
+        all: bool,
+        pair: u32,
+        kind: &str,
+        top: u32,
+    ) -> Result<Option<String>, JsValue> {
+        let sens = self.sensitivity_of(text, origin, all)?;
+        let p = sens.pairs.get(pair as usize).ok_or_else(|| {
+            invalid(format!(
+                "pair {pair}: allowed 0 to {} (the scenario has {} local/API pairs)",
+                sens.pairs.len().saturating_sub(1),
+                sens.pairs.len()
+            ))
+        })?;
+        let chart = match kind {
+            "break-even" => tco_chart::Tornado::break_even(p, top as usize),
+            "saving" => tco_chart::Tornado::saving(&sens, p, top as usize),
+            other => {
+                return Err(invalid(format!(
+                    "tornado `{other}`: allowed `break-even` or `saving`"
+                )))
+            }
+        };
+        chart
+            .map(|c| c.to_svg().map_err(|e| invalid(e.to_string())))
+            .transpose()
+    }
+
+    /// `tco hybrid --step STEP --format json` at the workload volume, byte
+    /// for byte; `step` is a decimal text from 0.001 to 0.5.
+    pub fn hybrid(&self, text: &str, origin: &str, step: &str) -> Result<String, JsValue> {
+        let s = self.parse(text, origin)?;
+        let h = s
+            .hybrid(s.workload.tokens_per_month, decimal(step)?)
+            .map_err(js_error)?;
+        cli_json(&h)
+    }
+
+    /// `tco npv --format json`, byte for byte, or null when the scenario has
+    /// no `finance` block.
+    pub fn npv(&self, text: &str, origin: &str) -> Result<Option<String>, JsValue> {
+        self.parse(text, origin)?
+            .cash_flows()
+            .map(|f| cli_json(&f))
+            .transpose()
     }
 
     /// Checks a scenario: `{"origin", "name", "api_options", "local_options"}`,

@@ -306,3 +306,79 @@ fn display_rounding_is_the_cli_rounding() {
     let e = format_money("lots", "USD").unwrap_err();
     assert!(prop_str(&e, "message").contains("not a decimal"));
 }
+
+#[wasm_bindgen_test]
+fn simulate_is_the_cli_json_and_repeats_with_the_seed() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("flagship");
+    let a = tco.simulate(&text, &path, 2000, 42.0).unwrap();
+    // The same seed gives the same text; another seed does not.
+    assert_eq!(a, tco.simulate(&text, &path, 2000, 42.0).unwrap());
+    assert_ne!(a, tco.simulate(&text, &path, 2000, 7.0).unwrap());
+    assert!(a.ends_with("}\n") && a.starts_with("{\n  \"scenario\""));
+    let d: Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(d["samples"], 2000);
+    assert_eq!(d["seed"], 42);
+    assert_eq!(d["inputs"].as_array().unwrap().len(), 4);
+    // 2 local options × 3 APIs.
+    let be = d["break_even"].as_array().unwrap();
+    assert_eq!(be.len(), 6);
+    // `tco simulate flagship --samples 2000 --seed 42 --format json` (native x86-64):
+    // the draws are integer arithmetic, so wasm gives the same numbers.
+    assert_eq!(be[0]["break_even_percentiles"]["p50"], 1824096778u64);
+    assert_eq!(be[1]["break_even_percentiles"]["p50"], 5940517959u64);
+    assert_eq!(be[3]["break_even_percentiles"]["p50"], 2159572880u64);
+    assert_eq!(be[0]["prob_local_cheaper"], 1.0);
+    assert_eq!(be[2]["never_share"], 1.0);
+
+    let e = tco.simulate(&text, &path, 0, 42.0).unwrap_err();
+    assert!(prop_str(&e, "message").contains("allowed from 1"));
+    let e = tco.simulate(&text, &path, 10, -1.0).unwrap_err();
+    assert!(prop_str(&e, "message").contains("seed -1"));
+}
+
+#[wasm_bindgen_test]
+fn charts_of_the_simulation_and_the_sensitivity() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("flagship");
+    let h = tco.histogram_chart(&text, &path, 2000, 42.0, 0).unwrap();
+    assert!(h.starts_with("<svg") && h.contains("</svg>"));
+    let e = tco
+        .histogram_chart(&text, &path, 2000, 42.0, 6)
+        .unwrap_err();
+    assert!(prop_str(&e, "message").contains("pair 6: allowed 0 to 5"));
+
+    let s: Value = serde_json::from_str(&tco.sensitivity(&text, &path, false).unwrap()).unwrap();
+    assert_eq!(s["pairs"].as_array().unwrap().len(), 6);
+    let t = tco
+        .tornado_chart(&text, &path, false, 0, "break-even", 10)
+        .unwrap()
+        .unwrap();
+    assert!(t.starts_with("<svg"));
+    assert!(tco
+        .tornado_chart(&text, &path, false, 0, "saving", 10)
+        .unwrap()
+        .unwrap()
+        .starts_with("<svg"));
+    let e = tco
+        .tornado_chart(&text, &path, false, 0, "sideways", 10)
+        .unwrap_err();
+    assert!(prop_str(&e, "message").contains("allowed `break-even` or `saving`"));
+}
+
+#[wasm_bindgen_test]
+fn hybrid_and_npv_are_the_cli_json() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("flagship");
+    let h: Value = serde_json::from_str(&tco.hybrid(&text, &path, "0.05").unwrap()).unwrap();
+    assert_eq!(h["pairs"].as_array().unwrap().len(), 6);
+    let e = tco.hybrid(&text, &path, "0.9").unwrap_err();
+    assert!(
+        prop_str(&e, "message").contains("0.9 is outside")
+            || prop_str(&e, "message").contains("step of 0.9")
+    );
+    let n: Value = serde_json::from_str(&tco.npv(&text, &path).unwrap().unwrap()).unwrap();
+    assert_eq!(n["pairs"].as_array().unwrap().len(), 6);
+    // No finance block: nothing to discount.
+    assert!(tco.npv(SMALL, "pasted").unwrap().is_none());
+}
