@@ -23,7 +23,7 @@ let formSignature = '';
 // Result panels, drawn in order after every recompute. Each takes the context
 // {scenario, report, cur} and returns DOM nodes (or null to draw nothing).
 // Simulation results (histogram, tornado) are added as panels of their own.
-const panels = [summaryPanel, chartPanel, apiPanel, localPanel, breakdownPanel, breakEvenPanel, notesPanel];
+const panels = [summaryPanel, chartPanel, apiPanel, localPanel, breakdownPanel, breakEvenPanel, simPanel, notesPanel];
 
 // ---------------------------------------------------------------- helpers
 
@@ -589,6 +589,105 @@ function breakEvenPanel({ report: r }) {
   return table('Break-even', ['Local', 'API', 'Status', 'Local cheaper from (tokens/month)', 'Local wins', 'Payback'], rows, [false, false, false, true, false, true]);
 }
 
+// ---------------------------------------------------------------- uncertainty
+
+// Monte Carlo over the scenario's distributions: `tco simulate --samples 10000
+// --seed 42`, the same numbers as the CLI. It runs after typing pauses, so that
+// a keystroke never waits for it.
+const SIM = { samples: 10000, seed: 42, delay: 250 };
+const sim = { timer: 0, key: '', json: null, pair: 0, ms: null };
+
+function simPanel() {
+  const box = h('section', { id: 'sim-panel', class: 'sim', 'aria-labelledby': 'sim-title', hidden: true });
+  clearTimeout(sim.timer);
+  const key = `${state.origin}\n${state.text}`;
+  if (sim.key === key && sim.json) {
+    fillSim(box);
+  } else {
+    box.dataset.state = 'pending';
+    sim.timer = setTimeout(() => runSim(key), SIM.delay);
+  }
+  return box;
+}
+
+function runSim(key) {
+  const box = $('sim-panel');
+  if (!box || key !== `${state.origin}\n${state.text}`) return;
+  try {
+    const t0 = performance.now();
+    const text = tco.simulate(state.text, state.origin, SIM.samples, SIM.seed);
+    sim.ms = performance.now() - t0;
+    sim.text = text;
+    sim.json = JSON.parse(text);
+    sim.key = key;
+    if (sim.pair >= sim.json.break_even.length) sim.pair = 0;
+  } catch (e) {
+    sim.json = null;
+    sim.key = '';
+    box.hidden = false;
+    box.replaceChildren(h('p', { class: 'error' }, `The simulation cannot run: ${describe(e)}`));
+    return;
+  }
+  fillSim(box);
+}
+
+function svgNode(svg, label) {
+  const root = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+  if (root.nodeName !== 'svg') return h('p', { class: 'error' }, 'The chart cannot be drawn.');
+  root.setAttribute('role', 'img');
+  root.setAttribute('aria-label', label);
+  root.removeAttribute('width');
+  root.removeAttribute('height');
+  return h('div', { class: 'chart-scroll', tabindex: 0, role: 'region', 'aria-label': `${label} (scrolls sideways on small screens)` }, document.importNode(root, true));
+}
+
+// A simulation figure: checked against `tco simulate` by its own key (data-sim),
+// apart from the report's figures (data-k).
+function simFig(text, key, exact) {
+  return h('td', { class: 'num', 'data-sim': key, 'data-exact': exact }, text);
+}
+
+function fillSim(box) {
+  const d = sim.json;
+  box.dataset.state = 'done';
+  if (!d || d.inputs.length === 0) { box.hidden = true; box.replaceChildren(); return; }
+  box.hidden = false;
+  const vol = (v) => (v == null ? 'never' : fmt.short(v));
+  const q = ['p5', 'p10', 'p50', 'p90', 'p95'];
+  const rows = d.break_even.map((b, k) => h('tr', { class: k === sim.pair ? 'picked' : null },
+    h('td', {}, b.local),
+    h('td', {}, b.api),
+    ...q.map((p) => simFig(vol(b.break_even_percentiles[p]), `break_even.${k}.break_even_percentiles.${p}`, b.break_even_percentiles[p] ?? '')),
+    simFig(fmt.pct(b.never_share), `break_even.${k}.never_share`, b.never_share),
+    simFig(fmt.pct(b.prob_local_cheaper), `break_even.${k}.prob_local_cheaper`, b.prob_local_cheaper)));
+  const pick = h('select', { id: 'sim-pair' },
+    d.break_even.map((b, k) => h('option', { value: k, selected: k === sim.pair }, `${b.local} vs ${b.api}`)));
+  pick.addEventListener('change', () => { sim.pair = Number(pick.value); fillSim(box); });
+  const b = d.break_even[sim.pair];
+  let hist; let torn;
+  try {
+    hist = svgNode(tco.histogramChart(state.text, state.origin, SIM.samples, SIM.seed, sim.pair),
+      `Histogram of the break-even volume, ${b.local} vs ${b.api}`);
+  } catch (e) { hist = h('p', { class: 'error' }, `The histogram cannot be drawn: ${describe(e)}`); }
+  try {
+    const svg = tco.tornadoChart(state.text, state.origin, false, sim.pair, 'break-even', 10);
+    torn = svg == null ? h('p', { class: 'help' }, 'No uncertain input moves this break-even.')
+      : svgNode(svg, `Which inputs move the break-even volume, ${b.local} vs ${b.api}`);
+  } catch (e) { torn = h('p', { class: 'error' }, `The tornado cannot be drawn: ${describe(e)}`); }
+  box.replaceChildren(
+    h('h3', { id: 'sim-title' }, 'Uncertainty'),
+    h('p', { class: 'help', id: 'sim-line', 'data-ms': sim.ms?.toFixed(1) },
+      `${d.inputs.length} uncertain input${d.inputs.length === 1 ? '' : 's'} · ${fmt.tokens(d.samples)} samples, seed ${d.seed} (tco simulate --samples ${d.samples} --seed ${d.seed} gives the same numbers).`),
+    table('Break-even volume across the samples (tokens/month) and the chance local costs no more at your volume',
+      ['Local', 'API', 'P5', 'P10', 'P50', 'P90', 'P95', 'Never', 'P(local cheaper)'], rows,
+      [false, false, true, true, true, true, true, true, true]),
+    h('div', { class: 'field' }, h('label', { for: 'sim-pair' }, 'Pair shown in the charts'), pick),
+    h('figure', { class: 'chart', id: 'sim-histogram' }, hist,
+      h('figcaption', {}, `Break-even volume of ${b.local} vs ${b.api} over ${fmt.tokens(d.samples)} samples.`)),
+    h('figure', { class: 'chart', id: 'sim-tornado' }, torn,
+      h('figcaption', {}, 'Break-even volume with each input at its low and its high end, the others at their point values (tco sensitivity).')));
+}
+
 function notesPanel({ report: r }) {
   const notes = [];
   for (const l of r.local) {
@@ -671,7 +770,7 @@ async function main() {
 }
 
 // The page's state for checks in tests and the console; nothing reads it back.
-window.tcoPage = { state };
+window.tcoPage = { state, sim, core: () => tco };
 
 main().catch((e) => {
   $('loading').textContent = `The calculator could not start: ${e.message}`;

@@ -379,6 +379,62 @@ try {
     assert.equal(await page.$eval('#bundled', (s) => s.value), 'rtx4090-box');
   });
 
+  for (const id of ['flagship', 'apple-64gb-workstation', 'rtx4090-box']) {
+    await check(`uncertainty panel of ${id} equals tco simulate --samples 10000 --seed 42`, async () => {
+      await page.selectOption('#bundled', id);
+      await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, id);
+      await page.waitForSelector('#sim-panel[data-state="done"]:not([hidden])');
+      const json = tco('simulate', id, '--samples', '10000', '--seed', '42', '--format', 'json');
+      const cli = JSON.parse(json);
+      assert.ok(cli.inputs.length > 0);
+      assert.equal(await page.evaluate(() => window.tcoPage.sim.text), json, 'the page simulates what the CLI does, byte for byte');
+      const figs = await page.$$eval('#sim-panel [data-sim]', (els) => els.map((e) => ({ key: e.dataset.sim, exact: e.dataset.exact })));
+      assert.equal(figs.length, cli.break_even.length * 7);
+      for (const f of figs) assert.equal(f.exact, exactText(at(cli, f.key)), `${id}: ${f.key}`);
+      const shown = cli.break_even.map((b) => `${b.local} vs ${b.api}: break-even P50 ${b.break_even_percentiles.p50 ?? 'never'}, P(local cheaper) ${b.prob_local_cheaper}`);
+      console.log(`\n  ${shown.join('\n  ')}`);
+      assert.ok(await page.$('#sim-histogram svg'), 'the histogram is drawn');
+      assert.ok(await page.$('#sim-tornado svg, #sim-tornado p.help'), 'the tornado is drawn or said to be empty');
+      // Another pair redraws the charts for it.
+      if (cli.break_even.length > 1) {
+        const before = await page.$eval('#sim-histogram svg', (e) => e.outerHTML);
+        await page.selectOption('#sim-pair', '1');
+        await page.waitForFunction(() => window.tcoPage.sim.pair === 1);
+        const after = await page.$eval('#sim-histogram svg', (e) => e.outerHTML);
+        assert.ok(cli.break_even[0].never_share === 1 && cli.break_even[1].never_share === 1 || before !== after, 'pair 1 has its own histogram');
+        await page.selectOption('#sim-pair', '0');
+      }
+      if (id === 'flagship') {
+        await page.locator('#sim-panel').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(shots, 'uncertainty.png'), fullPage: false });
+      }
+    });
+  }
+
+  await check('no uncertainty panel without distributions', async () => {
+    await page.selectOption('#bundled', 'lit-document-pipeline');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/lit-document-pipeline.yaml');
+    await page.waitForSelector('#sim-panel[data-state="done"]', { state: 'attached' });
+    assert.ok(!(await page.isVisible('#sim-panel')));
+  });
+
+  await check('simulate with 10,000 samples: median time of 15 runs', async () => {
+    await page.selectOption('#bundled', 'flagship');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/flagship.yaml');
+    const ms = await page.evaluate(() => {
+      const { state } = window.tcoPage;
+      const tco = window.tcoPage.core();
+      const out = [];
+      for (let i = 0; i < 15; i += 1) {
+        const t0 = performance.now();
+        tco.simulate(state.text, state.origin, 10000, 42);
+        out.push(performance.now() - t0);
+      }
+      return out;
+    });
+    console.log(`\n  simulate flagship, 10,000 samples, in Chromium: median ${median(ms).toFixed(1)} ms (min ${Math.min(...ms).toFixed(1)}, max ${Math.max(...ms).toFixed(1)})`);
+  });
+
   await check('screenshots: laptop and phone', async () => {
     await page.selectOption('#bundled', 'flagship');
     await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/flagship.yaml');
