@@ -122,21 +122,27 @@ pub fn run(req: &WorkerRequest, emit: &mut dyn FnMut(WorkerEvent)) -> Result<(),
         run.set_phase("warm-up");
         run.single(s.prompt_tokens, s.gen_tokens)?;
     }
+    // llama-bench warms each test up first.
+    if s.pp_tokens > 0 {
+        run.pp(s.pp_tokens.min(n_batch))?;
+    }
+    if s.tg_tokens > 0 {
+        run.tg(1)?;
+    }
+    // One round of every test per repetition, rather than all repetitions of
+    // one test and then the next: when the machine's load drifts (a build in
+    // the background, a laptop that throttles), every test sees the same
+    // drift, and the spread of the samples shows it.
     for rep in 0..s.reps {
-        run.set_phase(&format!("prefill and decode, rep {}/{}", rep + 1, s.reps));
+        let of = format!("rep {}/{}", rep + 1, s.reps);
+        run.set_phase(&format!("prefill and decode, {of}"));
         let (prefill, ttft, decode) = run.single(s.prompt_tokens, s.gen_tokens)?;
         let p = u64::from(s.prompt_tokens);
         run.sample(TestKind::Prefill, 1, rep, p, prefill);
         run.sample(TestKind::Ttft, 1, rep, p, ttft);
         run.sample(TestKind::Decode, 1, rep, u64::from(s.gen_tokens), decode);
-    }
-    for &c in s.concurrency.iter().filter(|c| **c > 1) {
-        for rep in 0..s.reps {
-            run.set_phase(&format!(
-                "{c} parallel sequences, rep {}/{}",
-                rep + 1,
-                s.reps
-            ));
+        for &c in s.concurrency.iter().filter(|c| **c > 1) {
+            run.set_phase(&format!("{c} parallel sequences, {of}"));
             let secs = run.parallel(c, s.prompt_tokens, s.gen_tokens)?;
             run.sample(
                 TestKind::Decode,
@@ -146,20 +152,13 @@ pub fn run(req: &WorkerRequest, emit: &mut dyn FnMut(WorkerEvent)) -> Result<(),
                 secs,
             );
         }
-    }
-    if s.pp_tokens > 0 {
-        // llama-bench warms each test up first.
-        run.pp(s.pp_tokens.min(n_batch))?;
-        for rep in 0..s.reps {
-            run.set_phase(&format!("pp{}, rep {}/{}", s.pp_tokens, rep + 1, s.reps));
+        if s.pp_tokens > 0 {
+            run.set_phase(&format!("pp{}, {of}", s.pp_tokens));
             let secs = run.pp(s.pp_tokens)?;
             run.sample(TestKind::Pp, 1, rep, u64::from(s.pp_tokens), secs);
         }
-    }
-    if s.tg_tokens > 0 {
-        run.tg(1)?;
-        for rep in 0..s.reps {
-            run.set_phase(&format!("tg{}, rep {}/{}", s.tg_tokens, rep + 1, s.reps));
+        if s.tg_tokens > 0 {
+            run.set_phase(&format!("tg{}, {of}", s.tg_tokens));
             let secs = run.tg(s.tg_tokens)?;
             run.sample(TestKind::Tg, 1, rep, u64::from(s.tg_tokens), secs);
         }
