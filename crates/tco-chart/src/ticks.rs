@@ -66,7 +66,9 @@ fn compact(v: f64) -> String {
     } else {
         (1.0, "")
     };
-    let body = min_decimals(a / div, if div > 1.0 { 2 } else { 3 });
+    // Ticks are round values, so the fewest decimals that state one exactly
+    // are few; up to four keep neighbours on a narrow axis apart (1.815B, 1.82B).
+    let body = min_decimals(a / div, if div > 1.0 { 4 } else { 3 });
     if body == "0" {
         return "0".into();
     }
@@ -381,6 +383,9 @@ mod tests {
         );
         assert_eq!(Unit::Tokens.tick(1e6), "1M");
         assert_eq!(Unit::Tokens.tick(1.5e9), "1.5B");
+        // A narrow axis: neighbours must not print alike.
+        assert_eq!(Unit::Tokens.tick(1.815e9), "1.815B");
+        assert_eq!(Unit::Tokens.tick(1.8225e9), "1.8225B");
         assert_eq!(Unit::Tokens.tick(100.0), "100");
         assert_eq!(Unit::Share.tick(0.25), "25%");
         assert_eq!(usd.value(5337.42), "$5,337");
