@@ -60,26 +60,14 @@ impl CashChart {
             width: 1,
             dash: None,
         })];
-        for (i, s) in self.series.iter().enumerate() {
-            let color = palette(i);
-            legend.push(LegendEntry {
-                name: s.name.clone(),
-                color,
-                swatch: Swatch::Line(None),
-            });
-            groups.push(
-                Group::new("series")
-                    .attr("data-name", s.name.clone())
-                    .attr("data-kind", "cash")
-                    .titled(s.name.clone())
-                    .shape(Shape::Line {
-                        points: s.points.clone(),
-                        color,
-                        width: 2,
-                        dash: None,
-                    }),
-            );
-        }
+        frame::series_lines(
+            self.series
+                .iter()
+                .map(|s| (s.name.as_str(), s.points.as_slice())),
+            "cash",
+            &mut legend,
+            &mut groups,
+        );
         if self.series.iter().any(|s| s.payback.is_some()) {
             legend.push(LegendEntry {
                 name: "payback".into(),
@@ -93,12 +81,7 @@ impl CashChart {
             };
             let color = palette(i);
             groups.push(
-                Group::new("marker payback")
-                    .attr("data-series", s.name.clone())
-                    .attr("data-label", m.label.clone())
-                    .attr("data-x", m.x.to_string())
-                    .attr("data-y", m.y.to_string())
-                    .titled(format!("{}: {}", s.name, m.label))
+                frame::series_marker("marker payback", &s.name, m)
                     .shape(Shape::VRule {
                         x: m.x,
                         color,

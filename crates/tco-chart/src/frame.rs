@@ -41,6 +41,48 @@ pub(crate) const PALETTE: [RGBColor; 7] = [
     RGBColor(0x88, 0x88, 0x88),
 ];
 
+/// One 2 px line per series in palette order, each with its legend entry
+/// (`<g class="series" data-name data-kind>`): the lines of the cash and
+/// hybrid-share charts.
+pub(crate) fn series_lines<'a>(
+    series: impl Iterator<Item = (&'a str, &'a [(f64, f64)])>,
+    kind: &'static str,
+    legend: &mut Vec<LegendEntry>,
+    groups: &mut Vec<Group>,
+) {
+    for (i, (name, points)) in series.enumerate() {
+        let color = palette(i);
+        legend.push(LegendEntry {
+            name: name.to_string(),
+            color,
+            swatch: Swatch::Line(None),
+        });
+        groups.push(
+            Group::new("series")
+                .attr("data-name", name)
+                .attr("data-kind", kind)
+                .titled(name)
+                .shape(Shape::Line {
+                    points: points.to_vec(),
+                    color,
+                    width: 2,
+                    dash: None,
+                }),
+        );
+    }
+}
+
+/// A marker of one series, tagged with its series, label and position for
+/// tests and the page; the caller adds its shapes.
+pub(crate) fn series_marker(class: &str, series: &str, m: &crate::Marker) -> Group {
+    Group::new(class)
+        .attr("data-series", series)
+        .attr("data-label", m.label.clone())
+        .attr("data-x", m.x.to_string())
+        .attr("data-y", m.y.to_string())
+        .titled(format!("{series}: {}", m.label))
+}
+
 pub(crate) fn palette(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }

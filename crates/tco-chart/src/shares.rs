@@ -1,7 +1,7 @@
 //! A hybrid's monthly cost against the share of tokens served locally.
 
 use crate::frame::{
-    self, palette, Anchor, At, Axis, Group, LegendEntry, Place, Plot, Shape, Swatch, INK, MUTED,
+    self, palette, Anchor, At, Axis, LegendEntry, Place, Plot, Shape, Swatch, INK, MUTED,
 };
 use crate::ticks::Unit;
 use crate::{ChartError, Marker};
@@ -44,26 +44,14 @@ impl SharesChart {
 
         let mut legend = Vec::new();
         let mut groups = Vec::new();
-        for (i, s) in self.series.iter().enumerate() {
-            let color = palette(i);
-            legend.push(LegendEntry {
-                name: s.name.clone(),
-                color,
-                swatch: Swatch::Line(None),
-            });
-            groups.push(
-                Group::new("series")
-                    .attr("data-name", s.name.clone())
-                    .attr("data-kind", "hybrid")
-                    .titled(s.name.clone())
-                    .shape(Shape::Line {
-                        points: s.points.clone(),
-                        color,
-                        width: 2,
-                        dash: None,
-                    }),
-            );
-        }
+        frame::series_lines(
+            self.series
+                .iter()
+                .map(|s| (s.name.as_str(), s.points.as_slice())),
+            "hybrid",
+            &mut legend,
+            &mut groups,
+        );
         if self.series.iter().any(|s| s.best.is_some()) {
             legend.push(LegendEntry {
                 name: "cheapest split".into(),
@@ -77,12 +65,7 @@ impl SharesChart {
             };
             let color = palette(i);
             groups.push(
-                Group::new("marker best")
-                    .attr("data-series", s.name.clone())
-                    .attr("data-label", m.label.clone())
-                    .attr("data-x", m.x.to_string())
-                    .attr("data-y", m.y.to_string())
-                    .titled(format!("{}: {}", s.name, m.label))
+                frame::series_marker("marker best", &s.name, m)
                     .shape(Shape::Dot {
                         at: (m.x, m.y),
                         r: 5,
