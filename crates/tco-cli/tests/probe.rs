@@ -246,12 +246,12 @@ mod llama {
     }
 }
 
-#[test]
-fn a_scenario_reads_its_throughput_from_a_calibration() {
-    let dir = tempfile::tempdir().expect("tempdir");
+/// Imports the real llama-bench sample into `dir/bench.yaml` and writes a
+/// scenario `dir/s.yaml` whose one local option reads it.
+fn calibrated_scenario(dir: &Path) -> (PathBuf, PathBuf) {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tco-probe/tests/data/llama-bench-sample.json");
-    let cal = dir.path().join("bench.yaml");
+    let cal = dir.join("bench.yaml");
     let o = tco(&[
         "probe",
         "import",
@@ -260,7 +260,7 @@ fn a_scenario_reads_its_throughput_from_a_calibration() {
         cal.to_str().expect("path"),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let scenario = dir.path().join("s.yaml");
+    let scenario = dir.join("s.yaml");
     std::fs::write(
         &scenario,
         "name: calibrated box vs API\ncurrency: USD\nworkload:\n  tokens_per_month: 10M\n\
@@ -269,6 +269,13 @@ fn a_scenario_reads_its_throughput_from_a_calibration() {
          throughput: {calibration: bench.yaml, concurrency: 1}\n",
     )
     .expect("write");
+    (cal, scenario)
+}
+
+#[test]
+fn a_scenario_reads_its_throughput_from_a_calibration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, scenario) = calibrated_scenario(dir.path());
     // Run from elsewhere: the calibration path is relative to the scenario.
     let o = Command::new(env!("CARGO_BIN_EXE_tco"))
         .args([
@@ -301,31 +308,12 @@ fn a_scenario_reads_its_throughput_from_a_calibration() {
 #[test]
 fn simulate_uses_a_calibrations_measured_spread() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tco-probe/tests/data/llama-bench-sample.json");
-    let cal = dir.path().join("bench.yaml");
-    let o = tco(&[
-        "probe",
-        "import",
-        sample.to_str().expect("path"),
-        "--out",
-        cal.to_str().expect("path"),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (cal, scenario) = calibrated_scenario(dir.path());
     let measured =
         tco_core::calibration::Calibration::parse(&std::fs::read_to_string(&cal).expect("written"))
             .expect("core reads it")
             .throughput(1)
             .expect("concurrency 1");
-    let scenario = dir.path().join("s.yaml");
-    std::fs::write(
-        &scenario,
-        "name: calibrated box vs API\ncurrency: USD\nworkload:\n  tokens_per_month: 10M\n\
-         api:\n  - name: some api\n    input_per_mtok: 1.00\n    output_per_mtok: 4.00\n\
-         local:\n  - name: measured box\n    owned: {price: 2000, amortization_months: 36}\n    \
-         throughput: {calibration: bench.yaml, concurrency: 1}\n",
-    )
-    .expect("write");
     let o = tco(&[
         "simulate",
         scenario.to_str().expect("path"),
