@@ -14,36 +14,19 @@ fn pct(v: &Value) -> Vec<Option<u64>> {
 
 #[test]
 fn simulate_json_has_the_design_names_and_is_reproducible() {
-    let a = tco(&[
-        "simulate",
-        APPLE,
-        "--samples",
-        "5000",
-        "--seed",
-        "7",
-        "-f",
-        "json",
-    ]);
-    let b = tco(&[
-        "simulate",
-        APPLE,
-        "--samples",
-        "5000",
-        "--seed",
-        "7",
-        "-f",
-        "json",
-    ]);
-    let c = tco(&[
-        "simulate",
-        APPLE,
-        "--samples",
-        "5000",
-        "--seed",
-        "8",
-        "-f",
-        "json",
-    ]);
+    let run = |seed: &str| {
+        tco(&[
+            "simulate",
+            APPLE,
+            "--samples",
+            "5000",
+            "--seed",
+            seed,
+            "-f",
+            "json",
+        ])
+    };
+    let (a, b, c) = (run("7"), run("7"), run("8"));
     assert_eq!(a.ok(), b.ok(), "same seed, same output");
     assert_ne!(a.ok(), c.ok(), "another seed, other draws");
     let j = a.json();

@@ -196,12 +196,6 @@ fn plain_inputs(node: &Node, path: String, out: &mut Vec<(String, Param, String)
     }
 }
 
-/// A quantile to four significant digits: the value shown is the value run.
-fn sig4(x: f64) -> Decimal {
-    let d = to_decimal(x);
-    d.round_sf(4).unwrap_or(d).normalize()
-}
-
 fn round_for(p: Param, v: Decimal) -> Decimal {
     let (lo, hi) = p.bounds();
     let v = v.clamp(to_decimal(lo), to_decimal(hi));
@@ -270,8 +264,8 @@ pub fn sensitivity(
             Swing {
                 path: u.path.clone(),
                 point: u.point,
-                low: round_for(u.param, sig4(u.dist.quantile(0.1))),
-                high: round_for(u.param, sig4(u.dist.quantile(0.9))),
+                low: round_for(u.param, uncertain::four_digits(u.dist.quantile(0.1))),
+                high: round_for(u.param, uncertain::four_digits(u.dist.quantile(0.9))),
                 basis: format!("P10–P90 of {}", u.dist.describe()),
             },
             u.param,

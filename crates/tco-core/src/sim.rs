@@ -18,7 +18,7 @@
 
 use crate::error::Error;
 use crate::scenario::{Billing, HardwareCost, Scenario};
-use crate::uncertain::{to_decimal, Dist, InputSource, Param, Rng, Sampler};
+use crate::uncertain::{four_digits, Dist, InputSource, Param, Rng, Sampler};
 use crate::units::{Money, MAX_TOKENS};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -783,12 +783,6 @@ pub struct Simulation {
     pub warnings: Vec<String>,
 }
 
-/// A quantile to four significant digits.
-fn sig4(x: f64) -> Decimal {
-    let d = to_decimal(x);
-    d.round_sf(4).unwrap_or(d).normalize()
-}
-
 /// Wilson score interval for k successes in n trials at 95 %.
 fn wilson(k: usize, n: usize) -> (f64, f64) {
     if n == 0 {
@@ -961,8 +955,8 @@ pub fn simulate(scenario: &Scenario, opts: SimOptions) -> Result<Simulation, Err
                 dist: i.dist.clone(),
                 point: i.point,
                 source: i.source,
-                p10: sig4(i.dist.quantile(0.1)),
-                p90: sig4(i.dist.quantile(0.9)),
+                p10: four_digits(i.dist.quantile(0.1)),
+                p90: four_digits(i.dist.quantile(0.9)),
                 clamped_share: share(c as f64 / n as f64),
             }
         })

@@ -777,6 +777,13 @@ pub fn to_decimal(x: f64) -> Decimal {
         .unwrap_or(Decimal::ZERO)
 }
 
+/// A quantile (P10, P90) to four significant digits: what `simulate` shows
+/// and the value `sensitivity` runs, so the figure shown is the figure run.
+pub fn four_digits(x: f64) -> Decimal {
+    let d = to_decimal(x);
+    d.round_sf(4).unwrap_or(d).normalize()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
