@@ -552,7 +552,7 @@ function apiPanel({ report: r }) {
 function localPanel({ report: r }) {
   const rows = r.local.map((l, j) => h('tr', { class: l.can_serve ? null : 'cannot' },
     h('th', { scope: 'row' }, l.name),
-    fig(l.can_serve ? String(l.nodes) : `${l.nodes} (over max_nodes)`, `local.${j}.nodes`, l.nodes),
+    fig(l.can_serve ? String(l.nodes) : (l.infeasible ? '— (infeasible)' : `${l.nodes} (over max_nodes)`), `local.${j}.nodes`, l.nodes),
     fig(fmt.pct(l.utilization), `local.${j}.utilization`, l.utilization),
     fig(fmt.tokens(l.capacity_tokens_per_month), `local.${j}.capacity_tokens_per_month`, l.capacity_tokens_per_month),
     fig(l.cost_per_mtok == null ? '—' : fmt.price(l.cost_per_mtok), `local.${j}.cost_per_mtok`, l.cost_per_mtok ?? ''),
@@ -578,6 +578,17 @@ function winsText(b) {
   return s;
 }
 
+// The payback as `tco report` prints it (tco-core's payback_text): flagged
+// when it runs past the hardware's life or the finance horizon.
+function paybackText(b) {
+  if (b.payback_months == null) return '—';
+  let s = `${fmt.rounded(b.payback_months, 1)} months`;
+  for (const e of b.payback_exceeds ?? []) {
+    s += ` (past the ${e.months}-month ${e.limit === 'amortization_months' ? 'life' : 'horizon'})`;
+  }
+  return s;
+}
+
 function breakEvenPanel({ report: r }) {
   const rows = r.break_even.map((b, k) => h('tr', { class: `status-${b.status}` },
     h('td', {}, b.local),
@@ -585,7 +596,7 @@ function breakEvenPanel({ report: r }) {
     h('td', { 'data-k': `break_even.${k}.status`, 'data-exact': b.status }, h('span', { class: `badge ${b.status}` }, b.status)),
     fig(b.tokens_per_month == null ? '—' : `${fmt.tokens(b.tokens_per_month)} (${fmt.short(b.tokens_per_month)})`, `break_even.${k}.tokens_per_month`, b.tokens_per_month ?? ''),
     h('td', {}, b.local_wins.length ? winsText(b) : (b.reason ?? '')),
-    fig(b.payback_months == null ? '—' : `${fmt.rounded(b.payback_months, 1)} months`, `break_even.${k}.payback_months`, b.payback_months ?? '')));
+    fig(paybackText(b), `break_even.${k}.payback_months`, b.payback_months ?? '')));
   return table('Break-even', ['Local', 'API', 'Status', 'Local cheaper from (tokens/month)', 'Local wins', 'Payback'], rows, [false, false, false, true, false, true]);
 }
 

@@ -114,7 +114,7 @@ fn assert_report_shape(r: &Value) {
         );
         let status = b["status"].as_str().expect("status is text");
         assert!(
-            ["crosses", "never", "always"].contains(&status),
+            ["crosses", "never", "always", "infeasible"].contains(&status),
             "status {status}"
         );
         assert!(b["tokens_per_month"].is_u64() || b["tokens_per_month"].is_null());
@@ -125,9 +125,13 @@ fn assert_report_shape(r: &Value) {
             assert!(r[0].is_u64());
             assert!(r[1].is_u64() || r[1].is_null());
         }
-        if status == "never" {
+        if status == "never" || status == "infeasible" {
             assert!(b["tokens_per_month"].is_null());
-            assert!(b["reason"].is_string(), "`never` says why: {b}");
+            assert!(b["reason"].is_string(), "`{status}` says why: {b}");
+        }
+        if status == "infeasible" {
+            assert_eq!(b["local_wins"], serde_json::json!([]));
+            assert!(b["payback_months"].is_null());
         }
         if status == "crosses" {
             assert_eq!(

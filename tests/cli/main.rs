@@ -18,6 +18,7 @@ mod invalid;
 mod plot;
 mod set;
 mod uncertainty;
+mod verdict;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::path::{Path, PathBuf};

@@ -744,6 +744,32 @@ mod tests {
     }
 
     #[test]
+    fn a_box_that_cannot_hold_its_model_never_wins_even_when_cheapest() {
+        // lit-memory-q4's third option, a 70B model on a 24 GB RTX 4090: made
+        // free, it would be the cheapest option if it could hold the model.
+        let mut a = bundled_app("scenarios/lit-memory-q4.yaml").unwrap();
+        a.set("local[2].owned.price", "0");
+        a.set("local[2].power.price_per_kwh", "0");
+        let r = &a.now.report;
+        assert!(r.local[2].monthly_cost < r.local[0].monthly_cost);
+        assert!(!r.local[2].can_serve);
+        assert_eq!(r.verdict.cheapest, "7B Q4_K_M on RTX 4060 Ti 16GB");
+        assert!(!crate::ui::verdict_line(&a).contains("does not fit"));
+        let no_fit = r.local[2]
+            .warnings
+            .iter()
+            .filter(|w| w.contains("cannot hold the model"))
+            .count();
+        assert_eq!(no_fit, 1, "{:?}", r.local[2].warnings);
+        // Back to a model that fits: now it is the cheapest.
+        a.set("local[2].model.params_b", "7");
+        assert_eq!(
+            a.now.report.verdict.cheapest,
+            "70B Q4_K_M on RTX 4090 (does not fit)"
+        );
+    }
+
+    #[test]
     fn stepping_the_volume_recomputes_like_report_set() {
         let mut a = app();
         assert_eq!(a.field().unwrap().path, "workload.tokens_per_month");

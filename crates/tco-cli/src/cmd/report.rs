@@ -4,7 +4,7 @@ use crate::args::{Format, ReportArgs, ScenarioArgs};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::Result;
-use tco_core::model::breakeven::{BreakEven, Status};
+use tco_core::model::breakeven::BreakEven;
 use tco_core::model::format::{money, per_mtok, percent, tokens, tokens_short};
 use tco_core::model::scenario::{Billing, HardwareCost, LocalOption, Scenario};
 use tco_core::model::units::{Money, Tokens};
@@ -192,22 +192,18 @@ fn break_even_table(r: &Report) -> Table {
     )
     .titled("Break-even");
     for b in &r.break_even {
-        let status = match b.status {
-            Status::Crosses => "crosses",
-            Status::Never => "never",
-            Status::Always => "always",
-        };
+        let status = b.status.name();
         let from = b.tokens_per_month.map_or("—".to_string(), |v| {
             format!("{} ({})", tokens(Tokens(v)), tokens_short(Tokens(v)))
         });
-        let wins = if b.local_wins.is_empty() {
+        let wins = if b.status == tco_core::model::breakeven::Status::Infeasible {
+            "— cannot serve (see Notes)".to_string()
+        } else if b.local_wins.is_empty() {
             b.reason.clone().unwrap_or_default()
         } else {
             wins_text(b)
         };
-        let payback = b
-            .payback_months
-            .map_or("—".to_string(), |m| format!("{} months", m.round_dp(1)));
+        let payback = tco_core::model::breakeven::payback_text(b);
         t.row(vec![
             b.local.clone(),
             b.api.clone(),
@@ -249,6 +245,8 @@ pub fn render(s: &Scenario, r: &Report, md: bool) -> String {
     for l in &r.local {
         let nodes = if l.can_serve {
             l.nodes.to_string()
+        } else if !l.infeasible.is_empty() {
+            "— (infeasible)".to_string()
         } else {
             format!("{} (over max_nodes)", l.nodes)
         };
@@ -298,7 +296,17 @@ pub fn render(s: &Scenario, r: &Report, md: bool) -> String {
                     l.name, l.throughput.source
                 ));
             }
-            if let Some(m) = &l.memory {
+            // A tight or no-fit memory is among the warnings already.
+            let fits = |m: &&tco_core::model::fit::MemoryFit| {
+                !matches!(
+                    m.status,
+                    Some(
+                        tco_core::model::fit::FitStatus::Tight
+                            | tco_core::model::fit::FitStatus::NoFit
+                    )
+                )
+            };
+            if let Some(m) = l.memory.as_ref().filter(fits) {
                 let fit = m.status.as_ref().map_or(String::new(), |st| {
                     format!(
                         " of {} GB: {}",

@@ -634,6 +634,7 @@ fn read_local(
         None => None,
         Some(m) => Some(read_model(&m)?),
     };
+    let infeasible = crate::model::fit::infeasible(model.as_ref(), machine.as_ref());
     Ok(LocalOption {
         name,
         hardware: hw,
@@ -652,6 +653,7 @@ fn read_local(
         model,
         machine,
         notes,
+        infeasible,
     })
 }
 

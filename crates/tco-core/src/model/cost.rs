@@ -55,7 +55,8 @@ pub struct LocalCost {
     pub utilization: Decimal,
     pub breakdown: Breakdown,
     pub monthly: Money,
-    /// False when serving the volume needs more than `max_nodes` nodes.
+    /// False when serving the volume needs more than `max_nodes` nodes, or
+    /// the option is infeasible (see [`LocalOption::infeasible`]).
     pub can_serve: bool,
 }
 
@@ -147,7 +148,7 @@ impl LocalOption {
             utilization: busy_hours / node_hours,
             monthly: breakdown.total(),
             breakdown,
-            can_serve: self.max_nodes.is_none_or(|m| n <= m),
+            can_serve: self.infeasible.is_empty() && self.max_nodes.is_none_or(|m| n <= m),
         }
     }
 

@@ -195,6 +195,33 @@ impl ModelShape {
     }
 }
 
+/// Why a model cannot run on a machine at all: its weights and KV cache
+/// need more memory than the machine has ("no fit"). Empty when it fits,
+/// when it is tight, or when either side is unknown.
+pub fn infeasible(model: Option<&ModelShape>, machine: Option<&Hardware>) -> Vec<String> {
+    let (Some(m), Some(hw)) = (model, machine) else {
+        return Vec::new();
+    };
+    let fit = m.fit(Some(hw));
+    if fit.status != Some(FitStatus::NoFit) {
+        return Vec::new();
+    }
+    vec![format!(
+        "cannot hold the model: {}B at {} needs {} GB ({} GB weights + {} GB KV cache{}), more than the machine's {} GB",
+        m.params_b.normalize(),
+        m.quant.name(),
+        fit.total_gb,
+        fit.weights_gb,
+        fit.kv_cache_gb,
+        if fit.kv_estimated {
+            ", estimated from the nearest Llama shape"
+        } else {
+            ""
+        },
+        hw.memory_gb.normalize()
+    )]
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
