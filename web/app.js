@@ -338,11 +338,15 @@ function fieldNode(f) {
         : h('optgroup', { label: o.group }, o.options.map(([v, t]) => h('option', { value: v }, t))))));
     input.value = f.value;
   } else {
+    // A text box, not type=number: the browser would drop or reinterpret what
+    // was typed (`0,30` became `030`); the core reads the text as typed and
+    // answers `75%`, `$0.368` or `1 kW` with its located error and a "did you mean".
     input = h('input', {
       id: f.id,
-      type: f.kind === 'tokens' ? 'text' : 'number',
+      type: 'text',
       inputmode: f.kind === 'tokens' ? 'text' : 'decimal',
-      min: f.min, max: f.max, step: f.step ?? 'any',
+      autocomplete: 'off',
+      spellcheck: 'false',
       'aria-describedby': described,
       oninput: () => onField(f, input),
     });
@@ -358,7 +362,6 @@ function fieldNode(f) {
 
 function onField(f, input) {
   const v = input.value.trim();
-  if (input.validity?.badInput) return setFieldError(f.id, 'This is not a number.');
   if (v === '' && f.kind !== 'select') {
     if (f.optional) return setFieldError(f.id, null);
     return setFieldError(f.id, `Enter a value: ${f.hint}.`);

@@ -125,3 +125,88 @@ fn payback_only_where_local_saves_and_flagged_past_the_life() {
     let b = pair(&["workload.tokens_per_month=5M"]);
     assert_eq!(b["payback_months"], serde_json::Value::Null);
 }
+
+#[test]
+fn number_forms_given_with_set_are_refused_with_what_was_meant() {
+    let cases = [
+        (
+            "local[0].power.price_per_kwh=0,30",
+            "decimal comma",
+            "0.30",
+            "a price per kWh",
+        ),
+        (
+            "workload.input_share=75%",
+            "percent sign",
+            "0.75",
+            "a share between 0 and 1",
+        ),
+        (
+            "local[0].power.price_per_kwh=$0.368",
+            "currency",
+            "0.368",
+            "a price per kWh",
+        ),
+        ("local[0].power.load_watts=1 kW", "unit", "1000", "watts"),
+        (
+            "local[0].owned.amortization_months=3 years",
+            "unit",
+            "36",
+            "whole months",
+        ),
+        (
+            "local[0].owned.price=3,220",
+            "thousands separator",
+            "3220",
+            "money",
+        ),
+    ];
+    for (set, problem, meant, hint) in cases {
+        let out = tco(&["report", BOX, "--set", set]);
+        let err = out.user_error();
+        let path = set.split('=').next().unwrap();
+        assert!(
+            err.starts_with(&format!("error: --set {path}:1:1: {path}: ")),
+            "{set}: {err}"
+        );
+        assert!(err.contains(problem), "{set}: {err}");
+        assert!(
+            err.contains(&format!("(did you mean `{meant}`?)")),
+            "{set}: {err}"
+        );
+        let allowed = err.lines().find(|l| l.starts_with("  allowed: ")).unwrap();
+        assert!(allowed.contains(hint), "{set}: {err}");
+    }
+}
+
+fn warnings(set: &[&str]) -> Vec<String> {
+    let mut args = vec!["report", BOX, "--format", "json"];
+    for s in set {
+        args.push("--set");
+        args.push(s);
+    }
+    let r = tco(&args).json();
+    r["local"][0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_price_out_of_line_with_the_machine_and_a_decode_only_rate_warn() {
+    let far = |w: &Vec<String>| w.iter().any(|w| w.contains("far from the 3200"));
+    let single = |w: &Vec<String>| w.iter().any(|w| w.contains("one throughput rate"));
+    // `3.220` typed for 3,220: a valid number, a thousand times too small.
+    assert!(far(&warnings(&["local[0].owned.price=3.220"])));
+    assert!(!far(&warnings(&["local[0].owned.price=3220"])));
+    // 40 tokens/s as the only rate: a decode figure applied to prompts too.
+    let w = warnings(&["local[0].throughput={tokens_per_second: 40}"]);
+    assert!(single(&w), "{w:?}");
+    assert!(!single(&warnings(&[])));
+    // A single rate well above one stream's bandwidth ceiling is not a decode figure.
+    assert!(!single(&warnings(&[
+        "local[0].throughput={tokens_per_second: 5000}"
+    ])));
+}

@@ -9,6 +9,7 @@
 pub mod bundled;
 pub mod calibration;
 pub mod distributions;
+pub mod number_form;
 pub mod pricing;
 pub mod read;
 pub mod scenario;
