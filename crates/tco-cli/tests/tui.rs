@@ -3,8 +3,8 @@
 //! screen against `tco report --set … --format json` (formatted as the screen
 //! formats them), saves to a new file, quits, and checks the terminal is back
 //! and the saved file reports the same figures. The uncertainty screen's
-//! figures are checked against `tco simulate --samples 2000 --seed 42`, before
-//! and after a change. A panic forced in a debug build must leave the
+//! figures are checked against `tco simulate` with its default samples and
+//! seed (one answer on every face), before and after a change. A panic forced in a debug build must leave the
 //! terminal restored with the panic message readable.
 //!
 //! tmux is required: without it this test fails (tests/run-all.sh installs it).
@@ -230,7 +230,8 @@ fn simulate_json(args: &[&str]) -> Value {
         .current_dir(repo_root())
         .arg("simulate")
         .args(args)
-        .args(["--samples", "2000", "--seed", "42", "--format", "json"])
+        // No --samples or --seed: the TUI uses tco simulate's defaults.
+        .args(["--format", "json"])
         .output()
         .expect("tco runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -286,7 +287,7 @@ fn tui_uncertainty_screen_in_tmux_matches_tco_simulate() {
     );
     assert!(s.contains("Tornado: first break-even volume"), "{s}");
     assert!(
-        s.contains("First break-even volume of 2,000 samples"),
+        s.contains("First break-even volume of 10,000 samples"),
         "{s}"
     );
 

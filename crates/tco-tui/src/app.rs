@@ -1000,7 +1000,7 @@ summary:
         let a = flagship();
         let u = a.unc.current().unwrap();
         assert_eq!(u.sim, direct_sim(&a));
-        assert_eq!(u.sim.samples, 2_000);
+        assert_eq!(u.sim.samples, tco_core::analysis::sim::DEFAULT_SAMPLES);
         // 2 local × 3 API options
         assert_eq!(u.sim.break_even.len(), 6);
         assert_eq!(u.sens.pairs.len(), 6);
