@@ -19,6 +19,7 @@ mod plot;
 mod set;
 mod uncertainty;
 mod verdict;
+mod width;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::path::{Path, PathBuf};
@@ -92,6 +93,9 @@ pub fn tco(args: &[&str]) -> Out {
 pub fn tco_in(dir: &Path, args: &[&str]) -> Out {
     let o = Command::new(bin())
         .args(args)
+        // Tables are laid out for $COLUMNS when it is set; tests read the
+        // one-line-per-row layout a pipe gets.
+        .env_remove("COLUMNS")
         .current_dir(dir)
         .stdin(Stdio::null())
         .output()

@@ -25,6 +25,11 @@ Exit codes: 0 success, 1 a problem with your input, 2 a mistake in the command l
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Tables as wide as their content (one line per row), whatever the
+    /// terminal's width. Without it tables fit the terminal (or $COLUMNS),
+    /// wrapping long cells.
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -68,6 +68,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    output::set_width(output::table_width(cli.wide));
     match run(cli) {
         Ok(Some(text)) => match output::emit(&text) {
             Ok(()) => ExitCode::SUCCESS,
