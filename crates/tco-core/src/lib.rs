@@ -16,6 +16,7 @@
 pub mod breakeven;
 pub mod bundled;
 pub mod calibration;
+pub mod calibration_schema;
 pub mod csv;
 pub mod emit;
 pub mod error;

@@ -1,0 +1,589 @@
+//! The calibration file's schema: one set of serde types that the writers
+//! (`tco probe --model`, `tco probe --server`, `tco probe import`) serialize
+//! and the reader ([`crate::calibration`]) deserializes, so the two cannot
+//! drift apart.
+//!
+//! Version 2 (`format: tco-calibration/2`) holds either or both of:
+//!
+//! - an **in-process measurement** (llama.cpp in a child process, or an
+//!   imported llama-bench run): `machine`, `model`, `settings`, `samples`,
+//!   `summary` — exactly version 1's fields, so a version 1 file reads as a
+//!   version 2 file with those fields present;
+//! - a **server measurement** (`tco probe --server`, or an imported
+//!   `vllm bench serve` / guidellm result): `server` (what the server says it
+//!   is), `load` (what was asked of it), `levels` (one summary per load level:
+//!   what a latency target needs) and `requests` (every request's timings).
+//!
+//! ```yaml
+//! format: tco-calibration/2
+//! tco_version: 0.1.0
+//! date: 2026-12-03T17:00:00Z
+//! source: tco probe --server          # tco probe | llama-bench import | vllm bench serve import | guidellm import
+//! server: {kind: llama-server, version: b6000-abc, endpoint: http://127.0.0.1:8080, api: openai, model: tiny.gguf}
+//! load: {mode: closed, levels: [1, 2, 4], prompt_tokens: 200, output_tokens: 500, requests_per_level: 20, ...}
+//! levels:
+//!   - {concurrency: 1, completed: 20, failed: 0, output_tps: 31.2, total_tps: 43.7,
+//!      ttft_ms: {mean, sd, p50, p90, p95, p99, max, n}, tpot_ms: {...}, itl_ms: {...}, e2e_ms: {...}, ...}
+//! requests:
+//!   - {level: 0, index: 0, warmup: true, start_s: 0.0, ttft_ms: 41.2, e2e_ms: 980.1, output_tokens: 32, itl_ms: [..]}
+//! ```
+//!
+//! Times in `levels` and `requests` are milliseconds; rates are tokens per
+//! second. The schema is pure data: the probe computes, tco-core reads.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The version 1 `format` value (in-process measurements only).
+pub const FORMAT_V1: &str = "tco-calibration/1";
+/// The `format` value written now.
+pub const FORMAT: &str = "tco-calibration/2";
+
+/// A whole calibration file, either version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibrationFile {
+    pub format: String,
+    pub tco_version: String,
+    /// When measured, RFC 3339 UTC.
+    pub date: String,
+    /// Who measured: `tco probe`, `tco probe --server`, `llama-bench import`,
+    /// `vllm bench serve import`, `guidellm import`.
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<MachineInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<Sample>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<ResultSummary>,
+    /// The server measured (server measurements only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerInfo>,
+    /// What load was offered (server measurements only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadSettings>,
+    /// One summary per load level, in the order run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<LevelSummary>,
+    /// Every request's timings, warm-ups included (marked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<RequestRecord>,
+    /// The run ended before every level was measured (failures, a lost
+    /// server, an interrupt); `stop_reason` says why.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub partial: bool,
+    /// Why the sweep ended before its last level, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The machine measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MachineInfo {
+    pub cpu: String,
+    /// Physical cores.
+    pub cores: u32,
+    /// Threads the probe used.
+    pub threads: u32,
+    /// llama.cpp backend (CPU, CUDA, Metal, Vulkan).
+    pub backend: String,
+    #[serde(default)]
+    pub gpu: Option<String>,
+    #[serde(default)]
+    pub memory_bytes: Option<u64>,
+    #[serde(default)]
+    pub os: Option<String>,
+    /// Id in pricing/hardware.yaml, when the user named it.
+    #[serde(default)]
+    pub hardware_id: Option<String>,
+    /// Memory bandwidth in GB/s, when known.
+    #[serde(default)]
+    pub bandwidth_gbs: Option<f64>,
+}
+
+/// The model measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelInfo {
+    /// File name (no directory).
+    pub file: String,
+    /// Bytes of weights (tensor data).
+    pub bytes: u64,
+    #[serde(default)]
+    pub params: Option<u64>,
+    pub quantization: String,
+    #[serde(default)]
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub architecture: Option<String>,
+    /// Shape name when the model was a random-weight synthetic one.
+    #[serde(default)]
+    pub synthetic: Option<String>,
+}
+
+/// What the in-process probe was asked to do. Missing fields take the
+/// defaults (version 1 files written by hand often leave some out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub prompt_tokens: u32,
+    pub gen_tokens: u32,
+    pub reps: u32,
+    pub warmup: u32,
+    pub ctx: u32,
+    pub batch: u32,
+    pub gpu_layers: i32,
+    pub threads: u32,
+    pub concurrency: Vec<u32>,
+    /// llama-bench-style prompt test size (0 = skipped).
+    pub pp_tokens: u32,
+    /// llama-bench-style generation test size (0 = skipped).
+    pub tg_tokens: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            prompt_tokens: 200,
+            gen_tokens: 500,
+            reps: 5,
+            warmup: 1,
+            ctx: 0,
+            batch: 512,
+            gpu_layers: 0,
+            threads: 0,
+            concurrency: vec![1, 4, 8],
+            pp_tokens: 512,
+            tg_tokens: 128,
+        }
+    }
+}
+
+/// What one in-process sample measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestKind {
+    /// Prompt processing of `prompt_tokens` (one sequence).
+    Prefill,
+    /// Generation after the prompt, summed over `concurrency` sequences.
+    Decode,
+    /// Time from submitting the prompt to having the first token.
+    Ttft,
+    /// llama-bench's pp test.
+    Pp,
+    /// llama-bench's tg test.
+    Tg,
+}
+
+/// One timed repetition of the in-process probe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    pub test: TestKind,
+    pub concurrency: u32,
+    pub rep: u32,
+    /// Tokens processed (over all sequences).
+    pub tokens: u64,
+    pub seconds: f64,
+}
+
+impl Sample {
+    pub fn tokens_per_second(&self) -> f64 {
+        self.tokens as f64 / self.seconds
+    }
+}
+
+/// Mean, spread and 95 % interval of repeated measurements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub mean: f64,
+    /// Sample standard deviation (n − 1 in the denominator); 0 for one sample.
+    pub sd: f64,
+    /// 95 % confidence interval of the mean; absent with fewer than two samples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci95: Option<[f64; 2]>,
+    pub n: usize,
+}
+
+/// Aggregate decode at one concurrency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConcurrencyRow {
+    pub concurrency: u32,
+    /// Tokens/s summed over the parallel sequences.
+    pub decode_tps: Summary,
+}
+
+/// A llama-bench-style row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchRow {
+    pub tokens: u32,
+    pub tps: Summary,
+}
+
+/// The in-process results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultSummary {
+    pub prefill_tps: Summary,
+    /// Single-sequence decode.
+    pub decode_tps: Summary,
+    #[serde(default)]
+    pub ttft_s: Option<Summary>,
+    pub concurrency: Vec<ConcurrencyRow>,
+    #[serde(default)]
+    pub pp: Option<BenchRow>,
+    #[serde(default)]
+    pub tg: Option<BenchRow>,
+    /// Bandwidth ceiling of single-sequence decode, when bandwidth is known.
+    #[serde(default)]
+    pub decode_ceiling_tps: Option<f64>,
+    /// Measured single-sequence decode / ceiling.
+    #[serde(default)]
+    pub efficiency: Option<f64>,
+}
+
+/// The server measured, as it describes itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerInfo {
+    /// `llama-server`, `ollama`, `vllm`, `lm-studio`, `mlx`, `sglang`, `tgi`
+    /// or `openai-compatible` when the server did not say.
+    pub kind: String,
+    /// The version or build the server reports, when it reports one.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Base URL (no credentials, no query).
+    pub endpoint: String,
+    /// `openai` (chat completions) or `ollama` (`/api/chat`).
+    pub api: String,
+    /// The model id the requests named.
+    pub model: String,
+    /// Other facts the server reported (llama-server's `total_slots`, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, String>,
+}
+
+/// The load offered to a server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadSettings {
+    /// `closed` (a fixed number of requests in flight) or `open` (Poisson
+    /// arrivals at a fixed rate).
+    pub mode: LoadMode,
+    /// Concurrencies (closed) or request rates per second (open), in order.
+    pub levels: Vec<f64>,
+    /// Prompt tokens asked for per request (the server's count is in
+    /// `requests`; the prompt is words, so it is near, not exact).
+    pub prompt_tokens: u32,
+    /// Output tokens asked for per request.
+    pub output_tokens: u32,
+    /// Timed requests per level (after the warm-up), when the level is a count.
+    #[serde(default)]
+    pub requests_per_level: Option<u32>,
+    /// Seconds per level, when the level is timed instead.
+    #[serde(default)]
+    pub duration_s: Option<f64>,
+    /// Warm-up requests per level, excluded from the summaries.
+    pub warmup_per_level: u32,
+    /// Per-request timeout in seconds.
+    pub timeout_s: f64,
+    /// Seed of the prompts and of open-loop arrivals.
+    pub seed: u64,
+    /// Whether the request asked the server to ignore end-of-sequence.
+    pub ignore_eos: bool,
+    /// Whether failing or saturated levels end the sweep.
+    pub early_stop: bool,
+}
+
+/// Closed or open loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadMode {
+    Closed,
+    Open,
+}
+
+/// Mean, spread and percentiles of one latency (ms) or rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dist {
+    pub mean: f64,
+    /// Population standard deviation (numpy's default, as vLLM reports).
+    pub sd: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub n: usize,
+}
+
+impl Dist {
+    /// Summarises `values`; None when empty or one is not finite.
+    /// Percentiles interpolate linearly between order statistics (numpy's
+    /// default, and vLLM's and guidellm's).
+    ///
+    /// ```
+    /// let d = tco_core::calibration_schema::Dist::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+    /// assert_eq!((d.p50, d.p90, d.max), (2.5, 3.7, 4.0));
+    /// ```
+    pub fn of(values: &[f64]) -> Option<Dist> {
+        if values.is_empty() || values.iter().any(|x| !x.is_finite()) {
+            return None;
+        }
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        let mean = v.iter().sum::<f64>() / n as f64;
+        let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+        let q = |p: f64| {
+            let h = (n - 1) as f64 * p;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+        };
+        Some(Dist {
+            mean,
+            sd: var.sqrt(),
+            p50: q(0.50),
+            p90: q(0.90),
+            p95: q(0.95),
+            p99: q(0.99),
+            max: v[n - 1],
+            n,
+        })
+    }
+
+    /// The named percentile (50, 90, 95, 99) or None for another.
+    pub fn percentile(&self, p: u32) -> Option<f64> {
+        match p {
+            50 => Some(self.p50),
+            90 => Some(self.p90),
+            95 => Some(self.p95),
+            99 => Some(self.p99),
+            100 => Some(self.max),
+            _ => None,
+        }
+    }
+}
+
+/// How a level ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelStatus {
+    /// Measured; the sweep went on.
+    Ok,
+    /// More than 10 % of its requests failed; the sweep stopped here.
+    Failing,
+    /// Output throughput no longer rose while TTFT climbed; the sweep
+    /// stopped here.
+    Saturated,
+    /// Cut short (interrupted, or the server went away).
+    Partial,
+}
+
+/// One load level's results: everything a latency target needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelSummary {
+    /// Requests kept in flight (closed loop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    /// Requests started per second (open loop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    pub status: LevelStatus,
+    /// Timed requests completed and failed (warm-ups excluded).
+    pub completed: u32,
+    pub failed: u32,
+    /// Failures by kind: `http_429`, `http_500`, `timeout`, `connect`,
+    /// `disconnect`, `malformed`, `server_error`, `too_long`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failures: BTreeMap<String, u32>,
+    /// Wall time of the timed part of the level.
+    pub duration_s: f64,
+    /// Mean requests in flight (Σ request time / duration).
+    pub achieved_concurrency: f64,
+    /// Completed requests per second.
+    pub request_rate: f64,
+    /// Prompt and output tokens of the completed requests, as the server
+    /// counted them.
+    pub prompt_tokens: u64,
+    pub output_tokens: u64,
+    /// Output tokens per second over the level (aggregate).
+    pub output_tps: f64,
+    /// Prompt + output tokens per second over the level (aggregate).
+    pub total_tps: f64,
+    /// Each stream's decode rate, (output tokens − 1) / (E2E − TTFT).
+    #[serde(default)]
+    pub decode_tps_per_stream: Option<Dist>,
+    /// Time to first token.
+    #[serde(default)]
+    pub ttft_ms: Option<Dist>,
+    /// Time per output token after the first, (E2E − TTFT) / (tokens − 1).
+    #[serde(default)]
+    pub tpot_ms: Option<Dist>,
+    /// Gaps between streamed chunks, over every request of the level.
+    #[serde(default)]
+    pub itl_ms: Option<Dist>,
+    /// End-to-end latency.
+    #[serde(default)]
+    pub e2e_ms: Option<Dist>,
+}
+
+impl LevelSummary {
+    /// The level's x-value: concurrency, else rate.
+    pub fn load(&self) -> f64 {
+        self.concurrency.map(f64::from).or(self.rate).unwrap_or(0.0)
+    }
+}
+
+/// One request's timings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestRecord {
+    /// Index into `levels` (or the level run, when the sweep stopped first).
+    pub level: u32,
+    /// Order within the level.
+    pub index: u32,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub warmup: bool,
+    /// Start, seconds after the level's timed part began (warm-ups: before, negative).
+    pub start_s: f64,
+    #[serde(default)]
+    pub ttft_ms: Option<f64>,
+    pub e2e_ms: f64,
+    #[serde(default)]
+    pub prompt_tokens: Option<u64>,
+    #[serde(default)]
+    pub output_tokens: Option<u64>,
+    /// Streamed chunks that carried text.
+    pub chunks: u32,
+    /// Where the token counts came from: `usage`, `ollama`, `timings` or
+    /// `chunks` (the server sent no count).
+    pub token_source: String,
+    /// Gaps between chunks, ms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub itl_ms: Vec<f64>,
+    /// The server's own decode rate for this request (llama-server's
+    /// `timings.predicted_per_second`), when it reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_decode_tps: Option<f64>,
+    /// Failure kind (see [`LevelSummary::failures`]) and message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<RequestError>,
+}
+
+/// Why a request failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestError {
+    pub kind: String,
+    pub message: String,
+}
+
+impl CalibrationFile {
+    /// YAML or JSON by the file name's extension (`.json` → JSON).
+    pub fn to_text(&self, file_name: &str) -> Result<String, String> {
+        if file_name.to_ascii_lowercase().ends_with(".json") {
+            serde_json::to_string_pretty(self)
+                .map(|s| s + "\n")
+                .map_err(|e| e.to_string())
+        } else {
+            serde_yaml::to_string(self).map_err(|e| e.to_string())
+        }
+    }
+
+    /// Reads one (YAML or JSON; YAML is a superset), either version, with
+    /// the location of a schema error.
+    pub fn from_text(text: &str) -> Result<CalibrationFile, String> {
+        let file: CalibrationFile = serde_yaml::from_str(text).map_err(|e| {
+            let msg = e.to_string();
+            match e.location() {
+                Some(l) => format!(
+                    "not a tco calibration file (line {}, column {}): {msg}",
+                    l.line(),
+                    l.column()
+                ),
+                None => format!("not a tco calibration file: {msg}"),
+            }
+        })?;
+        match file.format.as_str() {
+            FORMAT => {}
+            FORMAT_V1 => {
+                let missing: Vec<&str> = [
+                    ("machine", file.machine.is_none()),
+                    ("model", file.model.is_none()),
+                    ("settings", file.settings.is_none()),
+                    ("summary", file.summary.is_none()),
+                ]
+                .iter()
+                .filter(|(_, m)| *m)
+                .map(|(n, _)| *n)
+                .collect();
+                if !missing.is_empty() {
+                    return Err(format!(
+                        "a {FORMAT_V1} file needs {} (missing)",
+                        missing.join(", ")
+                    ));
+                }
+                if file.server.is_some() || !file.levels.is_empty() {
+                    return Err(format!(
+                        "server measurements (`server`, `levels`) need format {FORMAT}"
+                    ));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "calibration format `{other}` is not supported (this tco reads `{FORMAT}` and `{FORMAT_V1}`; re-run `tco probe --out` or `tco probe import`)"
+                ))
+            }
+        }
+        if file.summary.is_none() && file.levels.is_empty() {
+            return Err(
+                "the calibration holds no results (neither `summary` nor `levels`)".to_string(),
+            );
+        }
+        Ok(file)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_match_numpy_linear() {
+        // numpy.percentile([1..=10], [50, 90, 95, 99]) = 5.5, 9.1, 9.55, 9.91
+        let v: Vec<f64> = (1..=10).map(f64::from).collect();
+        let d = Dist::of(&v).unwrap();
+        assert_eq!(d.p50, 5.5);
+        assert!((d.p90 - 9.1).abs() < 1e-12);
+        assert!((d.p95 - 9.55).abs() < 1e-12);
+        assert!((d.p99 - 9.91).abs() < 1e-12);
+        assert_eq!((d.max, d.n), (10.0, 10));
+        assert_eq!(d.mean, 5.5);
+        // numpy.std(range(1, 11)) = sqrt(8.25)
+        assert!((d.sd - 8.25f64.sqrt()).abs() < 1e-12);
+        let one = Dist::of(&[3.0]).unwrap();
+        assert_eq!((one.p50, one.p99, one.sd), (3.0, 3.0, 0.0));
+        assert!(Dist::of(&[]).is_none());
+        assert!(Dist::of(&[1.0, f64::INFINITY]).is_none());
+    }
+}
