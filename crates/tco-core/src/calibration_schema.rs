@@ -318,7 +318,10 @@ pub enum LoadMode {
     Open,
 }
 
-/// Mean, spread and percentiles of one latency (ms) or rate.
+/// Mean, spread and percentiles of one latency (ms) or rate. tco's own
+/// measurements have every field; an imported summary has what its tool
+/// saved (`vllm bench serve` keeps p99 unless asked for more), never a
+/// guess.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dist {
@@ -326,10 +329,14 @@ pub struct Dist {
     /// Population standard deviation (numpy's default, as vLLM reports).
     pub sd: f64,
     pub p50: f64,
-    pub p90: f64,
-    pub p95: f64,
-    pub p99: f64,
-    pub max: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p90: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p95: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p99: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
     pub n: usize,
 }
 
@@ -340,7 +347,7 @@ impl Dist {
     ///
     /// ```
     /// let d = tco_core::calibration_schema::Dist::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
-    /// assert_eq!((d.p50, d.p90, d.max), (2.5, 3.7, 4.0));
+    /// assert_eq!((d.p50, d.p90, d.max), (2.5, Some(3.7), Some(4.0)));
     /// ```
     pub fn of(values: &[f64]) -> Option<Dist> {
         if values.is_empty() || values.iter().any(|x| !x.is_finite()) {
@@ -361,22 +368,22 @@ impl Dist {
             mean,
             sd: var.sqrt(),
             p50: q(0.50),
-            p90: q(0.90),
-            p95: q(0.95),
-            p99: q(0.99),
-            max: v[n - 1],
+            p90: Some(q(0.90)),
+            p95: Some(q(0.95)),
+            p99: Some(q(0.99)),
+            max: Some(v[n - 1]),
             n,
         })
     }
 
-    /// The named percentile (50, 90, 95, 99) or None for another.
+    /// The named percentile (50, 90, 95, 99; 100 = max), when recorded.
     pub fn percentile(&self, p: u32) -> Option<f64> {
         match p {
             50 => Some(self.p50),
-            90 => Some(self.p90),
-            95 => Some(self.p95),
-            99 => Some(self.p99),
-            100 => Some(self.max),
+            90 => self.p90,
+            95 => self.p95,
+            99 => self.p99,
+            100 => self.max,
             _ => None,
         }
     }
@@ -574,15 +581,15 @@ mod tests {
         let v: Vec<f64> = (1..=10).map(f64::from).collect();
         let d = Dist::of(&v).unwrap();
         assert_eq!(d.p50, 5.5);
-        assert!((d.p90 - 9.1).abs() < 1e-12);
-        assert!((d.p95 - 9.55).abs() < 1e-12);
-        assert!((d.p99 - 9.91).abs() < 1e-12);
-        assert_eq!((d.max, d.n), (10.0, 10));
+        assert!((d.p90.unwrap() - 9.1).abs() < 1e-12);
+        assert!((d.p95.unwrap() - 9.55).abs() < 1e-12);
+        assert!((d.p99.unwrap() - 9.91).abs() < 1e-12);
+        assert_eq!((d.max, d.n), (Some(10.0), 10));
         assert_eq!(d.mean, 5.5);
         // numpy.std(range(1, 11)) = sqrt(8.25)
         assert!((d.sd - 8.25f64.sqrt()).abs() < 1e-12);
         let one = Dist::of(&[3.0]).unwrap();
-        assert_eq!((one.p50, one.p99, one.sd), (3.0, 3.0, 0.0));
+        assert_eq!((one.p50, one.p99, one.sd), (3.0, Some(3.0), 0.0));
         assert!(Dist::of(&[]).is_none());
         assert!(Dist::of(&[1.0, f64::INFINITY]).is_none());
     }

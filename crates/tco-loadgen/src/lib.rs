@@ -23,6 +23,7 @@
 
 pub mod client;
 pub mod detect;
+pub mod import;
 pub mod mock;
 pub mod stream;
 pub mod sweep;
