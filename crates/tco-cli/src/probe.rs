@@ -57,7 +57,8 @@ pub struct ProbeArgs {
         long,
         value_delimiter = ',',
         value_name = "REQ/S",
-        conflicts_with = "concurrency"
+        conflicts_with = "concurrency",
+        allow_negative_numbers = true
     )]
     pub rate: Vec<f64>,
     /// With --server: timed requests per level after the warm-up
