@@ -570,6 +570,90 @@ impl CalibrationFile {
     }
 }
 
+/// What a scenario can take from a server measurement at one concurrency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerRates {
+    /// Prompt tokens per second of one stream: the mean prompt of the
+    /// lowest-concurrency level over its mean TTFT.
+    pub prefill_tps: f64,
+    /// Aggregate decode tokens per second at the concurrency, net of the
+    /// prefill work the level also did (see [`CalibrationFile::server_rates`]).
+    pub decode_tps: f64,
+    /// The level it came from.
+    pub level: LevelSummary,
+}
+
+impl CalibrationFile {
+    /// The closed-loop levels that measured something (requests completed,
+    /// not failing), in the order run.
+    pub fn usable_levels(&self) -> impl Iterator<Item = &LevelSummary> {
+        self.levels.iter().filter(|l| {
+            l.concurrency.is_some() && l.completed > 0 && l.status != LevelStatus::Failing
+        })
+    }
+
+    /// Prefill and decode rates at `concurrency` from a server measurement.
+    ///
+    /// The level served `input_tps` prompt and `output_tps` output tokens per
+    /// second. With the prefill rate p from the lowest level (mean prompt /
+    /// mean TTFT), a second of the node's time is `input_tps / p` prefilling
+    /// and the rest decoding, so decode = output_tps / (1 − input_tps / p):
+    /// the model's busy time, in/prefill + out/decode, then reproduces the
+    /// measured level exactly. When prefill would take the whole second (a
+    /// TTFT dominated by queueing), decode is the plain output rate.
+    pub fn server_rates(&self, concurrency: u32) -> Result<ServerRates, String> {
+        let level = self
+            .usable_levels()
+            .find(|l| l.concurrency == Some(concurrency))
+            .ok_or_else(|| {
+                let have: Vec<String> = self
+                    .usable_levels()
+                    .filter_map(|l| l.concurrency.map(|c| c.to_string()))
+                    .collect();
+                if have.is_empty() {
+                    "the calibration has no closed-loop level that completed requests".to_string()
+                } else {
+                    format!(
+                        "the calibration has no figure for concurrency {concurrency} (it was measured at {}; re-run `tco probe --server URL --concurrency {concurrency}`)",
+                        have.join(", ")
+                    )
+                }
+            })?;
+        let base = self
+            .usable_levels()
+            .min_by_key(|l| l.concurrency)
+            .ok_or("the calibration has no usable level")?;
+        let ttft = base
+            .ttft_ms
+            .as_ref()
+            .map(|d| d.mean)
+            .filter(|t| *t > 0.0 && t.is_finite())
+            .ok_or("the lowest level has no TTFT, so prefill cannot be told from decode")?;
+        let mean_prompt = base.prompt_tokens as f64 / f64::from(base.completed.max(1));
+        if !(mean_prompt > 0.0) {
+            return Err("the lowest level counted no prompt tokens".to_string());
+        }
+        let prefill_tps = mean_prompt / (ttft / 1e3);
+        if !(level.output_tps > 0.0 && level.output_tps.is_finite()) {
+            return Err(format!(
+                "level concurrency {concurrency} produced no output tokens per second"
+            ));
+        }
+        let input_tps = (level.total_tps - level.output_tps).max(0.0);
+        let busy = 1.0 - input_tps / prefill_tps;
+        let decode_tps = if busy > 0.05 {
+            level.output_tps / busy
+        } else {
+            level.output_tps
+        };
+        Ok(ServerRates {
+            prefill_tps,
+            decode_tps,
+            level: level.clone(),
+        })
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -589,8 +673,127 @@ mod tests {
         // numpy.std(range(1, 11)) = sqrt(8.25)
         assert!((d.sd - 8.25f64.sqrt()).abs() < 1e-12);
         let one = Dist::of(&[3.0]).unwrap();
+        assert_eq!(one.percentile(95), Some(3.0));
         assert_eq!((one.p50, one.p99, one.sd), (3.0, Some(3.0), 0.0));
         assert!(Dist::of(&[]).is_none());
         assert!(Dist::of(&[1.0, f64::INFINITY]).is_none());
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod server_tests {
+    use super::*;
+
+    fn level(c: u32, prompt: u64, out_tps: f64, total_tps: f64, ttft: f64) -> LevelSummary {
+        LevelSummary {
+            concurrency: Some(c),
+            rate: None,
+            status: LevelStatus::Ok,
+            completed: 10,
+            failed: 0,
+            failures: BTreeMap::new(),
+            duration_s: 10.0,
+            achieved_concurrency: f64::from(c),
+            request_rate: 1.0,
+            prompt_tokens: prompt,
+            output_tokens: 1000,
+            output_tps: out_tps,
+            total_tps,
+            decode_tps_per_stream: None,
+            ttft_ms: Dist::of(&[ttft]),
+            tpot_ms: None,
+            itl_ms: None,
+            e2e_ms: None,
+        }
+    }
+
+    fn file(levels: Vec<LevelSummary>) -> CalibrationFile {
+        CalibrationFile {
+            format: FORMAT.into(),
+            tco_version: "0".into(),
+            date: "2026-12-03T00:00:00Z".into(),
+            source: "tco probe --server".into(),
+            machine: None,
+            model: None,
+            settings: None,
+            samples: vec![],
+            summary: None,
+            server: None,
+            load: None,
+            levels,
+            requests: vec![],
+            partial: false,
+            stop_reason: None,
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn rates_by_hand() {
+        // Level 1: 10 requests of 200 prompt tokens, TTFT 100 ms: prefill
+        // 2000 tok/s. Level 4: 400 input + 100 output tok/s; prefilling takes
+        // 400/2000 = 0.2 of each second, so decode = 100 / 0.8 = 125 tok/s.
+        let f = file(vec![
+            level(1, 2000, 30.0, 90.0, 100.0),
+            level(4, 8000, 100.0, 500.0, 400.0),
+        ]);
+        let r = f.server_rates(4).unwrap();
+        assert_eq!(r.prefill_tps, 2000.0);
+        assert!((r.decode_tps - 125.0).abs() < 1e-9, "{}", r.decode_tps);
+        // Check: busy seconds for one second's tokens is exactly 1.
+        assert!((400.0 / r.prefill_tps + 100.0 / r.decode_tps - 1.0).abs() < 1e-12);
+        let e = f.server_rates(8).unwrap_err();
+        assert!(e.contains("measured at 1, 4"), "{e}");
+        let mut failing = f.clone();
+        failing.levels[1].status = LevelStatus::Failing;
+        assert!(failing.server_rates(4).is_err());
+    }
+
+    #[test]
+    fn round_trip_through_yaml_and_json() {
+        let mut f = file(vec![level(1, 2000, 30.0, 90.0, 100.0)]);
+        f.server = Some(ServerInfo {
+            kind: "llama-server".into(),
+            version: Some("b1".into()),
+            endpoint: "http://127.0.0.1:8080".into(),
+            api: "openai".into(),
+            model: "m".into(),
+            details: BTreeMap::from([("total_slots".to_string(), "4".to_string())]),
+        });
+        f.requests.push(RequestRecord {
+            level: 0,
+            index: 0,
+            warmup: true,
+            start_s: -0.5,
+            ttft_ms: Some(12.5),
+            e2e_ms: 100.25,
+            prompt_tokens: Some(200),
+            output_tokens: Some(8),
+            chunks: 8,
+            token_source: "usage".into(),
+            itl_ms: vec![1.5, 2.25],
+            server_decode_tps: Some(80.0),
+            error: None,
+        });
+        for name in ["a.yaml", "a.json"] {
+            let text = f.to_text(name).unwrap();
+            assert_eq!(CalibrationFile::from_text(&text).unwrap(), f, "{name}");
+        }
+        // Neither results nor a known format: refused, saying why.
+        let mut empty = f.clone();
+        empty.levels.clear();
+        let e = CalibrationFile::from_text(&empty.to_text("x.yaml").unwrap()).unwrap_err();
+        assert!(e.contains("no results"), "{e}");
+        let e = CalibrationFile::from_text(&f.to_text("x.yaml").unwrap().replace("/2", "/7"))
+            .unwrap_err();
+        assert!(e.contains("not supported"), "{e}");
+        let e = CalibrationFile::from_text(
+            &f.to_text("x.yaml")
+                .unwrap()
+                .replace("tco-calibration/2", "tco-calibration/1"),
+        )
+        .unwrap_err();
+        assert!(e.contains("needs machine, model, settings, summary"), "{e}");
     }
 }
