@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
-use tco_core::calibration_schema::{
+use tco_core::input::calibration_schema::{
     CalibrationFile, Dist, LevelStatus, LevelSummary, LoadMode, LoadSettings, ServerInfo, FORMAT,
 };
 use tco_loadgen::{ApiChoice, Progress, SweepConfig, Target};

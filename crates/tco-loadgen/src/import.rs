@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use tco_core::calibration_schema::{
+use tco_core::input::calibration_schema::{
     CalibrationFile, Dist, LevelStatus, LevelSummary, LoadMode, LoadSettings, RequestError,
     RequestRecord, ServerInfo, FORMAT,
 };

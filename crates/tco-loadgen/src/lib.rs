@@ -6,7 +6,7 @@
 //! rates (open loop, Poisson arrivals), and times every request: time to
 //! first token, every gap between chunks, end-to-end latency, with the token
 //! counts the server reports. [`sweep::run_sweep`] turns that into one
-//! [`tco_core::calibration_schema::LevelSummary`] per level, the figures a
+//! [`tco_core::input::calibration_schema::LevelSummary`] per level, the figures a
 //! latency target needs.
 //!
 //! - [`stream`]: pure parsers of the response streams (SSE and NDJSON) over

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rand_core::{RngCore, SeedableRng};
 use rand_pcg::Pcg64;
-use tco_core::calibration_schema::{
+use tco_core::input::calibration_schema::{
     Dist, LevelStatus, LevelSummary, LoadMode, RequestError, RequestRecord,
 };
 use tokio::sync::{mpsc, watch};

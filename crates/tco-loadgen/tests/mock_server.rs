@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use tco_core::calibration_schema::{LevelStatus, LoadMode};
+use tco_core::input::calibration_schema::{LevelStatus, LoadMode};
 use tco_loadgen::mock::{Fault, Flavor, MockOptions, MockServer};
 use tco_loadgen::stream::DEFAULT_MAX_LINE;
 use tco_loadgen::{

@@ -2,7 +2,7 @@
 //!
 //! The hot path runs in `f64`: each sample draws every uncertain input, then
 //! prices each option and solves each pair's first break-even volume in
-//! closed form (the same algebra as [`crate::breakeven`]: within a node count
+//! closed form (the same algebra as [`crate::model::breakeven`]: within a node count
 //! both costs are linear in the volume, so the first winning step is
 //! ceil(S / D) with S the staff cost and D what one full node saves). A
 //! `Decimal` evaluation per sample costs about 60 µs for the flagship; 100,000
@@ -17,9 +17,9 @@
 //! input in document order).
 
 use crate::error::Error;
-use crate::scenario::{Billing, HardwareCost, Scenario};
-use crate::uncertain::{four_digits, Dist, InputSource, Param, Rng, Sampler};
-use crate::units::{Money, MAX_TOKENS};
+use crate::model::scenario::{Billing, HardwareCost, Scenario};
+use crate::model::uncertain::{four_digits, Dist, InputSource, Param, Rng, Sampler};
+use crate::model::units::{Money, MAX_TOKENS};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -245,7 +245,7 @@ impl Inputs {
         }
     }
 
-    /// Blended API price per MTok (DESIGN.md).
+    /// Blended API price per MTok (docs/model.md).
     #[inline]
     fn blended(&self, a: &ApiF) -> f64 {
         let s = self.input_share;

@@ -346,7 +346,7 @@ impl Dist {
     /// default, and vLLM's and guidellm's).
     ///
     /// ```
-    /// let d = tco_core::calibration_schema::Dist::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+    /// let d = tco_core::input::calibration_schema::Dist::of(&[1.0, 2.0, 3.0, 4.0]).unwrap();
     /// assert_eq!((d.p50, d.p90, d.max), (2.5, Some(3.7), Some(4.0)));
     /// ```
     pub fn of(values: &[f64]) -> Option<Dist> {

@@ -7,7 +7,7 @@
 //! per token, so tokens/s ≤ bandwidth / weight bytes; a batch of `concurrency`
 //! streams shares those reads, so the aggregate ≤ concurrency × that.
 
-use crate::pricing::Hardware;
+use crate::model::prices::Hardware;
 use rust_decimal::Decimal;
 use serde::Serialize;
 

@@ -1,7 +1,7 @@
 //! CSV text for results (RFC 4180 quoting), shared by the CLI and the page.
 
-use crate::report::Report;
-use crate::sweep::Sweep;
+use crate::analysis::report::Report;
+use crate::analysis::sweep::Sweep;
 
 /// One CSV line: fields quoted when they hold a comma, quote or newline.
 pub fn line<S: AsRef<str>>(fields: &[S]) -> String {

@@ -1,17 +1,21 @@
 //! Scenarios: the workload, the API options and the local options, checked.
 //!
-//! [`Scenario::parse`] reads the YAML format of DESIGN.md into these types in
-//! one place; everything after works on values that are known to be in range.
+//! [`Scenario::parse`] reads the scenario format (docs/formats.md) into the
+//! model's types ([`crate::model::scenario`]) in one place; everything after works on values that are known to be in range.
 
-use crate::calibration::{Calibration, MeasuredThroughput};
 use crate::error::{Diagnostic, Error};
-use crate::fit::{ModelShape, Quant};
-use crate::pricing::{max_money, price, Hardware, HardwareTable, PriceTable};
-use crate::read::{Field, Obj};
-use crate::units::{Money, PerMTok, Tokens};
-use crate::yaml::{self, Node};
+use crate::input::calibration::Calibration;
+use crate::input::pricing::{max_money, price};
+use crate::input::read::{Field, Obj};
+use crate::input::yaml::{self, Node};
+use crate::model::fit::{ModelShape, Quant};
+use crate::model::prices::{Hardware, HardwareTable, PriceTable};
+use crate::model::scenario::{
+    ApiOption, Billing, Finance, HardwareCost, LocalOption, Power, Scenario, Staff, Workload,
+};
+use crate::model::throughput::{Rate, Throughput, ThroughputSource};
+use crate::model::units::Money;
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 /// Where a scenario's files and tables come from. The CLI reads files; the
 /// page has none and answers calibration requests with an error.
@@ -39,153 +43,11 @@ pub struct Tables<'a> {
     pub hardware: &'a HardwareTable,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Workload {
-    pub tokens_per_month: Tokens,
-    pub input_share: Decimal,
-    pub cached_input_share: Decimal,
-    pub batch_share: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ApiOption {
-    pub name: String,
-    /// Id in the price table when the option refers to one.
-    pub model_id: Option<String>,
-    pub input_per_mtok: PerMTok,
-    pub output_per_mtok: PerMTok,
-    pub cached_input_per_mtok: PerMTok,
-    pub batch_discount: Decimal,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Billing {
-    AlwaysOn,
-    BusyHours,
-}
-
-/// How a node's hardware is paid for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HardwareCost {
-    Owned {
-        price: Money,
-        residual_value: Money,
-        amortization_months: u32,
-        cost_of_capital: Decimal,
-        /// The monthly charge per node these give (straight line or annuity).
-        monthly: Money,
-    },
-    Rented {
-        price_per_gpu_hour: Money,
-        gpus: u32,
-        billing: Billing,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Power {
-    pub load_watts: Decimal,
-    pub idle_watts: Decimal,
-    pub price_per_kwh: Money,
-    pub pue: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Staff {
-    pub fte: Decimal,
-    pub annual_cost: Money,
-}
-
-/// `tokens` tokens every `per_seconds` seconds (kept as a pair so that rates
-/// quoted per hour stay exact).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Rate {
-    pub tokens: Decimal,
-    pub per_seconds: Decimal,
-}
-
-impl Rate {
-    pub fn per_second(self) -> Decimal {
-        self.tokens / self.per_seconds
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ThroughputSource {
-    Declared,
-    Calibration {
-        file: String,
-        concurrency: u32,
-        #[serde(skip)]
-        measured: Box<MeasuredThroughput>,
-        /// Factor applied for a different machine's bandwidth, when one was.
-        bandwidth_scale: Option<Decimal>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Throughput {
-    pub prefill: Rate,
-    pub decode: Rate,
-    pub source: ThroughputSource,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LocalOption {
-    pub name: String,
-    pub hardware: HardwareCost,
-    pub power: Option<Power>,
-    pub staff: Option<Staff>,
-    pub other_monthly: Money,
-    pub overhead_share: Decimal,
-    pub throughput: Throughput,
-    pub max_utilization: Decimal,
-    pub max_nodes: Option<u64>,
-    pub model: Option<ModelShape>,
-    pub machine: Option<Hardware>,
-    /// Notes found while reading (e.g. a calibration scaled to another machine).
-    pub notes: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finance {
-    pub horizon_months: u32,
-    pub discount_rate: Decimal,
-    pub volume_growth_per_month: Decimal,
-    pub api_price_change_per_year: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Scenario {
-    pub name: String,
-    pub currency: String,
-    pub hours_per_month: Decimal,
-    pub source: Option<String>,
-    pub description: Option<String>,
-    pub workload: Workload,
-    pub api: Vec<ApiOption>,
-    pub local: Vec<LocalOption>,
-    pub finance: Option<Finance>,
-    /// Inputs written as distributions, and measured throughputs with their
-    /// spread; `simulate` samples them, `sensitivity` swings them.
-    pub uncertain: Vec<crate::uncertain::Input>,
-}
-
-impl Scenario {
-    /// True when some input is uncertain (a distribution or a measured spread).
-    pub fn has_uncertainty(&self) -> bool {
-        self.uncertain.iter().any(|i| !i.dist.is_degenerate())
-    }
-}
-
 /// A calibrated throughput's measured spread as normal distributions of the
 /// prefill and decode rates (mean and run-to-run standard deviation of the
 /// probe's samples, scaled like the mean when the machine differs).
-fn calibration_inputs(local: &[LocalOption]) -> Vec<crate::uncertain::Input> {
-    use crate::uncertain::{Dist, Input, InputSource, Param};
+fn calibration_inputs(local: &[LocalOption]) -> Vec<crate::model::uncertain::Input> {
+    use crate::model::uncertain::{Dist, Input, InputSource, Param};
     let mut out = Vec::new();
     for (i, l) in local.iter().enumerate() {
         let ThroughputSource::Calibration {
@@ -374,7 +236,7 @@ impl Scenario {
         files: &dyn Resolve,
     ) -> Result<Scenario, Error> {
         // Distributions are checked where written and replaced by their point values.
-        let (point_tree, mut uncertain) = crate::uncertain::extract(root, origin)?;
+        let (point_tree, mut uncertain) = crate::input::distributions::extract(root, origin)?;
         let root = &point_tree;
         let top = Field::root(root, origin).map(TOP_KEYS)?;
         let name = top.req("name", "a short title for the scenario")?.name()?;
@@ -674,7 +536,7 @@ fn read_local(
             cost_of_capital,
             ..
         } => HardwareCost::Owned {
-            monthly: crate::model::owned_monthly(
+            monthly: crate::model::cost::owned_monthly(
                 price,
                 residual_value,
                 amortization_months,
@@ -862,7 +724,7 @@ fn read_throughput(
                 }
             }
             let k = scale.unwrap_or(Decimal::ONE);
-            let rate = |m: &crate::calibration::Measured| -> Result<Rate, Diagnostic> {
+            let rate = |m: &crate::model::throughput::Measured| -> Result<Rate, Diagnostic> {
                 let v = m.mean * k;
                 if v < min_tps() {
                     return Err(c

@@ -1,11 +1,11 @@
 //! The cost model: what each option costs at a token volume.
 //!
-//! Formulas are DESIGN.md's "The model". One primitive, [`LocalOption::cost_with_nodes`],
+//! Formulas are docs/model.md's. One primitive, [`LocalOption::cost_with_nodes`],
 //! prices a local option for a given node count; everything else (the report,
 //! sweeps, break-even) calls it, so every figure comes from one formula.
 
-use crate::scenario::{ApiOption, Billing, HardwareCost, LocalOption, Scenario, Workload};
-use crate::units::{Money, PerMTok, Tokens};
+use crate::model::scenario::{ApiOption, Billing, HardwareCost, LocalOption, Scenario, Workload};
+use crate::model::units::{Money, PerMTok, Tokens};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -196,7 +196,7 @@ impl Steps {
     /// The largest volume `n` nodes serve (capped just above 10^15).
     pub fn top(self, n: u64) -> u64 {
         use rust_decimal::prelude::ToPrimitive;
-        let limit = crate::units::MAX_TOKENS + 1;
+        let limit = crate::model::units::MAX_TOKENS + 1;
         let cap = Decimal::from(n) * self.per_node;
         let mut h = (cap / self.k).floor().to_u64().unwrap_or(limit).min(limit);
         while h > 0 && Decimal::from(h) * self.k > cap {

@@ -1,6 +1,6 @@
 //! Display rules shared by every face (CLI, TUI, page), so they agree to the cent.
 
-use crate::units::{Money, PerMTok, Tokens};
+use crate::model::units::{Money, PerMTok, Tokens};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Groups the integer digits of a plain decimal string: `1234567.5` → `1,234,567.5`.

@@ -6,8 +6,8 @@
 //! "did you mean" when a known key is close.
 
 use crate::error::{did_you_mean, Diagnostic};
-use crate::units::{parse_tokens, Tokens};
-use crate::yaml::{Node, Value};
+use crate::input::yaml::{Node, Value};
+use crate::model::units::{parse_tokens, Tokens};
 use rust_decimal::Decimal;
 
 /// A value at a known path.
@@ -312,7 +312,7 @@ impl<'a> Obj<'a> {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::yaml::parse;
+    use crate::input::yaml::parse;
     use rust_decimal_macros::dec;
 
     #[test]

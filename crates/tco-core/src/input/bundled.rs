@@ -1,8 +1,8 @@
 //! The price tables and scenarios shipped with tco, embedded at build time.
 
 use crate::error::Error;
-use crate::pricing::{HardwareTable, PriceTable};
-use crate::scenario::Tables;
+use crate::input::scenario::Tables;
+use crate::model::prices::{HardwareTable, PriceTable};
 
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 

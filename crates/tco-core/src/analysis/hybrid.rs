@@ -11,7 +11,7 @@
 //! cheapest wins, ties going to the smaller local share.
 //!
 //! ```
-//! use tco_core::{bundled, hybrid, scenario::{NoFiles, Scenario}};
+//! use tco_core::{analysis::hybrid, input::bundled, input::scenario::NoFiles, Scenario};
 //! let tables = bundled::tables().unwrap();
 //! let s = Scenario::parse(bundled::FLAGSHIP.1, bundled::FLAGSHIP.0, tables.as_ref(), &NoFiles).unwrap();
 //! let h = s.hybrid(s.workload.tokens_per_month, hybrid::default_step()).unwrap();
@@ -21,8 +21,8 @@
 //! ```
 
 use crate::error::Error;
-use crate::scenario::{ApiOption, LocalOption, Scenario};
-use crate::units::{Money, Tokens};
+use crate::model::scenario::{ApiOption, LocalOption, Scenario};
+use crate::model::units::{Money, Tokens};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -138,7 +138,7 @@ fn pair(s: &Scenario, l: &LocalOption, a: &ApiOption, v: u64, shares: &[Decimal]
         .map(|&x| {
             let t = (x * Decimal::from(v))
                 .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-            let t = crate::model::whole_tokens(t).min(v);
+            let t = crate::model::cost::whole_tokens(t).min(v);
             split(s, l, a, v, t, x)
         })
         .collect();

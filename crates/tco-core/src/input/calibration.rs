@@ -10,6 +10,8 @@
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::model::throughput::{Measured, MeasuredThroughput};
+
 /// The `format` value of the files this version reads.
 pub const FORMAT: &str = "tco-calibration/1";
 
@@ -17,37 +19,6 @@ pub const FORMAT: &str = "tco-calibration/1";
 #[derive(Debug, Clone)]
 pub struct Calibration {
     raw: RawFile,
-}
-
-/// One measured rate with its spread.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Measured {
-    pub mean: Decimal,
-    pub sd: Decimal,
-    /// 95 % Student's-t interval of the mean; (mean, mean) with one sample.
-    pub ci95: (Decimal, Decimal),
-    pub samples: usize,
-}
-
-/// What a scenario takes from a calibration at one concurrency.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeasuredThroughput {
-    /// Aggregate prefill tokens/s of one node.
-    pub prefill: Measured,
-    /// Aggregate decode tokens/s of one node at the requested concurrency.
-    pub decode: Measured,
-    /// Id in pricing/hardware.yaml of the machine measured, when known.
-    pub machine_id: Option<String>,
-    /// Memory bandwidth (GB/s) of the machine measured, when known.
-    pub machine_bandwidth_gbs: Option<Decimal>,
-    /// Size in bytes of the model file measured.
-    pub model_bytes: Option<u64>,
-    /// One line for reports: what was measured, where, when.
-    pub description: String,
-    /// Time to first token (seconds) for one sequence, when measured.
-    pub ttft_seconds: Option<Measured>,
-    /// Whether the model was a random-weight synthetic one.
-    pub synthetic: bool,
 }
 
 // Every field is parsed so a file is checked whole; not all are used yet.

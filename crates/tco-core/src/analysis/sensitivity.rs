@@ -8,12 +8,13 @@
 //! reports, not a sample. Results are ranked by how far each input moves the
 //! first break-even volume and the monthly saving at the workload volume.
 
+use crate::analysis::report::Report;
 use crate::error::Error;
-use crate::report::Report;
-use crate::scenario::{HardwareCost, Resolve, Scenario, Tables};
-use crate::uncertain::{self, param_at, to_decimal, InputSource, Param};
-use crate::units::Money;
-use crate::yaml::{self, Node, Value};
+use crate::input::scenario::{Resolve, Tables};
+use crate::input::yaml::{self, Node, Value};
+use crate::model::scenario::{HardwareCost, Scenario};
+use crate::model::uncertain::{self, param_at, to_decimal, InputSource, Param};
+use crate::model::units::Money;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -249,7 +250,7 @@ pub fn sensitivity(
     opts: SensOptions,
 ) -> Result<Sensitivity, Error> {
     let base = Scenario::from_tree(root, origin, tables, files)?;
-    let (mut tree, _) = uncertain::extract(root, origin)?;
+    let (mut tree, _) = crate::input::distributions::extract(root, origin)?;
     materialise(&mut tree, &base)?;
     let base_report = base.evaluate();
     let mut warnings = Vec::new();
@@ -281,7 +282,7 @@ pub fn sensitivity(
                 continue;
             }
             let value = if param == Param::TokensPerMonth {
-                crate::units::parse_tokens(&text)
+                crate::model::units::parse_tokens(&text)
                     .map(|t| t.as_decimal())
                     .ok()
             } else {

@@ -4,7 +4,7 @@
 //! the exact text of every number (money is `Decimal`) and the line and column
 //! of every value (errors point at them). So the text is parsed with
 //! yaml-rust2's event parser into this small tree of raw scalars with
-//! positions, and [`crate::read`] turns the tree into checked domain types.
+//! positions, and [`crate::input::read`] turns the tree into checked domain types.
 
 use crate::error::{Diagnostic, Pos};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};

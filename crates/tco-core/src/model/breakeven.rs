@@ -9,9 +9,9 @@
 //! rest, and settles each range's first volume against the same cost
 //! function the report uses, to the token.
 
-use crate::format;
-use crate::scenario::{ApiOption, LocalOption, Scenario};
-use crate::units::{Money, PerMTok, Tokens, MAX_TOKENS};
+use crate::model::format;
+use crate::model::scenario::{ApiOption, LocalOption, Scenario};
+use crate::model::units::{Money, PerMTok, Tokens, MAX_TOKENS};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
@@ -60,7 +60,14 @@ pub struct BreakEven {
     /// `npv` and `discounted_payback_months` when the scenario has a finance
     /// block (set by [`Scenario::evaluate`]); the keys are absent without one.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub finance: Option<crate::finance::NpvFigures>,
+    pub finance: Option<NpvFigures>,
+}
+
+/// What the report adds to each break-even pair when a scenario has a finance block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NpvFigures {
+    pub npv: Option<Money>,
+    pub discounted_payback_months: Option<u32>,
 }
 
 struct Pair<'a> {

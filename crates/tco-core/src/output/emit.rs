@@ -1,16 +1,16 @@
-//! Writes a [`crate::yaml::Node`] tree back to YAML text, so that a face that
+//! Writes a [`crate::input::yaml::Node`] tree back to YAML text, so that a face that
 //! edits a scenario's tree (the terminal calculator) can save it.
 //!
-//! The output is block-style YAML that [`crate::yaml::parse`] reads back to the
+//! The output is block-style YAML that [`crate::input::yaml::parse`] reads back to the
 //! same values; scalar texts are kept exactly (`0.10` stays `0.10`). Comments
 //! are not part of the tree and so are not written.
 
-use crate::yaml::{Node, Value};
+use crate::input::yaml::{Node, Value};
 
 /// The tree as YAML text, ending in a newline.
 ///
 /// ```
-/// use tco_core::{emit::to_yaml, yaml::parse};
+/// use tco_core::{output::emit::to_yaml, input::yaml::parse};
 /// let tree = parse("a: 0.10\nb:\n  - x: 1\n", "t").unwrap();
 /// assert_eq!(to_yaml(&tree), "a: 0.10\nb:\n  - x: 1\n");
 /// ```
@@ -137,9 +137,10 @@ fn plain_ok(text: &str) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::bundled;
-    use crate::scenario::{NoFiles, Scenario};
-    use crate::yaml::{parse, set_path};
+    use crate::input::bundled;
+    use crate::input::scenario::NoFiles;
+    use crate::input::yaml::{parse, set_path};
+    use crate::Scenario;
 
     /// Values equal, positions and origins ignored.
     fn same(a: &Node, b: &Node) -> bool {

@@ -2,10 +2,10 @@
 //! table at one volume (`tco compare`).
 
 use crate::error::Error;
-use crate::model::LocalCost;
-use crate::pricing::PriceTable;
-use crate::scenario::{ApiOption, Scenario};
-use crate::units::{Money, PerMTok, Tokens, MAX_TOKENS};
+use crate::model::cost::LocalCost;
+use crate::model::prices::PriceTable;
+use crate::model::scenario::{ApiOption, Scenario};
+use crate::model::units::{Money, PerMTok, Tokens, MAX_TOKENS};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -43,7 +43,7 @@ pub fn volumes(
             let step = (to.as_decimal() - from.as_decimal()) / Decimal::from(points as u64 - 1);
             for i in 0..points {
                 let v = from.as_decimal() + step * Decimal::from(i as u64);
-                out.push(Tokens(crate::model::whole_tokens(v.round())));
+                out.push(Tokens(crate::model::cost::whole_tokens(v.round())));
             }
         }
         Spacing::Log => {

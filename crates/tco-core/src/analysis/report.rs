@@ -1,11 +1,12 @@
-//! The report: every figure `tco report` prints, in DESIGN.md's JSON names.
+//! The report: every figure `tco report` prints, in the report's JSON names (docs/formats.md).
 
-use crate::breakeven::{self, BreakEven};
-use crate::fit::MemoryFit;
-use crate::format;
-use crate::model::{whole_tokens, Breakdown};
-use crate::scenario::{HardwareCost, LocalOption, Scenario, ThroughputSource};
-use crate::units::{Money, PerMTok, Tokens};
+use crate::model::breakeven::{self, BreakEven};
+use crate::model::cost::{whole_tokens, Breakdown};
+use crate::model::fit::MemoryFit;
+use crate::model::format;
+use crate::model::scenario::{HardwareCost, LocalOption, Scenario};
+use crate::model::throughput::ThroughputSource;
+use crate::model::units::{Money, PerMTok, Tokens};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -87,7 +88,7 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
     let memory = l.model.as_ref().map(|m| m.fit(l.machine.as_ref()));
     if let (Some(fit), Some(m)) = (&memory, &l.model) {
         match fit.status {
-            Some(crate::fit::FitStatus::NoFit) => warnings.push(format!(
+            Some(crate::model::fit::FitStatus::NoFit) => warnings.push(format!(
                 "{}B at {} needs {} GB ({} GB weights + {} GB KV cache), more than the machine's {} GB",
                 m.params_b,
                 m.quant.name(),
@@ -96,7 +97,7 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
                 fit.kv_cache_gb,
                 fit.memory_gb.unwrap_or_default()
             )),
-            Some(crate::fit::FitStatus::Tight) => warnings.push(format!(
+            Some(crate::model::fit::FitStatus::Tight) => warnings.push(format!(
                 "memory is tight: {} GB needed of {} GB (over 90 %)",
                 fit.total_gb,
                 fit.memory_gb.unwrap_or_default()

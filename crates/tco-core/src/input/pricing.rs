@@ -2,11 +2,13 @@
 //! (`pricing/hardware.yaml`), and the import of LiteLLM's public price list.
 
 use crate::error::{did_you_mean, Diagnostic, Error, Pos};
-use crate::read::Field;
-use crate::units::PerMTok;
-use crate::yaml;
+use crate::input::read::Field;
+use crate::input::yaml;
+use crate::model::units::PerMTok;
 use rust_decimal::Decimal;
 use serde::Serialize;
+
+use crate::model::prices::{ApiModel, Hardware, HardwareTable, PriceTable};
 
 /// Upper bound for any price per million tokens.
 pub(crate) fn max_price_per_mtok() -> Decimal {
@@ -15,27 +17,6 @@ pub(crate) fn max_price_per_mtok() -> Decimal {
 /// Upper bound for any amount of money in an input (a trillion).
 pub(crate) fn max_money() -> Decimal {
     Decimal::from(1_000_000_000_000u64)
-}
-
-/// One API model's list prices.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ApiModel {
-    pub id: String,
-    pub name: String,
-    pub vendor: String,
-    pub input_per_mtok: PerMTok,
-    pub output_per_mtok: PerMTok,
-    pub cached_input_per_mtok: PerMTok,
-    pub batch_discount: Decimal,
-    pub context_window: Option<u64>,
-    pub as_of: String,
-    pub source: String,
-}
-
-/// The API models tco knows, in file order.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct PriceTable {
-    pub models: Vec<ApiModel>,
 }
 
 const API_MODEL_KEYS: &[&str] = &[
@@ -117,10 +98,6 @@ impl PriceTable {
         Ok(PriceTable { models })
     }
 
-    pub fn get(&self, id: &str) -> Option<&ApiModel> {
-        self.models.iter().find(|m| m.id == id)
-    }
-
     /// Looks up `id`, or explains which ids exist.
     pub fn lookup(&self, id: &str, at: &Field<'_>) -> Result<&ApiModel, Diagnostic> {
         self.get(id).ok_or_else(|| {
@@ -172,30 +149,6 @@ impl PriceTable {
 /// A YAML double-quoted string (JSON escaping is valid YAML).
 fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
-
-/// A machine or accelerator from `pricing/hardware.yaml`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Hardware {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub price: Decimal,
-    pub price_range: Option<(Decimal, Decimal)>,
-    pub condition: String,
-    /// Memory of the whole unit (all its accelerators together), GB.
-    pub memory_gb: Decimal,
-    /// Memory bandwidth of the whole unit, GB/s.
-    pub memory_bandwidth_gbs: Decimal,
-    pub load_watts: Decimal,
-    pub idle_watts: Decimal,
-    pub gpus: u64,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct HardwareTable {
-    pub hardware: Vec<Hardware>,
 }
 
 const HARDWARE_KEYS: &[&str] = &[
@@ -298,10 +251,6 @@ impl HardwareTable {
             });
         }
         Ok(HardwareTable { hardware })
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Hardware> {
-        self.hardware.iter().find(|m| m.id == id)
     }
 
     pub fn lookup(&self, id: &str, at: &Field<'_>) -> Result<&Hardware, Diagnostic> {

@@ -1,13 +1,13 @@
 //! Finance: the monthly cash flows of going local instead of buying the API,
 //! their net present value (NPV) and discounted payback month.
 //!
-//! DESIGN.md fixes the frame: annual rates become monthly as annual / 12,
+//! The frame (docs/model.md): annual rates become monthly as annual / 12,
 //! capital is spent at month 0 and the monthly flows fall at the end of months
-//! 1..horizon. Within it (README, "decisions where DESIGN is silent"):
+//! 1..horizon. Within it (docs/decisions.md, "Finance"):
 //!
 //! - The flow of month m is what the API would have cost less what running
 //!   the local option costs. For owned hardware that is the local monthly cost
-//!   less its hardware line ([`Breakdown::operating`](crate::model::Breakdown::operating)):
+//!   less its hardware line ([`Breakdown::operating`](crate::model::cost::Breakdown::operating)):
 //!   the capital itself replaces the amortization or annuity charge. For
 //!   rented hardware it is the whole local monthly cost, and there is no capital.
 //! - Volume grows as V·(1+g)^(m−1) in month m, rounded to whole tokens (half
@@ -29,7 +29,7 @@
 //!   cumulative discounted flow, capital included, is ≥ 0.
 //!
 //! ```
-//! use tco_core::{bundled, scenario::{NoFiles, Scenario}};
+//! use tco_core::{input::bundled, input::scenario::NoFiles, Scenario};
 //! let tables = bundled::tables().unwrap();
 //! let s = Scenario::parse(bundled::FLAGSHIP.1, bundled::FLAGSHIP.0, tables.as_ref(), &NoFiles).unwrap();
 //! let f = s.cash_flows().unwrap();
@@ -38,9 +38,10 @@
 //! assert_eq!(pair.discounted_payback_months, Some(26));
 //! ```
 
-use crate::format;
-use crate::scenario::{ApiOption, Finance, HardwareCost, LocalOption, Scenario};
-use crate::units::{Money, Tokens, MAX_TOKENS};
+use crate::model::breakeven::NpvFigures;
+use crate::model::format;
+use crate::model::scenario::{ApiOption, Finance, HardwareCost, LocalOption, Scenario};
+use crate::model::units::{Money, Tokens, MAX_TOKENS};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
@@ -103,13 +104,6 @@ pub struct MonthFlow {
     /// flow · (1 + monthly_rate)^−month.
     pub discounted: Money,
     pub cumulative_discounted: Money,
-}
-
-/// What the report adds to each break-even pair when a scenario has a finance block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct NpvFigures {
-    pub npv: Option<Money>,
-    pub discounted_payback_months: Option<u32>,
 }
 
 impl PairFinance {
