@@ -13,6 +13,7 @@ mod commands;
 mod exit_codes;
 mod finance;
 mod garbage;
+mod html;
 mod import;
 mod invalid;
 mod plot;

@@ -139,6 +139,8 @@ pub enum Format {
     Csv,
     /// GitHub-flavoured Markdown tables.
     Markdown,
+    /// One self-contained HTML page to print or hand on (`tco report` only).
+    Html,
 }
 
 /// Where the price tables come from.

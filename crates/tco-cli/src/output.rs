@@ -4,6 +4,13 @@ use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table as Com
 use std::io::Write;
 use std::sync::atomic::{AtomicU16, Ordering};
 
+/// `--format html` on a command other than `tco report`.
+pub fn html_only() -> anyhow::Error {
+    anyhow::anyhow!(
+        "--format html is the one-page report of `tco report`\n  allowed: table, json, csv, markdown"
+    )
+}
+
 /// The width tables are fitted to; 0 lays them out as wide as their content.
 static WIDTH: AtomicU16 = AtomicU16::new(0);
 

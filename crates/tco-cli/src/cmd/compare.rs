@@ -57,6 +57,7 @@ pub fn run(args: &CompareArgs) -> Result<String> {
             }
             out
         }
+        Format::Html => return Err(crate::output::html_only()),
         Format::Table | Format::Markdown => {
             let mut t = Table::new(
                 &["#", "Option", "Kind", "Cost /MTok", "Monthly cost"],

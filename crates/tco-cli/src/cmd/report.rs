@@ -12,7 +12,7 @@ use tco_core::Report;
 
 pub fn run(args: &ReportArgs) -> Result<String> {
     args.plot.check()?;
-    let (s, _) = load::scenario(&args.scenario)?;
+    let (s, tables) = load::scenario(&args.scenario)?;
     let r = s.evaluate();
     args.plot
         .save(|| tco_chart::CostChart::for_scenario(&s, &r).to_svg())?;
@@ -21,7 +21,37 @@ pub fn run(args: &ReportArgs) -> Result<String> {
         Format::Csv => r.to_csv(),
         Format::Table => render(&s, &r, false),
         Format::Markdown => render(&s, &r, true),
+        Format::Html => html(args, &s, &r, &tables)?,
     })
+}
+
+/// The one-page report: the scenario's text as written (with the `--set`
+/// overrides listed), and the simulation when it has distributions.
+fn html(
+    args: &ReportArgs,
+    s: &Scenario,
+    r: &Report,
+    tables: &tco_core::input::bundled::OwnedTables,
+) -> Result<String> {
+    let (_, mut yaml, _) = load::scenario_text(args.scenario.scenario.as_deref())?;
+    if !args.scenario.sets.is_empty() {
+        yaml.push_str("\n# Changed for this report with --set:\n");
+        for set in &args.scenario.sets {
+            yaml.push_str(&format!("#   {set}\n"));
+        }
+    }
+    let sim = if s.has_uncertainty() {
+        tco_core::analysis::sim::simulate(s, tco_core::analysis::sim::SimOptions::default()).ok()
+    } else {
+        None
+    };
+    Ok(tco_chart::html::report_html(&tco_chart::html::ReportPage {
+        scenario: s,
+        report: r,
+        simulation: sim.as_ref(),
+        yaml: &yaml,
+        prices: &tables.prices,
+    }))
 }
 
 pub fn run_breakeven(args: &ScenarioArgs) -> Result<String> {
@@ -35,6 +65,7 @@ pub fn run_breakeven(args: &ScenarioArgs) -> Result<String> {
         Format::Csv => r.break_even_csv(),
         Format::Table => format!("{}\n{}", heading(&s, false), break_even_table(&r).text()),
         Format::Markdown => format!("{}\n{}", heading(&s, true), break_even_table(&r).markdown()),
+        Format::Html => return Err(crate::output::html_only()),
     })
 }
 
