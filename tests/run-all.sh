@@ -2,7 +2,8 @@
 # Runs every test of tco on a fresh Debian machine: installs what the suite
 # needs (apt packages for llama.cpp, the wasm32 target), checks formatting,
 # proves tco-core builds for wasm32, then runs the whole workspace's tests
-# with the real llama.cpp probe compiled in, compiles the benchmarks, and
+# with the real llama.cpp probe compiled in, then the terminal calculator's
+# tests again as built without it, compiles the benchmarks, and
 # tests the browser page in headless Chromium (tests/web/run.sh, which installs
 # chromium, chromium-driver, nodejs and npm when missing).
 set -euo pipefail
@@ -33,6 +34,10 @@ cargo build --locked -p tco-chart --target wasm32-unknown-unknown
 
 step "tests: every crate, with the llama.cpp probe"
 cargo test --locked --workspace --features tco-cli/llama
+
+step "tests: tco-tui and tco-cli's terminal tests as built without llama.cpp (the probe screen says how to get it)"
+cargo test --locked -p tco-tui
+cargo test --locked -p tco-cli --test tui
 
 step "benchmarks compile"
 cargo bench --locked -p tco-core -p tco-tui --no-run
