@@ -2,9 +2,10 @@
 //! answers, located errors in distributions, and seeded golden output.
 
 use crate::scenario;
-use tco_core::bundled;
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::sim::{simulate, SimOptions};
+use tco_core::analysis::sim::{simulate, SimOptions};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::Scenario;
 
 fn parse(text: &str) -> Result<Scenario, tco_core::Error> {
     let tables = bundled::tables().expect("bundled tables parse");

@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use tco_core::breakeven::Status;
-use tco_core::format::money;
+use tco_core::model::breakeven::Status;
+use tco_core::model::format::money;
 
 fn cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
