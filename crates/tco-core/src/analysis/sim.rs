@@ -64,6 +64,11 @@ struct LocalF {
     rent: f64,
     gpus: f64,
     busy_billing: bool,
+    /// Share of the hourly price paid (1 − spot discount).
+    rent_factor: f64,
+    /// Share of a node's hours that serve: (1 − spot interruption overhead)
+    /// times Σw / (24·w_max) for an hourly profile.
+    capacity_factor: f64,
     has_power: bool,
     load: f64,
     idle: f64,
@@ -136,6 +141,11 @@ impl Inputs {
                         max_util: f(l.max_utilization),
                         max_nodes: l.max_nodes.map_or(f64::INFINITY, |m| m as f64),
                         pue: 1.0,
+                        rent_factor: 1.0,
+                        capacity_factor: s
+                            .workload
+                            .peak()
+                            .map_or(1.0, |(p24, sum)| f(sum) / f(p24)),
                         ..LocalF::default()
                     };
                     match &l.hardware {
@@ -160,6 +170,14 @@ impl Inputs {
                             x.rent = f(price_per_gpu_hour.amount());
                             x.gpus = f64::from(*gpus);
                             x.busy_billing = *billing == Billing::BusyHours;
+                            if let Billing::Spot {
+                                discount,
+                                interruption_overhead,
+                            } = billing
+                            {
+                                x.rent_factor = 1.0 - f(*discount);
+                                x.capacity_factor *= 1.0 - f(*interruption_overhead);
+                            }
                         }
                     }
                     if let Some(p) = &l.power {
@@ -333,14 +351,14 @@ struct Derived {
 fn derive(x: &Inputs, l: &LocalF) -> Derived {
     let hours = x.hours;
     let spt = x.seconds_per_token(l);
-    let node_hours = hours * l.max_util;
+    let node_hours = hours * l.max_util * l.capacity_factor;
     let hw_node = if l.owned { l.owned_monthly() } else { 0.0 };
     let fixed_hw = if l.owned {
         hw_node
     } else if l.busy_billing {
         0.0
     } else {
-        l.rent * l.gpus * hours
+        l.rent * l.rent_factor * l.gpus * hours
     };
     let mut fixed = fixed_hw * (1.0 + l.overhead) + l.other;
     if l.has_power {
