@@ -117,6 +117,35 @@ impl LocalOption {
         }
     }
 
+    /// One step function per distinct non-zero hourly weight (one for a
+    /// flat profile): between two consecutive edges of any of them, every
+    /// hour's node count is fixed and an autoscaled cost is linear in the volume.
+    pub fn hour_steps(&self, w: &Workload, hours: Decimal) -> Vec<Steps> {
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        let per_node = den * self.node_seconds(hours);
+        let Some(weights) = w.hourly_profile.as_ref() else {
+            return vec![Steps { k, per_node }];
+        };
+        let sum: Decimal = weights.iter().copied().sum();
+        let mut distinct: Vec<Decimal> = weights.iter().copied().filter(|x| !x.is_zero()).collect();
+        distinct.sort();
+        distinct.dedup();
+        distinct
+            .into_iter()
+            .map(|wh| Steps {
+                k: k * wh * Decimal::from(24),
+                per_node: per_node * sum,
+            })
+            .collect()
+    }
+
+    /// Tokens one node serves in a month with a flat profile (the month's
+    /// average hour), at the workload's mix.
+    pub fn capacity_flat(&self, w: &Workload, hours: Decimal) -> Decimal {
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        den * self.node_seconds(hours) / k
+    }
+
     /// Nodes running in each hour of the day under `autoscaled` billing:
     /// n_h = ceil(busy_h / (3600·max_utilization)), busy_h the busy seconds of
     /// that hour's share V·w_h/Σw/d of the month (d = hours/24 days).
