@@ -449,7 +449,17 @@ fn auto_break_even(d: &Derived, a: &(f64, [f64; 24], f64, f64, f64), api_per_mto
     let end = (d.max_nodes * d.cap).min(MAX_TOKENS as f64);
     let mut lo = (d.staff / -m).floor().max(1.0);
     let sure = ((d.staff + spread) / -m).ceil() + 1.0;
-    let gap = |v: f64| auto_at(d, a, v).1 - v / 1e6 * api_per_mtok;
+    // Local minus API, read as 0 within 1e-12 of the API bill: where the exact
+    // model ties (ties go to local), f64 may land a hair either side.
+    let gap = |v: f64| {
+        let api = v / 1e6 * api_per_mtok;
+        let g = auto_at(d, a, v).1 - api;
+        if g.abs() <= api.abs() * 1e-12 {
+            0.0
+        } else {
+            g
+        }
+    };
     let mut pieces = 0;
     while lo <= end && lo < sure && pieces < 200_000 {
         pieces += 1;

@@ -628,7 +628,7 @@ fn read_local(
                         f.decimal_in(
                             Decimal::ZERO,
                             Decimal::from(10),
-                            "kg CO2e per kWh from 0 to 10 (0.35 is a typical grid mix)",
+                            "kg CO2e per kWh of the grid from 0 to 10, e.g. 0.35",
                         )
                     })
                     .transpose()?,
