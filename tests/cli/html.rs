@@ -132,9 +132,8 @@ fn the_page_stands_alone_and_carries_the_scenario_and_its_sources() {
 #[test]
 fn html_is_for_report_only() {
     let out = tco(&["compare", "--format", "html"]);
-    assert!(out
-        .user_error()
-        .contains("--format html is the one-page report"));
+    assert_eq!(out.code, 2, "a command-line mistake: {}", out.stderr);
+    assert!(out.stderr.contains("--format html is the one-page report"));
 }
 
 /// Pages of a PDF: its `/Type /Page` objects.

@@ -81,7 +81,8 @@ fn main() -> ExitCode {
         Ok(None) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(1)
+            // A format the command does not have is a command-line mistake.
+            ExitCode::from(if e.is::<output::HtmlOnly>() { 2 } else { 1 })
         }
     }
 }

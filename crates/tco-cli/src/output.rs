@@ -4,11 +4,23 @@ use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table as Com
 use std::io::Write;
 use std::sync::atomic::{AtomicU16, Ordering};
 
-/// `--format html` on a command other than `tco report`.
+/// `--format html` on a command other than `tco report`: a command-line
+/// mistake (exit 2), like any other format the command does not have.
+#[derive(Debug)]
+pub struct HtmlOnly;
+
+impl std::fmt::Display for HtmlOnly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "--format html is the one-page report of `tco report`\n  allowed: table, json, csv, markdown",
+        )
+    }
+}
+
+impl std::error::Error for HtmlOnly {}
+
 pub fn html_only() -> anyhow::Error {
-    anyhow::anyhow!(
-        "--format html is the one-page report of `tco report`\n  allowed: table, json, csv, markdown"
-    )
+    HtmlOnly.into()
 }
 
 /// The width tables are fitted to; 0 lays them out as wide as their content.
