@@ -153,13 +153,12 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
     let memory = l.model.as_ref().map(|m| m.fit(l.machine.as_ref()));
     if let (Some(fit), Some(m)) = (&memory, &l.model) {
         // "no fit" is in `l.infeasible`, already among the warnings.
-        match fit.status {
-            Some(crate::model::fit::FitStatus::Tight) => warnings.push(format!(
+        if fit.status == Some(crate::model::fit::FitStatus::Tight) {
+            warnings.push(format!(
                 "memory is tight: {} GB needed of {} GB (over 90 %)",
                 fit.total_gb,
                 fit.memory_gb.unwrap_or_default()
-            )),
-            _ => {}
+            ));
         }
         if let Some(ceiling) = fit.decode_ceiling_tps {
             let decode = l.throughput.decode.per_second();
