@@ -443,13 +443,7 @@ fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic>
     };
     let kg_co2e_per_mtok = o
         .get("kg_co2e_per_mtok")
-        .map(|f| {
-            f.decimal_in(
-                Decimal::ZERO,
-                Decimal::from(1_000_000u32),
-                "kg CO2e per million tokens from 0 to 1,000,000, as the provider declares it",
-            )
-        })
+        .map(|f| f.within(spec("api[].kg_co2e_per_mtok")))
         .transpose()?;
     Ok(ApiOption {
         kg_co2e_per_mtok,
@@ -586,13 +580,7 @@ fn read_local(
                     .map(Money::new)?,
                 grid_kg_co2e_per_kwh: p
                     .get("grid_kg_co2e_per_kwh")
-                    .map(|f| {
-                        f.decimal_in(
-                            Decimal::ZERO,
-                            Decimal::from(10),
-                            "kg CO2e per kWh of the grid from 0 to 10, e.g. 0.35",
-                        )
-                    })
+                    .map(|f| f.within(spec("local[].power.grid_kg_co2e_per_kwh")))
                     .transpose()?,
                 pue: opt(&p, "pue", Decimal::ONE, |f| {
                     f.within(spec("local[].power.pue"))
@@ -743,8 +731,10 @@ fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
         "reserved" => Billing::Reserved {
             term_months: r
                 .req("term_months", "the length of the commitment in months")?
-                .integer(1, 120, "whole months from 1 to 120")? as u32,
-            upfront: opt(r, "upfront", Decimal::ZERO, |f| f.share())?,
+                .whole(spec("local[].rented.term_months"))? as u32,
+            upfront: opt(r, "upfront", Decimal::ZERO, |f| {
+                f.within(spec("local[].rented.upfront"))
+            })?,
         },
         "spot" => Billing::Spot {
             discount: r
@@ -752,22 +742,14 @@ fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
                     "discount",
                     "the spot discount on the hourly price, e.g. 0.6",
                 )?
-                .decimal_in(
-                    Decimal::ZERO,
-                    Decimal::ONE,
-                    "a share of the price from 0 to 1 (0.6 = 60 % off)",
-                )?,
+                .within(spec("local[].rented.discount"))?,
             interruption_overhead: opt(r, "interruption_overhead", Decimal::ZERO, |f| {
-                f.decimal_in(
-                    Decimal::ZERO,
-                    Decimal::new(9, 1),
-                    "a share of capacity lost to preemption from 0 to 0.9",
-                )
+                f.within(spec("local[].rented.interruption_overhead"))
             })?,
         },
         "autoscaled" => Billing::Autoscaled {
             min_nodes: opt(r, "min_nodes", 0, |f| {
-                f.integer(0, 1_000_000, "a whole number of nodes from 0 to 1,000,000")
+                f.whole(spec("local[].rented.min_nodes"))
             })?,
         },
         _ => Billing::AlwaysOn,
@@ -789,14 +771,10 @@ fn read_embodied(
         }
         return Ok(None);
     };
-    let kg = f.decimal_in(
-        Decimal::ZERO,
-        Decimal::from(100_000_000u32),
-        "kg CO2e per node from 0 to 10^8",
-    )?;
+    let kg = f.within(spec("local[].embodied_kg_co2e"))?;
     let months =
         match (hw, months_field) {
-            (_, Some(m)) => m.integer(1, 600, "whole months from 1 to 600")? as u32,
+            (_, Some(m)) => m.whole(spec("local[].embodied_months"))? as u32,
             (
                 HardwareCost::Owned {
                     amortization_months,
