@@ -148,7 +148,7 @@ fn render(sim: &Simulation, md: bool) -> String {
     );
     for i in &sim.inputs {
         t.row(vec![
-            i.path.clone(),
+            tco_core::model::fields::label(&i.path),
             i.dist.describe(),
             i.point.normalize().to_string(),
             sig(i.p10),
