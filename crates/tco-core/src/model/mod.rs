@@ -9,6 +9,7 @@
 
 pub mod breakeven;
 pub mod cost;
+pub mod estimate;
 pub mod fit;
 pub mod format;
 pub mod prices;
