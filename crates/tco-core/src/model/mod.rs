@@ -10,6 +10,7 @@
 
 pub mod breakeven;
 pub mod cost;
+pub mod estimate;
 pub mod fields;
 pub mod fit;
 pub mod format;
