@@ -86,7 +86,14 @@ fn a_closed_loop_sweep_measures_every_level_and_queueing_shows_in_ttft() {
         .requests
         .iter()
         .all(|q| q.output_tokens == Some(12) && q.chunks == 12 && q.token_source == "usage"));
-    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // The mock serves two streams at once, so from 2 on its throughput is
+    // flat: whether the sweep calls 8 saturated depends on timing noise. Any
+    // other warning is a defect.
+    assert!(
+        r.warnings.iter().all(|w| w.starts_with("saturated")),
+        "{:?}",
+        r.warnings
+    );
     // The mock serves two streams at once: at 8, requests queue, so the
     // median TTFT is several times the TTFT at 1, and throughput is capped.
     let t1 = r.levels[0].ttft_ms.as_ref().unwrap().p50;
