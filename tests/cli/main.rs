@@ -18,6 +18,7 @@ mod invalid;
 mod plot;
 mod server;
 mod set;
+mod slo;
 mod uncertainty;
 
 use rust_decimal::{Decimal, RoundingStrategy};
