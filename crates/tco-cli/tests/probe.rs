@@ -105,8 +105,8 @@ fn a_model_too_big_for_memory_is_refused() {
 #[test]
 fn llama_bench_output_imports_to_a_calibration_core_reads() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tco-probe/tests/data/llama-bench-sample.json");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/llama-bench-sample.json");
     let out = dir.path().join("bench.yaml");
     let o = tco(&[
         "probe",
@@ -249,8 +249,8 @@ mod llama {
 /// Imports the real llama-bench sample into `dir/bench.yaml` and writes a
 /// scenario `dir/s.yaml` whose one local option reads it.
 fn calibrated_scenario(dir: &Path) -> (PathBuf, PathBuf) {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tco-probe/tests/data/llama-bench-sample.json");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/llama-bench-sample.json");
     let cal = dir.join("bench.yaml");
     let o = tco(&[
         "probe",

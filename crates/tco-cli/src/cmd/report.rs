@@ -89,8 +89,27 @@ fn hardware_detail(l: &LocalOption, cur: &str) -> String {
             "rented, {gpus} GPU × {}/hour, {}",
             money(*price_per_gpu_hour, cur),
             match billing {
-                Billing::AlwaysOn => "always on",
-                Billing::BusyHours => "busy hours only",
+                Billing::AlwaysOn => "always on".to_string(),
+                Billing::BusyHours => "busy hours only".to_string(),
+                Billing::Reserved {
+                    term_months,
+                    upfront,
+                } => format!(
+                    "reserved for {term_months} months, {} paid upfront (spread over the term)",
+                    percent(*upfront)
+                ),
+                Billing::Spot {
+                    discount,
+                    interruption_overhead,
+                } => format!(
+                    "spot, {} off, {} of capacity lost to preemption",
+                    percent(*discount),
+                    percent(*interruption_overhead)
+                ),
+                Billing::Autoscaled { min_nodes } => format!(
+                    "autoscaled by the hour, at least {min_nodes} node{}",
+                    if *min_nodes == 1 { "" } else { "s" }
+                ),
             }
         ),
     }

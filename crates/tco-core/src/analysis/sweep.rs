@@ -114,6 +114,7 @@ impl Scenario {
                     output_per_mtok: m.output_per_mtok,
                     cached_input_per_mtok: m.cached_input_per_mtok,
                     batch_discount: m.batch_discount,
+                    kg_co2e_per_mtok: None,
                 };
                 CompareRow {
                     name: m.name.clone(),

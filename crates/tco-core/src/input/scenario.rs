@@ -110,6 +110,7 @@ const WORKLOAD_KEYS: &[&str] = &[
     "input_share",
     "cached_input_share",
     "batch_share",
+    "hourly_profile",
 ];
 const API_KEYS: &[&str] = &[
     "model",
@@ -118,6 +119,7 @@ const API_KEYS: &[&str] = &[
     "output_per_mtok",
     "cached_input_per_mtok",
     "batch_discount",
+    "kg_co2e_per_mtok",
 ];
 const LOCAL_KEYS: &[&str] = &[
     "name",
@@ -132,6 +134,8 @@ const LOCAL_KEYS: &[&str] = &[
     "max_nodes",
     "model",
     "machine",
+    "embodied_kg_co2e",
+    "embodied_months",
 ];
 const OWNED_KEYS: &[&str] = &[
     "price",
@@ -139,8 +143,32 @@ const OWNED_KEYS: &[&str] = &[
     "amortization_months",
     "cost_of_capital",
 ];
-const RENTED_KEYS: &[&str] = &["price_per_gpu_hour", "gpus", "billing"];
-const POWER_KEYS: &[&str] = &["load_watts", "idle_watts", "price_per_kwh", "pue"];
+const RENTED_KEYS: &[&str] = &[
+    "price_per_gpu_hour",
+    "gpus",
+    "billing",
+    "term_months",
+    "upfront",
+    "discount",
+    "interruption_overhead",
+    "min_nodes",
+];
+/// `rented.billing` choices; `always_on` is the older name of `on_demand`.
+const BILLINGS: &[&str] = &[
+    "on_demand",
+    "always_on",
+    "reserved",
+    "spot",
+    "busy_hours",
+    "autoscaled",
+];
+const POWER_KEYS: &[&str] = &[
+    "load_watts",
+    "idle_watts",
+    "price_per_kwh",
+    "pue",
+    "grid_kg_co2e_per_kwh",
+];
 const STAFF_KEYS: &[&str] = &["fte", "annual_cost"];
 const THROUGHPUT_KEYS: &[&str] = &[
     "tokens_per_second",
@@ -273,6 +301,10 @@ impl Scenario {
             input_share: opt(&w, "input_share", Decimal::new(8, 1), |f| f.share())?,
             cached_input_share: opt(&w, "cached_input_share", Decimal::ZERO, |f| f.share())?,
             batch_share: opt(&w, "batch_share", Decimal::ZERO, |f| f.share())?,
+            hourly_profile: match w.get("hourly_profile") {
+                None => None,
+                Some(f) => read_profile(&f)?,
+            },
         };
 
         let api_field = top.req("api", "a list of API options")?;
@@ -427,7 +459,18 @@ fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic>
         (None, Some(b)) => b.batch_discount,
         (None, None) => Decimal::ZERO,
     };
+    let kg_co2e_per_mtok = o
+        .get("kg_co2e_per_mtok")
+        .map(|f| {
+            f.decimal_in(
+                Decimal::ZERO,
+                Decimal::from(1_000_000u32),
+                "kg CO2e per million tokens from 0 to 1,000,000, as the provider declares it",
+            )
+        })
+        .transpose()?;
     Ok(ApiOption {
+        kg_co2e_per_mtok,
         name,
         model_id: base.map(|b| b.id),
         input_per_mtok: input,
@@ -518,13 +561,7 @@ fn read_local(
                 gpus: opt(&r, "gpus", 1, |f| {
                     f.integer(1, 10_000, "a whole number of GPUs from 1 to 10,000")
                 })? as u32,
-                billing: match r.get("billing") {
-                    None => Billing::AlwaysOn,
-                    Some(b) => match b.choice(&["always_on", "busy_hours"])? {
-                        "busy_hours" => Billing::BusyHours,
-                        _ => Billing::AlwaysOn,
-                    },
-                },
+                billing: read_billing(&r)?,
             }
         }
     };
@@ -585,6 +622,16 @@ fn read_local(
                         "a price per kWh from 0 to 1,000",
                     )
                     .map(Money::new)?,
+                grid_kg_co2e_per_kwh: p
+                    .get("grid_kg_co2e_per_kwh")
+                    .map(|f| {
+                        f.decimal_in(
+                            Decimal::ZERO,
+                            Decimal::from(10),
+                            "kg CO2e per kWh of the grid from 0 to 10, e.g. 0.35",
+                        )
+                    })
+                    .transpose()?,
                 pue: opt(&p, "pue", Decimal::ONE, |f| {
                     f.decimal_in(
                         Decimal::ONE,
@@ -634,6 +681,7 @@ fn read_local(
         None => None,
         Some(m) => Some(read_model(&m)?),
     };
+    let embodied = read_embodied(&o, &hw)?;
     Ok(LocalOption {
         name,
         hardware: hw,
@@ -649,10 +697,167 @@ fn read_local(
             .get("max_nodes")
             .map(|f| f.integer(1, 1_000_000, "a whole number of nodes from 1 to 1,000,000"))
             .transpose()?,
+        embodied,
         model,
         machine,
         notes,
     })
+}
+
+/// `workload.hourly_profile`: `flat`, or 24 non-negative weights.
+fn read_profile(f: &Field<'_>) -> Result<Option<Vec<Decimal>>, Diagnostic> {
+    let allowed =
+        "`flat`, or a list of 24 non-negative numbers: traffic in each hour of the day (any scale)";
+    if let Ok(t) = f.text() {
+        if t == "flat" {
+            return Ok(None);
+        }
+        return Err(f
+            .error(format!("`{t}` is not an hourly profile"))
+            .allowed(allowed));
+    }
+    let items = f.seq().map_err(|d| d.allowed(allowed))?;
+    if items.len() != 24 {
+        return Err(f
+            .error(format!(
+                "{} weights given, one per hour of the day needs 24",
+                items.len()
+            ))
+            .allowed(allowed));
+    }
+    let w = items
+        .iter()
+        .map(|i| {
+            i.decimal_in(
+                Decimal::ZERO,
+                Decimal::from(1_000_000_000u32),
+                "a weight from 0 to 10^9",
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if w.iter().all(|x| x.is_zero()) {
+        return Err(f
+            .error("every weight is 0: no hour carries traffic")
+            .allowed(allowed));
+    }
+    Ok(Some(w))
+}
+
+/// `rented.billing` and the fields that go with it.
+fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
+    let kind = match r.get("billing") {
+        None => "on_demand",
+        Some(b) => b.choice(BILLINGS)?,
+    };
+    let own: &[&str] = match kind {
+        "reserved" => &["term_months", "upfront"],
+        "spot" => &["discount", "interruption_overhead"],
+        "autoscaled" => &["min_nodes"],
+        _ => &[],
+    };
+    for k in [
+        "term_months",
+        "upfront",
+        "discount",
+        "interruption_overhead",
+        "min_nodes",
+    ] {
+        if let Some(f) = r.get(k) {
+            if !own.contains(&k) {
+                let needs = match k {
+                    "term_months" | "upfront" => "reserved",
+                    "discount" | "interruption_overhead" => "spot",
+                    _ => "autoscaled",
+                };
+                return Err(f
+                    .error(format!("`{k}` applies to `billing: {needs}`, not `{kind}`"))
+                    .allowed(format!(
+                        "with billing `{kind}`: {}",
+                        if own.is_empty() {
+                            "no further fields".to_string()
+                        } else {
+                            own.join(", ")
+                        }
+                    )));
+            }
+        }
+    }
+    Ok(match kind {
+        "busy_hours" => Billing::BusyHours,
+        "reserved" => Billing::Reserved {
+            term_months: r
+                .req("term_months", "the length of the commitment in months")?
+                .integer(1, 120, "whole months from 1 to 120")? as u32,
+            upfront: opt(r, "upfront", Decimal::ZERO, |f| f.share())?,
+        },
+        "spot" => Billing::Spot {
+            discount: r
+                .req(
+                    "discount",
+                    "the spot discount on the hourly price, e.g. 0.6",
+                )?
+                .decimal_in(
+                    Decimal::ZERO,
+                    Decimal::ONE,
+                    "a share of the price from 0 to 1 (0.6 = 60 % off)",
+                )?,
+            interruption_overhead: opt(r, "interruption_overhead", Decimal::ZERO, |f| {
+                f.decimal_in(
+                    Decimal::ZERO,
+                    Decimal::new(9, 1),
+                    "a share of capacity lost to preemption from 0 to 0.9",
+                )
+            })?,
+        },
+        "autoscaled" => Billing::Autoscaled {
+            min_nodes: opt(r, "min_nodes", 0, |f| {
+                f.integer(0, 1_000_000, "a whole number of nodes from 0 to 1,000,000")
+            })?,
+        },
+        _ => Billing::AlwaysOn,
+    })
+}
+
+/// `embodied_kg_co2e` per node, spread over the owned hardware's
+/// amortization months or a rented option's `embodied_months`.
+fn read_embodied(
+    o: &Obj<'_>,
+    hw: &HardwareCost,
+) -> Result<Option<crate::model::scenario::Embodied>, Diagnostic> {
+    let months_field = o.get("embodied_months");
+    let Some(f) = o.get("embodied_kg_co2e") else {
+        if let Some(m) = months_field {
+            return Err(m
+                .error("`embodied_months` without `embodied_kg_co2e`")
+                .allowed("`embodied_kg_co2e` (kg CO2e to make one node) with it, or neither"));
+        }
+        return Ok(None);
+    };
+    let kg = f.decimal_in(
+        Decimal::ZERO,
+        Decimal::from(100_000_000u32),
+        "kg CO2e per node from 0 to 10^8",
+    )?;
+    let months =
+        match (hw, months_field) {
+            (_, Some(m)) => m.integer(1, 600, "whole months from 1 to 600")? as u32,
+            (
+                HardwareCost::Owned {
+                    amortization_months,
+                    ..
+                },
+                None,
+            ) => *amortization_months,
+            (HardwareCost::Rented { .. }, None) => return Err(f
+                .error("a rented option's embodied carbon needs the months to spread it over")
+                .allowed(
+                    "`embodied_months`: the months of the hardware's life the rent covers, e.g. 48",
+                )),
+        };
+    Ok(Some(crate::model::scenario::Embodied {
+        kg_co2e: kg,
+        months,
+    }))
 }
 
 fn read_throughput(
