@@ -95,6 +95,47 @@ pub struct LocalLine {
     pub energy: Option<Energy>,
 }
 
+impl Report {
+    /// Every local option's notes, in option order ([`LocalLine::notes`]).
+    pub fn notes(&self) -> Vec<String> {
+        self.local.iter().flat_map(LocalLine::notes).collect()
+    }
+}
+
+impl LocalLine {
+    /// The notes every face lists under the tables, each starting with the
+    /// option's name: its warnings, where its throughput came from (with the
+    /// measured 95 % interval), and its memory fit ([`format::memory_note`]).
+    pub fn notes(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {w}", self.name))
+            .collect();
+        if self.throughput.source != "declared in the scenario" {
+            let ci = self
+                .throughput
+                .decode_ci95
+                .map(|(a, b)| {
+                    format!(
+                        ", 95 % interval {}–{} tokens/s",
+                        a.round_dp(1),
+                        b.round_dp(1)
+                    )
+                })
+                .unwrap_or_default();
+            v.push(format!(
+                "{}: throughput from {}{ci}",
+                self.name, self.throughput.source
+            ));
+        }
+        if let Some(m) = &self.memory {
+            v.push(format!("{}: {}", self.name, format::memory_note(m)));
+        }
+        v
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
     /// The cheapest option that can serve the workload volume.

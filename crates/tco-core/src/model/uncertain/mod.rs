@@ -222,6 +222,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_distribution_path_is_a_registry_field_and_back() {
+        use crate::model::fields::{spec, FIELDS};
+        for f in FIELDS {
+            let concrete = f.path.replace("[]", "[0]");
+            let p = param_at(&concrete);
+            assert_eq!(p.is_some(), f.dist, "{}", f.path);
+            if let Some(p) = p {
+                assert_eq!(p.pattern(), f.path);
+                assert_eq!(
+                    p.is_integer(),
+                    matches!(
+                        f.kind,
+                        crate::model::fields::Kind::Integer | crate::model::fields::Kind::Tokens
+                    ) && f.path != "local[].throughput.tokens_per_hour",
+                    "{}",
+                    f.path
+                );
+                assert!(
+                    ALLOWED.contains(f.path.rsplit('.').next().unwrap()),
+                    "{}",
+                    f.path
+                );
+                assert!(spec(p.pattern()).is_some());
+            }
+        }
+        // The bounds the simulation clamps to are the reader's.
+        assert_eq!(Param::MaxUtilization(0).bounds(), (0.01, 1.0));
+        assert_eq!(Param::TokensPerHour(3).bounds(), (36.0, 3.6e11));
+        assert_eq!(Param::VolumeGrowth.bounds(), (-1.0, 1.0));
+        assert_eq!(Param::TokensPerMonth.bounds(), (0.0, 1e15));
+    }
+
+    #[test]
     fn acklam_matches_known_quantiles() {
         // Φ⁻¹(0.975) = 1.959963984540054, Φ⁻¹(0.9) = 1.2815515655446004
         assert!((std_normal_quantile(0.975) - 1.959_963_984_540_054).abs() < 1e-8);
