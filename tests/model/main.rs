@@ -10,6 +10,7 @@
 
 mod finance;
 mod golden;
+mod limits;
 mod properties;
 mod simulate;
 mod worked;

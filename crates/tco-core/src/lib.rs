@@ -23,6 +23,7 @@ pub mod finance;
 pub mod fit;
 pub mod format;
 pub mod hybrid;
+pub mod limits;
 pub mod model;
 pub mod pricing;
 pub mod read;
