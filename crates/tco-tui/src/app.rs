@@ -677,7 +677,7 @@ impl App {
             self.origin
         );
         text.push_str(&tco_core::emit::to_yaml(&self.tree));
-        match write_atomic(path, text.as_bytes(), overwrite) {
+        match tco_fs::write_atomic(path, text.as_bytes(), overwrite.into()) {
             Ok(()) => {
                 self.saved = self.tree.clone();
                 self.message = Some(Message::Info(format!("saved to {}", path.display())));
@@ -688,25 +688,6 @@ impl App {
             Err(e) => self.message = Some(Message::Error(format!("not saved: {e}"))),
         }
     }
-}
-
-/// Writes through a temporary file in the same folder and renames it into
-/// place, so a crash never leaves half a scenario.
-pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    if overwrite {
-        tmp.persist(path).map_err(|e| e.error)?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    }
-    Ok(())
 }
 
 /// An app on a bundled scenario, for tests and benchmarks.
