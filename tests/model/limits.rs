@@ -78,7 +78,10 @@ fn distribution_count_limit() {
     );
     let e = parse(&t).unwrap_err();
     assert!(e.contains("is distribution number 201"), "{e}");
-    assert!(e.contains("at most 200 inputs written as distributions"), "{e}");
+    assert!(
+        e.contains("at most 200 inputs written as distributions"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -151,7 +154,10 @@ fn billion_laughs_everywhere() {
             .to_string(),
     ] {
         assert!(e.starts_with("many.yaml:7:"), "{e}");
-        assert!(e.contains(&format!("larger than {MAX_NODES} values")), "{e}");
+        assert!(
+            e.contains(&format!("larger than {MAX_NODES} values")),
+            "{e}"
+        );
     }
     // serde_yaml (calibration files) has its own repetition limit.
     assert!(Calibration::parse(&laughs).is_err());
