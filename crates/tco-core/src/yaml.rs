@@ -428,14 +428,26 @@ pub fn set_path(root: &mut Node, assignment: &str) -> Result<(), Diagnostic> {
         .allowed(format!("at most {MAX_DEPTH} steps")));
     }
     let set_origin = format!("--set {path}");
-    let mut new = parse(value, &set_origin).unwrap_or(Node {
-        value: Value::Scalar {
-            text: value.to_string(),
-            quoted: false,
+    // A value that is not YAML of its own is taken as the text written
+    // (`--set name=a: b`); one over the reader's limits is that error.
+    let mut new = match parse(value, &set_origin) {
+        Ok(n) => n,
+        Err(d)
+            if d.allowed
+                .as_deref()
+                .is_some_and(|a| a.starts_with("at most ")) =>
+        {
+            return Err(d)
+        }
+        Err(_) => Node {
+            value: Value::Scalar {
+                text: value.to_string(),
+                quoted: false,
+            },
+            pos: here,
+            origin: None,
         },
-        pos: here,
-        origin: None,
-    });
+    };
     if value.trim().is_empty() {
         new = Node {
             value: Value::Null,
@@ -627,6 +639,9 @@ mod tests {
     #[test]
     fn set_paths_are_bounded() {
         let mut n = parse("a: 1\n", "t").unwrap();
+        let e = set_path(&mut n, &format!("a={}", billion_laughs())).unwrap_err();
+        assert!(e.message.contains("larger than 500000 values"), "{e}");
+        assert_eq!(e.origin, "--set a");
         let deep = vec!["k"; 10_000].join(".") + "=1";
         let e = set_path(&mut n, &deep).unwrap_err();
         assert!(e.message.contains("10000 steps"), "{e}");
