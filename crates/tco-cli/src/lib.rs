@@ -1,60 +1,19 @@
-//! The `tco` command as a library: `main.rs` parses the arguments and turns
-//! errors into exit codes; everything else is here, so the fuzz targets
-//! (`fuzz/`) drive the same loaders and renderers in-process.
+//! The `tco` command as a library, for the fuzz targets (`fuzz/`,
+//! `crates/tco-fuzz`), which drive the CLI's own renderers in-process.
+//!
+//! `main.rs` stays the binary's root; the library includes it whole, so both
+//! always hold the same modules, and re-exports only what the fuzz targets
+//! call.
 
-// Command-line plumbing, not a published API: its types need no Debug.
-#![allow(missing_debug_implementations)]
+// The binary's own items (main, the commands' argument plumbing) are unused
+// here, and its types are not an API.
+#![allow(dead_code, missing_debug_implementations)]
 
-pub mod args;
-pub mod cmd;
-pub mod files;
-pub mod load;
-pub mod output;
-pub mod plot;
-pub mod probe;
+include!("main.rs");
 
-use args::{Cli, Command};
-use clap::CommandFactory;
-
-/// Runs one parsed command line: `Some(text)` to print, `None` when the
-/// command printed (or drew) for itself.
-pub fn run(cli: Cli) -> anyhow::Result<Option<String>> {
-    Ok(Some(match &cli.command {
-        Command::Report(a) => cmd::report::run(a)?,
-        Command::Breakeven(a) => cmd::report::run_breakeven(a)?,
-        Command::Compare(a) => cmd::compare::run(a)?,
-        Command::Sweep(a) => cmd::sweep::run(a)?,
-        Command::Npv(a) => cmd::npv::run(a)?,
-        Command::Hybrid(a) => cmd::hybrid::run(a)?,
-        Command::Simulate(a) => cmd::simulate::run(a)?,
-        Command::Sensitivity(a) => cmd::sensitivity::run(a)?,
-        Command::Validate(a) => cmd::validate::run(a)?,
-        Command::Prices(p) => cmd::prices::run(p)?,
-        Command::Completions { shell } => {
-            let mut buf = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "tco", &mut buf);
-            String::from_utf8_lossy(&buf).into_owned()
-        }
-        Command::Tui(a) => {
-            let tables = load::tables(&a.tables)?;
-            let (origin, text, base) = load::scenario_text(a.scenario.as_deref())?;
-            let path = base.is_some().then(|| std::path::PathBuf::from(&origin));
-            tco_tui::run(tco_tui::Launch {
-                origin,
-                text,
-                path,
-                tables,
-                files: Box::new(load::Files { base }),
-                probe_built: cfg!(feature = "llama"),
-            })?;
-            return Ok(None);
-        }
-        Command::Probe(a) => {
-            let code = probe::run(a)?;
-            if code != 0 {
-                std::process::exit(code);
-            }
-            return Ok(None);
-        }
-    }))
+/// The renderers `tco report` and `tco simulate` print with.
+pub mod render {
+    pub use crate::cmd::report::render as report;
+    pub use crate::cmd::simulate::{csv as simulate_csv, render as simulate};
+    pub use crate::output::json;
 }

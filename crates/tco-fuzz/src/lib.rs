@@ -74,13 +74,13 @@ fn check_json(what: &str, out: &str) {
 /// scenario that parsed.
 fn exercise(s: &Scenario) {
     let r = s.evaluate();
-    let md = tco_cli::cmd::report::render(s, &r, true);
-    let table = tco_cli::cmd::report::render(s, &r, false);
+    let md = tco_cli::render::report(s, &r, true);
+    let table = tco_cli::render::report(s, &r, false);
     check_output("report table", &table);
     check_output("report markdown", &md);
     check_json(
         "report json",
-        &tco_cli::output::json(&r).unwrap_or_default(),
+        &tco_cli::render::json(&r).unwrap_or_default(),
     );
     check_output("report csv", &r.to_csv());
     check_output("break-even csv", &r.break_even_csv());
@@ -95,18 +95,12 @@ fn exercise(s: &Scenario) {
             seed: 42,
         },
     ) {
-        check_output(
-            "simulate table",
-            &tco_cli::cmd::simulate::render(&sim, false),
-        );
-        check_output(
-            "simulate markdown",
-            &tco_cli::cmd::simulate::render(&sim, true),
-        );
-        check_output("simulate csv", &tco_cli::cmd::simulate::csv(&sim));
+        check_output("simulate table", &tco_cli::render::simulate(&sim, false));
+        check_output("simulate markdown", &tco_cli::render::simulate(&sim, true));
+        check_output("simulate csv", &tco_cli::render::simulate_csv(&sim));
         check_json(
             "simulate json",
-            &tco_cli::output::json(&sim).unwrap_or_default(),
+            &tco_cli::render::json(&sim).unwrap_or_default(),
         );
         if let Some(pair) = sim.break_even.first() {
             if let Ok(svg) = tco_chart::Histogram::from_simulation(&sim, pair).to_svg() {
