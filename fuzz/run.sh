@@ -5,7 +5,7 @@
 #
 #   bash fuzz/run.sh                      # all targets, 1,000,000 runs each
 #   RUNS=100000 bash fuzz/run.sh scenario # one target, fewer runs
-#   SECONDS_EACH=60 bash fuzz/run.sh      # a fixed time per target instead
+#   SECONDS_EACH=60 bash fuzz/run.sh      # also stop each target after 60 s
 #
 # Installs a nightly toolchain (minimal profile) and cargo-fuzz when missing.
 # Inputs that crash, hang (TIMEOUT seconds, default 10) or take more than
@@ -39,7 +39,7 @@ declare -A done_runs secs status
 for t in "${targets[@]}"; do
   mkdir -p "work/$t" "artifacts/$t"
   limit=(-runs="$RUNS")
-  [ -n "${SECONDS_EACH:-}" ] && limit=(-max_total_time="$SECONDS_EACH")
+  if [ -n "${SECONDS_EACH:-}" ]; then limit+=(-max_total_time="$SECONDS_EACH"); fi
   extra=()
   [ "$t" = gguf ] && extra=(-max_len=16384)
   log="artifacts/$t/campaign.log"
