@@ -17,6 +17,7 @@ mod garbage;
 mod import;
 mod invalid;
 mod plot;
+mod server;
 mod set;
 mod uncertainty;
 

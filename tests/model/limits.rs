@@ -1,14 +1,15 @@
-//! Inputs from strangers: every count limit of `tco_core::limits` and the
+//! Inputs from strangers: every count limit of `tco_core::input::limits` and the
 //! YAML reader's budget is a located error naming the limit, reached in
 //! bounded time, and ordinary inputs near the limits still work.
 
 use std::time::{Duration, Instant};
-use tco_core::bundled;
-use tco_core::calibration::Calibration;
-use tco_core::limits::*;
-use tco_core::pricing::{HardwareTable, PriceTable};
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::yaml::MAX_NODES;
+use tco_core::input::bundled;
+use tco_core::input::calibration::Calibration;
+use tco_core::input::limits::*;
+use tco_core::input::scenario::NoFiles;
+use tco_core::input::yaml::MAX_NODES;
+use tco_core::model::prices::{HardwareTable, PriceTable};
+use tco_core::Scenario;
 
 /// A scenario with `n_api` inline API options and `n_local` local ones.
 fn scenario_with(n_api: usize, n_local: usize, dists: usize) -> String {
@@ -114,7 +115,7 @@ fn litellm_import_over_the_limit() {
     }
     t.pop();
     t.push('}');
-    let e = tco_core::pricing::import_litellm(&t, "prices.json", "s", "2026-01-01")
+    let e = tco_core::input::pricing::import_litellm(&t, "prices.json", "s", "2026-01-01")
         .unwrap_err()
         .to_string();
     assert!(e.contains("at most 50000 entries"), "{e}");

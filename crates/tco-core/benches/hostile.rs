@@ -9,11 +9,12 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use std::time::Duration;
-use tco_core::bundled;
-use tco_core::limits::{MAX_API_OPTIONS, MAX_LOCAL_OPTIONS, MAX_PRICE_ENTRIES};
-use tco_core::pricing::PriceTable;
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::yaml::{self, MAX_INPUT_BYTES};
+use tco_core::input::bundled;
+use tco_core::input::limits::{MAX_API_OPTIONS, MAX_LOCAL_OPTIONS, MAX_PRICE_ENTRIES};
+use tco_core::input::scenario::NoFiles;
+use tco_core::input::yaml::{self, MAX_INPUT_BYTES};
+use tco_core::model::prices::PriceTable;
+use tco_core::Scenario;
 
 fn billion_laughs() -> String {
     let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];

@@ -14,9 +14,10 @@
 // A panic is how a fuzz target reports a broken invariant to the fuzzer.
 #![allow(clippy::panic)]
 
-use tco_core::bundled;
-use tco_core::scenario::{NoFiles, Resolve, Scenario};
-use tco_core::sim::{simulate, SimOptions};
+use tco_core::analysis::sim::{simulate, SimOptions};
+use tco_core::input::bundled;
+use tco_core::input::scenario::{NoFiles, Resolve};
+use tco_core::Scenario;
 
 /// A target's logic: any bytes in, nothing out; a panic is a finding.
 pub type Target = fn(&[u8]);
@@ -31,6 +32,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("calibration", calibration),
     ("llama_bench", llama_bench),
     ("gguf", gguf),
+    ("stream", stream),
+    ("server_import", server_import),
 ];
 
 /// Text of the input: invalid UTF-8 never reaches the parsers (the CLI and
@@ -149,7 +152,7 @@ pub fn set(data: &[u8]) {
 /// flagship is priced against it.
 pub fn prices_yaml(data: &[u8]) {
     let Some(t) = text(data) else { return };
-    if let Ok(prices) = tco_core::pricing::PriceTable::parse(t, "api.yaml") {
+    if let Ok(prices) = tco_core::model::prices::PriceTable::parse(t, "api.yaml") {
         let _ = prices.to_yaml("");
         let Ok(mut tables) = bundled::tables() else {
             panic!("the bundled tables parse")
@@ -169,7 +172,7 @@ pub fn prices_yaml(data: &[u8]) {
 /// A hardware table (`pricing/hardware.yaml`, `--hardware`).
 pub fn hardware_yaml(data: &[u8]) {
     let Some(t) = text(data) else { return };
-    if let Ok(hw) = tco_core::pricing::HardwareTable::parse(t, "hardware.yaml") {
+    if let Ok(hw) = tco_core::model::prices::HardwareTable::parse(t, "hardware.yaml") {
         let Ok(mut tables) = bundled::tables() else {
             panic!("the bundled tables parse")
         };
@@ -190,22 +193,28 @@ pub fn hardware_yaml(data: &[u8]) {
 pub fn litellm_json(data: &[u8]) {
     let Some(t) = text(data) else { return };
     if let Ok((table, _)) =
-        tco_core::pricing::import_litellm(t, "prices.json", "fuzz", "2026-01-01")
+        tco_core::input::pricing::import_litellm(t, "prices.json", "fuzz", "2026-01-01")
     {
         let yaml = table.to_yaml("");
-        if let Err(e) = tco_core::pricing::PriceTable::parse(&yaml, "imported.yaml") {
+        if let Err(e) = tco_core::model::prices::PriceTable::parse(&yaml, "imported.yaml") {
             panic!("an imported table does not read back: {e}\n{yaml}");
         }
     }
 }
 
-/// A calibration file, as a scenario reads it (tco-core) and as the probe
-/// and the terminal calculator read it (tco-probe).
+/// A calibration file, as a scenario reads it (tco-core, both versions of the
+/// format) and as the probe and the terminal calculator read it (tco-probe).
 pub fn calibration(data: &[u8]) {
     let Some(t) = text(data) else { return };
-    if let Ok(c) = tco_core::calibration::Calibration::parse(t) {
+    if let Ok(c) = tco_core::input::calibration::Calibration::parse(t) {
         for n in c.concurrencies() {
             let _ = c.throughput(n);
+        }
+    }
+    if let Ok(c) = tco_core::input::calibration_schema::CalibrationFile::from_text(t) {
+        let _ = c.to_text("x.yaml");
+        for n in [1, 4, 8] {
+            let _ = c.server_rates(n);
         }
     }
     if let Ok(c) = tco_probe::CalibrationFile::from_text(t) {
@@ -220,7 +229,7 @@ pub fn llama_bench(data: &[u8]) {
     let Some(t) = text(data) else { return };
     if let Ok(cal) = tco_probe::import::from_llama_bench(t) {
         if let Ok(text) = cal.to_text("box.yaml") {
-            let _ = tco_core::calibration::Calibration::parse(&text);
+            let _ = tco_core::input::calibration::Calibration::parse(&text);
         }
     }
 }
@@ -245,4 +254,46 @@ pub fn gguf(data: &[u8]) {
             );
         }
     });
+}
+
+/// The server probe's stream decoder (`tco probe --server`). The first byte
+/// picks the protocol (even: OpenAI server-sent events, odd: Ollama NDJSON),
+/// the second the chunk size the body arrives in; the body is decoded whole
+/// and in chunks, which must give the same events.
+pub fn stream(data: &[u8]) {
+    use tco_loadgen::stream::{parse_chunks, Protocol};
+    let [p, c, body @ ..] = data else { return };
+    let protocol = if p % 2 == 0 {
+        Protocol::OpenAi
+    } else {
+        Protocol::Ollama
+    };
+    let max_line = 4096;
+    let whole = parse_chunks(protocol, &[body], max_line);
+    let chunks: Vec<&[u8]> = body.chunks(1 + usize::from(*c)).collect();
+    let split = parse_chunks(protocol, &chunks, max_line);
+    if let (Ok(a), Ok(b)) = (&whole, &split) {
+        assert_eq!(a, b, "the chunking changed the events");
+    }
+    assert_eq!(whole.is_ok(), split.is_ok(), "{whole:?} / {split:?}");
+}
+
+/// Server benchmark files (`tco probe import` of `vllm bench serve` and
+/// guidellm JSON): the calibration made must write out and read back.
+pub fn server_import(data: &[u8]) {
+    let Some(t) = text(data) else { return };
+    let files = [("bench.json".to_string(), t.to_string())];
+    if let Ok(cal) =
+        tco_loadgen::import::server_calibration(&files, "0.1.0", "2026-01-01T00:00:00Z")
+    {
+        for name in ["box.yaml", "box.json"] {
+            if let Ok(text) = cal.to_text(name) {
+                if let Err(e) =
+                    tco_core::input::calibration_schema::CalibrationFile::from_text(&text)
+                {
+                    panic!("an imported calibration does not read back: {e}\n{text}");
+                }
+            }
+        }
+    }
 }

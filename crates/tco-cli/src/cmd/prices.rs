@@ -6,8 +6,8 @@ use crate::load;
 use crate::output::{json, Table};
 use anyhow::{bail, Result};
 use std::path::Path;
-use tco_core::format::per_mtok;
-use tco_core::pricing::import_litellm;
+use tco_core::input::pricing::import_litellm;
+use tco_core::model::format::per_mtok;
 
 pub fn run(cmd: &PricesCommand) -> Result<String> {
     match cmd {
@@ -37,7 +37,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             Ok(match format {
                 Format::Json => json(&models)?,
                 Format::Csv => {
-                    let mut out = tco_core::csv::line(&[
+                    let mut out = tco_core::output::csv::line(&[
                         "id",
                         "name",
                         "vendor",
@@ -49,7 +49,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                         "source",
                     ]);
                     for m in models {
-                        out.push_str(&tco_core::csv::line(&[
+                        out.push_str(&tco_core::output::csv::line(&[
                             m.id.clone(),
                             m.name.clone(),
                             m.vendor.clone(),
@@ -84,7 +84,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                             per_mtok(m.input_per_mtok, "USD"),
                             per_mtok(m.output_per_mtok, "USD"),
                             per_mtok(m.cached_input_per_mtok, "USD"),
-                            tco_core::format::percent(m.batch_discount),
+                            tco_core::model::format::percent(m.batch_discount),
                             m.as_of.clone(),
                         ]);
                     }
@@ -122,12 +122,12 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                         ),
                         (
                             "batch discount",
-                            tco_core::format::percent(m.batch_discount),
+                            tco_core::model::format::percent(m.batch_discount),
                         ),
                         (
                             "context window",
                             m.context_window.map_or("—".into(), |c| {
-                                tco_core::format::tokens(tco_core::units::Tokens(c))
+                                tco_core::model::format::tokens(tco_core::model::units::Tokens(c))
                             }),
                         ),
                         ("as of", m.as_of.clone()),
@@ -138,9 +138,9 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                     match format {
                         Format::Markdown => t.markdown(),
                         Format::Csv => {
-                            let mut out = tco_core::csv::line(&["field", "value"]);
+                            let mut out = tco_core::output::csv::line(&["field", "value"]);
                             for r in &t.rows {
-                                out.push_str(&tco_core::csv::line(r));
+                                out.push_str(&tco_core::output::csv::line(r));
                             }
                             out
                         }
@@ -246,7 +246,7 @@ fn file_date(p: &Path) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    tco_core::format::civil_date(secs / 86_400)
+    tco_core::model::format::civil_date(secs / 86_400)
 }
 
 #[cfg(test)]
@@ -255,8 +255,8 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(tco_core::format::civil_date(0), "1970-01-01");
-        assert_eq!(tco_core::format::civil_date(20_412), "2025-11-20");
+        assert_eq!(tco_core::model::format::civil_date(0), "1970-01-01");
+        assert_eq!(tco_core::model::format::civil_date(20_412), "2025-11-20");
         assert_eq!(
             date_in_name(Path::new("litellm-model-prices-2025-09.json")).as_deref(),
             Some("2025-09-01")

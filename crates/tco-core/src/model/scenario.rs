@@ -1,0 +1,119 @@
+//! The scenario as the model sees it: the workload, the API options and the
+//! local options, every value already checked and in range.
+//!
+//! [`crate::input::scenario`] builds these from YAML; the cost formulas on
+//! them are in [`crate::model::cost`].
+
+use crate::model::fit::ModelShape;
+use crate::model::prices::Hardware;
+use crate::model::throughput::Throughput;
+use crate::model::units::{Money, PerMTok, Tokens};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Workload {
+    pub tokens_per_month: Tokens,
+    pub input_share: Decimal,
+    pub cached_input_share: Decimal,
+    pub batch_share: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiOption {
+    pub name: String,
+    /// Id in the price table when the option refers to one.
+    pub model_id: Option<String>,
+    pub input_per_mtok: PerMTok,
+    pub output_per_mtok: PerMTok,
+    pub cached_input_per_mtok: PerMTok,
+    pub batch_discount: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Billing {
+    AlwaysOn,
+    BusyHours,
+}
+
+/// How a node's hardware is paid for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HardwareCost {
+    Owned {
+        price: Money,
+        residual_value: Money,
+        amortization_months: u32,
+        cost_of_capital: Decimal,
+        /// The monthly charge per node these give (straight line or annuity).
+        monthly: Money,
+    },
+    Rented {
+        price_per_gpu_hour: Money,
+        gpus: u32,
+        billing: Billing,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Power {
+    pub load_watts: Decimal,
+    pub idle_watts: Decimal,
+    pub price_per_kwh: Money,
+    pub pue: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Staff {
+    pub fte: Decimal,
+    pub annual_cost: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LocalOption {
+    pub name: String,
+    pub hardware: HardwareCost,
+    pub power: Option<Power>,
+    pub staff: Option<Staff>,
+    pub other_monthly: Money,
+    pub overhead_share: Decimal,
+    pub throughput: Throughput,
+    pub max_utilization: Decimal,
+    pub max_nodes: Option<u64>,
+    pub model: Option<ModelShape>,
+    pub machine: Option<Hardware>,
+    /// Notes found while reading (e.g. a calibration scaled to another machine).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finance {
+    pub horizon_months: u32,
+    pub discount_rate: Decimal,
+    pub volume_growth_per_month: Decimal,
+    pub api_price_change_per_year: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub currency: String,
+    pub hours_per_month: Decimal,
+    pub source: Option<String>,
+    pub description: Option<String>,
+    pub workload: Workload,
+    pub api: Vec<ApiOption>,
+    pub local: Vec<LocalOption>,
+    pub finance: Option<Finance>,
+    /// Inputs written as distributions, and measured throughputs with their
+    /// spread; `simulate` samples them, `sensitivity` swings them.
+    pub uncertain: Vec<crate::model::uncertain::Input>,
+}
+
+impl Scenario {
+    /// True when some input is uncertain (a distribution or a measured spread).
+    pub fn has_uncertainty(&self) -> bool {
+        self.uncertain.iter().any(|i| !i.dist.is_degenerate())
+    }
+}
