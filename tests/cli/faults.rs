@@ -127,7 +127,7 @@ fn sigkill_during_prices_import_never_truncates() {
 fn sigkill_during_probe_import_never_truncates() {
     let d = tempfile::tempdir().unwrap();
     std::fs::copy(
-        root().join("crates/tco-probe/tests/data/llama-bench-sample.json"),
+        root().join("tests/data/llama-bench-sample.json"),
         d.path().join("bench.json"),
     )
     .unwrap();
@@ -168,7 +168,7 @@ fn a_full_disk_is_a_clear_error_and_keeps_the_old_file() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("prices.json"), litellm(3000)).unwrap();
     std::fs::copy(
-        root().join("crates/tco-probe/tests/data/llama-bench-sample.json"),
+        root().join("tests/data/llama-bench-sample.json"),
         d.path().join("bench.json"),
     )
     .unwrap();
