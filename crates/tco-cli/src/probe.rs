@@ -237,7 +237,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
     opts.hardware_id = args.machine.clone();
     opts.bandwidth_gbs = args.bandwidth_gbs;
     if let Some(out) = &args.output.out {
-        refuse_existing(out, args.output.force)?;
+        crate::files::check_destination(out, args.output.force)?;
     }
 
     let synthetic = match &args.synthetic {
@@ -322,16 +322,6 @@ pub(crate) fn progress_bar() -> ProgressBar {
     bar
 }
 
-fn refuse_existing(out: &Path, force: bool) -> anyhow::Result<()> {
-    if out.exists() && !force {
-        bail!(
-            "{}: the file exists; pass --force to overwrite it",
-            out.display()
-        );
-    }
-    Ok(())
-}
-
 /// Prints the results and writes --out.
 fn finish(cal: &CalibrationFile, output: &OutputArgs) -> anyhow::Result<i32> {
     for w in &cal.warnings {
@@ -358,33 +348,7 @@ fn write_atomically(out: &Path, cal: &CalibrationFile, force: bool) -> anyhow::R
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = cal.to_text(&name).map_err(|e| anyhow::anyhow!(e))?;
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tco-calibration-")
-        .tempfile_in(&dir)
-        .with_context(|| format!("{}: cannot write in {}", out.display(), dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", out.display()))?;
-    if force {
-        tmp.persist(out)
-            .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", out.display(), e.error))?;
-    } else {
-        tmp.persist_noclobber(out).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                anyhow::anyhow!(
-                    "{}: the file exists; pass --force to overwrite it",
-                    out.display()
-                )
-            } else {
-                anyhow::anyhow!("{}: cannot write: {}", out.display(), e.error)
-            }
-        })?;
-    }
-    Ok(())
+    crate::files::write_atomic(out, text.as_bytes(), force)
 }
 
 fn fmt_rate(x: f64) -> String {

@@ -104,8 +104,8 @@ impl ProbeJob {
                     path = dir.join(format!("calibration-{stem}-{n}.yaml"));
                 }
                 let text = cal.to_text(&path.display().to_string())?;
-                crate::save::write_atomic(&path, text.as_bytes(), false)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                tco_fs::write_atomic(&path, text.as_bytes(), tco_fs::Overwrite::Refuse)
+                    .map_err(|e| e.to_string())?;
                 let s = &cal.summary;
                 let mut lines = vec![
                     format!(

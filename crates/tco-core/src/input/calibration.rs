@@ -173,6 +173,13 @@ fn measured(s: &RawStat, what: &str) -> Result<Measured, String> {
 impl Calibration {
     /// Parses a calibration file's text (YAML or JSON).
     pub fn parse(text: &str) -> Result<Calibration, String> {
+        if text.len() > crate::input::yaml::MAX_INPUT_BYTES {
+            return Err(format!(
+                "the file is {} bytes, more than tco reads (at most {})",
+                text.len(),
+                crate::input::yaml::MAX_INPUT_BYTES
+            ));
+        }
         let raw: RawFile = serde_yaml::from_str(text).map_err(|e| {
             let msg = e.to_string();
             match e.location() {
@@ -189,6 +196,22 @@ impl Calibration {
                 "calibration format `{}` is not supported (this tco reads `{FORMAT}`; re-run `tco probe --out` or `tco probe import`)",
                 raw.format
             ));
+        }
+        for (n, max, what) in [
+            (
+                raw.summary.concurrency.len(),
+                crate::input::limits::MAX_CALIBRATION_LEVELS,
+                "summary.concurrency: concurrency levels",
+            ),
+            (
+                raw.samples.len(),
+                crate::input::limits::MAX_CALIBRATION_SAMPLES,
+                "samples: timed requests",
+            ),
+        ] {
+            if n > max {
+                return Err(format!("{what}: {n}, more than tco reads (at most {max})"));
+            }
         }
         let cal = Calibration { raw };
         // Refuse bad figures now, not when a scenario asks for them.

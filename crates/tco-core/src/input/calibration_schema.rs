@@ -530,6 +530,28 @@ impl CalibrationFile {
                 None => format!("not a tco calibration file: {msg}"),
             }
         })?;
+        use crate::input::limits::{MAX_CALIBRATION_LEVELS, MAX_CALIBRATION_SAMPLES};
+        for (n, max, what) in [
+            (
+                file.levels.len(),
+                MAX_CALIBRATION_LEVELS,
+                "levels: load levels",
+            ),
+            (
+                file.requests.len(),
+                MAX_CALIBRATION_SAMPLES,
+                "requests: timed requests",
+            ),
+            (
+                file.samples.len(),
+                MAX_CALIBRATION_SAMPLES,
+                "samples: timed requests",
+            ),
+        ] {
+            if n > max {
+                return Err(format!("{what}: {n}, more than tco reads (at most {max})"));
+            }
+        }
         match file.format.as_str() {
             FORMAT => {}
             FORMAT_V1 => {
