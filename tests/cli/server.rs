@@ -132,11 +132,6 @@ fn a_sweep_prints_the_levels_and_writes_a_v2_calibration() {
         .filter(|l| l.starts_with("│ 1 ") || l.starts_with("│ 2 "))
         .collect();
     assert_eq!(rows.len(), 2, "{text}");
-    assert!(
-        rows.iter()
-            .all(|r| r.trim_end().ends_with("┆ ok        │") || r.contains("┆ ok")),
-        "{text}"
-    );
 
     // No overwrite without --force; with it, the file is replaced.
     let again = probe(

@@ -86,7 +86,15 @@ fn a_closed_loop_sweep_measures_every_level_and_queueing_shows_in_ttft() {
         .requests
         .iter()
         .all(|q| q.output_tokens == Some(12) && q.chunks == 12 && q.token_source == "usage"));
-    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // No count disagreed, no answer was short (a saturation note may come:
+    // the last level is not stopped, only noted).
+    assert!(
+        !r.warnings
+            .iter()
+            .any(|w| w.contains("disagree") || w.contains("ended before")),
+        "{:?}",
+        r.warnings
+    );
     // The mock serves two streams at once: at 8, requests queue, so the
     // median TTFT is several times the TTFT at 1, and throughput is capped.
     let t1 = r.levels[0].ttft_ms.as_ref().unwrap().p50;
