@@ -4,7 +4,8 @@
 # proves tco-core builds for wasm32, then runs the whole workspace's tests
 # with the real llama.cpp probe compiled in and a real llama-server (built
 # from the llama-cpp-python source distribution by tests/tools/llama-tools.sh,
-# cached under target/llama-tools), compiles the benchmarks, and
+# cached under target/llama-tools), then the terminal calculator's tests again
+# as built without llama.cpp, compiles the benchmarks, and
 # tests the browser page in headless Chromium (tests/web/run.sh, which installs
 # chromium, chromium-driver, nodejs and npm when missing).
 set -euo pipefail
@@ -39,6 +40,10 @@ export TCO_LLAMA_SERVER TCO_LLAMA_BENCH
 
 step "tests: every crate, with the llama.cpp probe and a real llama-server"
 cargo test --locked --workspace --features tco-cli/llama
+
+step "tests: tco-tui and tco-cli's terminal tests as built without llama.cpp (the probe screen says how to get it)"
+cargo test --locked -p tco-tui
+cargo test --locked -p tco-cli --test tui
 
 step "benchmarks compile"
 cargo bench --locked -p tco-core -p tco-tui -p tco-loadgen --no-run

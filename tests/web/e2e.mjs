@@ -283,11 +283,12 @@ try {
         report: run(() => calc.report(text, origin)),
         edit: run(() => calc.edit(text, origin, ['workload.tokens_per_month=300M'])),
         chart: run(() => calc.costChart(text, origin)),
+        update: run(() => calc.update(text, origin, ['workload.tokens_per_month=300M'])),
       };
     });
     const ms = (x) => `${x.toFixed(2)} ms`;
     console.log(`\ne2e: timing (flagship, 5 options): input change → results drawn: median ${ms(median(t))}, max ${ms(Math.max(...t))}`);
-    console.log(`e2e: timing parts (median): report ${ms(median(core.report))}, edit ${ms(median(core.edit))}, cost chart ${ms(median(core.chart))}`);
+    console.log(`e2e: timing parts (median): report ${ms(median(core.report))}, edit ${ms(median(core.edit))}, cost chart ${ms(median(core.chart))}; one update call (what an edit runs: one parse, report, chart) ${ms(median(core.update))}`);
     const wasm = fs.readFileSync(path.join(dist, 'pkg/tco_wasm_bg.wasm'));
     console.log(`e2e: size: tco_wasm_bg.wasm ${wasm.length} bytes, ${zlib.gzipSync(wasm, { level: 9 }).length} gzipped`);
     await page.fill('#f-volume', '500M');

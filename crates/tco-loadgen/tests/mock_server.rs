@@ -86,12 +86,11 @@ fn a_closed_loop_sweep_measures_every_level_and_queueing_shows_in_ttft() {
         .requests
         .iter()
         .all(|q| q.output_tokens == Some(12) && q.chunks == 12 && q.token_source == "usage"));
-    // No count disagreed, no answer was short (a saturation note may come:
-    // the last level is not stopped, only noted).
+    // The mock serves two streams at once, so from 2 on its throughput is
+    // flat: whether the sweep calls 8 saturated depends on timing noise. Any
+    // other warning is a defect.
     assert!(
-        !r.warnings
-            .iter()
-            .any(|w| w.contains("disagree") || w.contains("ended before")),
+        r.warnings.iter().all(|w| w.starts_with("saturated")),
         "{:?}",
         r.warnings
     );
