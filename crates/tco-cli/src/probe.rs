@@ -378,8 +378,11 @@ fn row(table: &mut Table, what: &str, s: &Summary, unit: &str, scale: f64) {
 
 /// The results as a table with a few header lines.
 fn table(cal: &CalibrationFile) -> String {
-    let m = &cal.machine;
-    let md = &cal.model;
+    let (Some(m), Some(md), Some(s), Some(r)) =
+        (&cal.machine, &cal.model, &cal.settings, &cal.summary)
+    else {
+        return crate::server_probe::table(cal);
+    };
     let mut out = String::new();
     out.push_str(&format!(
         "model:   {} ({}, {}{}){}\n",
@@ -409,7 +412,6 @@ fn table(cal: &CalibrationFile) -> String {
             .unwrap_or_default(),
         m.threads
     ));
-    let s = &cal.settings;
     out.push_str(&format!(
         "source:  {}, {}; {} prompt + {} generated tokens, {} reps\n",
         cal.source, cal.date, s.prompt_tokens, s.gen_tokens, s.reps
@@ -417,7 +419,6 @@ fn table(cal: &CalibrationFile) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     t.set_header(vec!["measure", "mean", "sd", "95 % interval", "n"]);
-    let r = &cal.summary;
     row(&mut t, "prefill", &r.prefill_tps, "tok/s", 1.0);
     row(&mut t, "decode", &r.decode_tps, "tok/s", 1.0);
     if let Some(ttft) = &r.ttft_s {
