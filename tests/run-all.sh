@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of tco on a fresh Debian machine: installs what the suite
-# needs (apt packages for llama.cpp, the wasm32 target), checks formatting
-# and clippy's lints (warnings are errors), proves tco-core builds for
-# wasm32, then runs the whole workspace's tests with the real llama.cpp
-# probe compiled in and a real llama-server (built from the
-# llama-cpp-python source distribution by tests/tools/llama-tools.sh,
-# cached under target/llama-tools), then the terminal calculator's tests
+# needs (apt packages for llama.cpp, the wasm32 target), checks formatting,
+# reports clippy's lints, proves tco-core builds for wasm32, then runs the
+# whole workspace's tests with the real llama.cpp probe compiled in (the
+# real llama-server tests need TCO_LLAMA_SERVER from
+# tests/tools/llama-tools.sh; not run this round), then the terminal calculator's tests
 # again as built without llama.cpp, compiles the benchmarks, and tests the
 # browser page in headless Chromium (tests/web/run.sh, which installs
 # chromium, chromium-driver, nodejs and npm when missing).
