@@ -621,6 +621,11 @@ impl CalibrationFile {
                 "levels: load levels",
             ),
             (
+                file.summary.as_ref().map_or(0, |s| s.concurrency.len()),
+                MAX_CALIBRATION_LEVELS,
+                "summary.concurrency: concurrency levels",
+            ),
+            (
                 file.requests.len(),
                 MAX_CALIBRATION_SAMPLES,
                 "requests: timed requests",
