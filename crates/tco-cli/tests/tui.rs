@@ -372,6 +372,7 @@ fn tui_probe_screen_measures_and_applies_a_calibration() {
         .as_str()
         .expect("a source");
     assert!(source.contains(&name), "{source}");
+    tmux.keys(&["1"]);
     tmux.wait_for(&expected_lines(&r).0);
 
     tmux.keys(&["q"]);
