@@ -11,6 +11,7 @@
 
 mod commands;
 mod exit_codes;
+mod faults;
 mod finance;
 mod garbage;
 mod html;
@@ -19,6 +20,7 @@ mod invalid;
 mod plot;
 mod server;
 mod set;
+mod slo;
 mod uncertainty;
 mod verdict;
 mod width;

@@ -132,9 +132,12 @@ fn a_sweep_prints_the_levels_and_writes_a_v2_calibration() {
         .filter(|l| l.starts_with("│ 1 ") || l.starts_with("│ 2 "))
         .collect();
     assert_eq!(rows.len(), 2, "{text}");
+    // Level 1 is ok; the mock's flat throughput may make level 2 look
+    // saturated on a loaded machine (timing decides), never failing.
+    assert!(rows[0].contains("┆ ok"), "{text}");
     assert!(
         rows.iter()
-            .all(|r| r.trim_end().ends_with("┆ ok        │") || r.contains("┆ ok")),
+            .all(|r| r.contains("┆ ok") || r.contains("┆ saturated")),
         "{text}"
     );
 

@@ -13,7 +13,7 @@
 use crate::CostChart;
 use serde_json::Value;
 use tco_core::analysis::sim::Simulation;
-use tco_core::model::breakeven::payback_text;
+use tco_core::model::format::payback as payback_text;
 use tco_core::model::format::{money, per_mtok, percent, tokens, tokens_short};
 use tco_core::model::prices::PriceTable;
 use tco_core::model::units::{Money, Tokens};

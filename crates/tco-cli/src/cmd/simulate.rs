@@ -48,8 +48,9 @@ fn sig(d: rust_decimal::Decimal) -> String {
     d.round_sf(4).unwrap_or(d).normalize().to_string()
 }
 
+/// Shares as every face writes them (`43.7%`).
 fn pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x)
+    tco_core::model::format::share_percent(x)
 }
 
 fn money_row(p: &Percentiles<Money>, cur: &str) -> Vec<String> {
@@ -112,7 +113,7 @@ pub fn text_histogram(bins: &[Bin], width: usize) -> String {
     out
 }
 
-fn render(sim: &Simulation, md: bool) -> String {
+pub fn render(sim: &Simulation, md: bool) -> String {
     let cur = &sim.currency;
     let mut out = String::new();
     let head = format!(
@@ -148,7 +149,7 @@ fn render(sim: &Simulation, md: bool) -> String {
     );
     for i in &sim.inputs {
         t.row(vec![
-            i.path.clone(),
+            tco_core::model::fields::label(&i.path),
             i.dist.describe(),
             i.point.normalize().to_string(),
             sig(i.p10),
@@ -262,7 +263,7 @@ fn render(sim: &Simulation, md: bool) -> String {
     out
 }
 
-fn csv(sim: &Simulation) -> String {
+pub fn csv(sim: &Simulation) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
         "kind", "local", "api", "metric", "p5", "p10", "p50", "p90", "p95", "share",

@@ -98,6 +98,54 @@ pub struct LocalLine {
     pub energy: Option<Energy>,
 }
 
+impl Report {
+    /// Every local option's notes, in option order ([`LocalLine::notes`]).
+    pub fn notes(&self) -> Vec<String> {
+        self.local.iter().flat_map(LocalLine::notes).collect()
+    }
+}
+
+impl LocalLine {
+    /// The notes every face lists under the tables, each starting with the
+    /// option's name: its warnings, where its throughput came from (with the
+    /// measured 95 % interval), and its memory fit ([`format::memory_note`]).
+    pub fn notes(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {w}", self.name))
+            .collect();
+        if self.throughput.source != "declared in the scenario" {
+            let ci = self
+                .throughput
+                .decode_ci95
+                .map(|(a, b)| {
+                    format!(
+                        ", 95 % interval {}–{} tokens/s",
+                        a.round_dp(1),
+                        b.round_dp(1)
+                    )
+                })
+                .unwrap_or_default();
+            v.push(format!(
+                "{}: throughput from {}{ci}",
+                self.name, self.throughput.source
+            ));
+        }
+        // A tight or no-fit memory is among the warnings already: each note once.
+        let listed = |m: &&crate::model::fit::MemoryFit| {
+            !matches!(
+                m.status,
+                Some(crate::model::fit::FitStatus::Tight | crate::model::fit::FitStatus::NoFit)
+            )
+        };
+        if let Some(m) = self.memory.as_ref().filter(listed) {
+            v.push(format!("{}: {}", self.name, format::memory_note(m)));
+        }
+        v
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Verdict {
     /// The cheapest option that can serve the workload volume.
@@ -176,9 +224,21 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
     }
     let (source, ci) = match &l.throughput.source {
         ThroughputSource::Declared => ("declared in the scenario".to_string(), None),
-        ThroughputSource::Calibration { measured, .. } => {
-            (measured.description.clone(), Some(measured.decode.ci95))
-        }
+        ThroughputSource::Calibration { measured, file, .. } => (
+            format!("{} (calibration {file})", measured.description),
+            Some(measured.decode.ci95),
+        ),
+        ThroughputSource::Slo { capacity, file } => (
+            match file {
+                Some(f) => format!("{} (calibration {f})", capacity.description),
+                None => capacity.description.clone(),
+            },
+            None,
+        ),
+        ThroughputSource::Level { concurrency } => (
+            format!("measured at concurrency {concurrency} (levels in the scenario)"),
+            None,
+        ),
     };
     LocalLine {
         name: l.name.clone(),

@@ -5,16 +5,17 @@
 
 use crate::error::{Diagnostic, Error};
 use crate::input::calibration::Calibration;
-use crate::input::pricing::{max_money, price};
+use crate::input::limits;
 use crate::input::read::{Field, Obj};
 use crate::input::yaml::{self, Node};
+use crate::model::fields::known as spec;
 use crate::model::fit::{ModelShape, Quant};
 use crate::model::prices::{Hardware, HardwareTable, PriceTable};
 use crate::model::scenario::{
     ApiOption, Billing, Finance, HardwareCost, LocalOption, Power, Scenario, Staff, Workload,
 };
 use crate::model::throughput::{Rate, Throughput, ThroughputSource};
-use crate::model::units::Money;
+use crate::model::units::{Money, PerMTok};
 use rust_decimal::Decimal;
 
 /// Where a scenario's files and tables come from. The CLI reads files; the
@@ -177,6 +178,8 @@ const THROUGHPUT_KEYS: &[&str] = &[
     "decode_tokens_per_second",
     "calibration",
     "concurrency",
+    "levels",
+    "slo",
 ];
 const MODEL_KEYS: &[&str] = &[
     "params_b",
@@ -195,12 +198,12 @@ const FINANCE_KEYS: &[&str] = &[
 ];
 
 fn money(f: &Field<'_>) -> Result<Money, Diagnostic> {
-    f.decimal_in(
-        Decimal::ZERO,
-        max_money(),
-        "an amount of money from 0 to 10^12",
-    )
-    .map(Money::new)
+    f.within(spec("local[].owned.price")).map(Money::new)
+}
+
+/// An API price per million tokens (every such field has the same range).
+fn price(f: &Field<'_>) -> Result<PerMTok, Diagnostic> {
+    f.within(spec("api[].input_per_mtok")).map(PerMTok::new)
 }
 
 fn opt<T>(
@@ -216,17 +219,14 @@ fn opt<T>(
 }
 
 // Lower bounds keep every cost within what `Decimal` holds: at 10^15 tokens a
-// month, 0.01 tokens/s and 1 % utilization still need fewer than 10^16 nodes.
+// month, 0.01 tokens/s and 1 % utilization still need fewer than 10^16 nodes
+// (the registry's ranges for throughput and max_utilization).
 fn min_tps() -> Decimal {
-    Decimal::new(1, 2)
-}
-
-fn min_utilization() -> Decimal {
-    Decimal::new(1, 2)
+    spec("local[].throughput.tokens_per_second").min
 }
 
 fn max_tps() -> Decimal {
-    Decimal::from(100_000_000u32)
+    spec("local[].throughput.tokens_per_second").max
 }
 
 impl Scenario {
@@ -282,11 +282,7 @@ impl Scenario {
             None => "USD".to_string(),
         };
         let hours_per_month = opt(&top, "hours_per_month", Decimal::from(730), |f| {
-            f.decimal_in(
-                Decimal::ONE,
-                Decimal::from(744),
-                "hours in a month from 1 to 744 (31 × 24); 730 = 365 × 24 / 12",
-            )
+            f.within(spec("hours_per_month"))
         })?;
         let source = top.get("source").map(|f| f.text()).transpose()?;
         let description = top.get("description").map(|f| f.text()).transpose()?;
@@ -298,9 +294,15 @@ impl Scenario {
             tokens_per_month: w
                 .req("tokens_per_month", "tokens per month, e.g. 100M")?
                 .tokens()?,
-            input_share: opt(&w, "input_share", Decimal::new(8, 1), |f| f.share())?,
-            cached_input_share: opt(&w, "cached_input_share", Decimal::ZERO, |f| f.share())?,
-            batch_share: opt(&w, "batch_share", Decimal::ZERO, |f| f.share())?,
+            input_share: opt(&w, "input_share", Decimal::new(8, 1), |f| {
+                f.within(spec("workload.input_share"))
+            })?,
+            cached_input_share: opt(&w, "cached_input_share", Decimal::ZERO, |f| {
+                f.within(spec("workload.cached_input_share"))
+            })?,
+            batch_share: opt(&w, "batch_share", Decimal::ZERO, |f| {
+                f.within(spec("workload.batch_share"))
+            })?,
             hourly_profile: match w.get("hourly_profile") {
                 None => None,
                 Some(f) => read_profile(&f)?,
@@ -309,6 +311,10 @@ impl Scenario {
 
         let api_field = top.req("api", "a list of API options")?;
         let api_items = api_field.seq()?;
+        if api_items.len() > limits::MAX_API_OPTIONS {
+            let (m, a) = limits::too_many("API options", api_items.len(), limits::MAX_API_OPTIONS);
+            return Err(api_field.error(m).allowed(a).into());
+        }
         if api_items.is_empty() {
             return Err(api_field
                 .error("the list is empty")
@@ -322,6 +328,14 @@ impl Scenario {
 
         let local_field = top.req("local", "a list of machines that could serve the load")?;
         let local_items = local_field.seq()?;
+        if local_items.len() > limits::MAX_LOCAL_OPTIONS {
+            let (m, a) = limits::too_many(
+                "local options",
+                local_items.len(),
+                limits::MAX_LOCAL_OPTIONS,
+            );
+            return Err(local_field.error(m).allowed(a).into());
+        }
         if local_items.is_empty() {
             return Err(local_field
                 .error("the list is empty")
@@ -357,46 +371,42 @@ impl Scenario {
             Some(f) => {
                 let o = f.map(FINANCE_KEYS)?;
                 Some(Finance {
-                    horizon_months: o.req("horizon_months", "months to look ahead")?.integer(
-                        1,
-                        600,
-                        "whole months from 1 to 600",
-                    )? as u32,
+                    horizon_months: o
+                        .req("horizon_months", "months to look ahead")?
+                        .whole(spec("finance.horizon_months"))?
+                        as u32,
                     discount_rate: opt(&o, "discount_rate", Decimal::ZERO, |f| {
-                        f.decimal_in(
-                            Decimal::ZERO,
-                            Decimal::ONE,
-                            "an annual rate from 0 to 1 (0.08 = 8 %)",
-                        )
+                        f.within(spec("finance.discount_rate"))
                     })?,
                     volume_growth_per_month: opt(
                         &o,
                         "volume_growth_per_month",
                         Decimal::ZERO,
-                        |f| {
-                            f.decimal_in(
-                                Decimal::new(-1, 0),
-                                Decimal::ONE,
-                                "a monthly growth rate from -1 to 1 (0.02 = 2 % a month)",
-                            )
-                        },
+                        |f| f.within(spec("finance.volume_growth_per_month")),
                     )?,
                     api_price_change_per_year: opt(
                         &o,
                         "api_price_change_per_year",
                         Decimal::ZERO,
-                        |f| {
-                            f.decimal_in(
-                                Decimal::new(-1, 0),
-                                Decimal::from(10),
-                                "an annual change from -1 to 10 (-0.3 = prices fall 30 % a year)",
-                            )
-                        },
+                        |f| f.within(spec("finance.api_price_change_per_year")),
                     )?,
                 })
             }
         };
 
+        let mut local = local;
+        for l in &mut local {
+            if let Some(share) = l.throughput.curve_input_share {
+                let gap = (share - workload.input_share).abs();
+                if gap > Decimal::new(5, 2) {
+                    l.notes.push(format!(
+                        "the load levels were measured with {} % prompt tokens, the workload has {} %: the capacity may differ at this mix",
+                        (share * Decimal::from(100)).round_dp(1).normalize(),
+                        (workload.input_share * Decimal::from(100)).round_dp(1).normalize()
+                    ));
+                }
+            }
+        }
         uncertain.extend(calibration_inputs(&local));
         Ok(Scenario {
             name,
@@ -455,19 +465,13 @@ fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic>
         _ => input,
     };
     let batch_discount = match (o.get("batch_discount"), &base) {
-        (Some(p), _) => p.share()?,
+        (Some(p), _) => p.within(spec("api[].batch_discount"))?,
         (None, Some(b)) => b.batch_discount,
         (None, None) => Decimal::ZERO,
     };
     let kg_co2e_per_mtok = o
         .get("kg_co2e_per_mtok")
-        .map(|f| {
-            f.decimal_in(
-                Decimal::ZERO,
-                Decimal::from(1_000_000u32),
-                "kg CO2e per million tokens from 0 to 1,000,000, as the provider declares it",
-            )
-        })
+        .map(|f| f.within(spec("api[].kg_co2e_per_mtok")))
         .transpose()?;
     Ok(ApiOption {
         kg_co2e_per_mtok,
@@ -533,14 +537,10 @@ fn read_local(
                         "amortization_months",
                         "months over which the price is spread",
                     )?
-                    .integer(1, 600, "whole months from 1 to 600")?
+                    .whole(spec("local[].owned.amortization_months"))?
                     as u32,
                 cost_of_capital: opt(&ow, "cost_of_capital", Decimal::ZERO, |f| {
-                    f.decimal_in(
-                        Decimal::ZERO,
-                        Decimal::ONE,
-                        "an annual rate from 0 to 1 (0.08 = 8 %); 0 = straight line",
-                    )
+                    f.within(spec("local[].owned.cost_of_capital"))
                 })?,
             }
         }
@@ -552,15 +552,9 @@ fn read_local(
                         "price_per_gpu_hour",
                         "the rental price of one GPU for one hour",
                     )?
-                    .decimal_in(
-                        Decimal::ZERO,
-                        Decimal::from(100_000u32),
-                        "an hourly price from 0 to 100,000",
-                    )
+                    .within(spec("local[].rented.price_per_gpu_hour"))
                     .map(Money::new)?,
-                gpus: opt(&r, "gpus", 1, |f| {
-                    f.integer(1, 10_000, "a whole number of GPUs from 1 to 10,000")
-                })? as u32,
+                gpus: opt(&r, "gpus", 1, |f| f.whole(spec("local[].rented.gpus")))? as u32,
                 billing: read_billing(&r)?,
             }
         }
@@ -586,13 +580,7 @@ fn read_local(
         },
         rented => rented,
     };
-    let watts = |f: &Field<'_>| {
-        f.decimal_in(
-            Decimal::ZERO,
-            Decimal::from(10_000_000u32),
-            "watts from 0 to 10,000,000",
-        )
-    };
+    let watts = |f: &Field<'_>| f.within(spec("local[].power.load_watts"));
     let power = match o.get("power") {
         None => None,
         Some(p) => {
@@ -616,28 +604,14 @@ fn read_local(
                 idle_watts: idle,
                 price_per_kwh: p
                     .req("price_per_kwh", "electricity price per kWh")?
-                    .decimal_in(
-                        Decimal::ZERO,
-                        Decimal::from(1000),
-                        "a price per kWh from 0 to 1,000",
-                    )
+                    .within(spec("local[].power.price_per_kwh"))
                     .map(Money::new)?,
                 grid_kg_co2e_per_kwh: p
                     .get("grid_kg_co2e_per_kwh")
-                    .map(|f| {
-                        f.decimal_in(
-                            Decimal::ZERO,
-                            Decimal::from(10),
-                            "kg CO2e per kWh of the grid from 0 to 10, e.g. 0.35",
-                        )
-                    })
+                    .map(|f| f.within(spec("local[].power.grid_kg_co2e_per_kwh")))
                     .transpose()?,
                 pue: opt(&p, "pue", Decimal::ONE, |f| {
-                    f.decimal_in(
-                        Decimal::ONE,
-                        Decimal::from(5),
-                        "a power usage effectiveness from 1 to 5 (1.0 = no cooling overhead)",
-                    )
+                    f.within(spec("local[].power.pue"))
                 })?,
             })
         }
@@ -649,11 +623,7 @@ fn read_local(
             Some(Staff {
                 fte: s
                     .req("fte", "full-time equivalents spent on this option")?
-                    .decimal_in(
-                        Decimal::ZERO,
-                        Decimal::from(10_000),
-                        "full-time equivalents from 0 to 10,000",
-                    )?,
+                    .within(spec("local[].staff.fte"))?,
                 annual_cost: money(&s.req("annual_cost", "fully loaded annual cost of one FTE")?)?,
             })
         }
@@ -695,14 +665,16 @@ fn read_local(
         power,
         staff,
         other_monthly: opt(&o, "other_monthly", Money::ZERO, money)?,
-        overhead_share: opt(&o, "overhead_share", Decimal::ZERO, |f| f.share())?,
+        overhead_share: opt(&o, "overhead_share", Decimal::ZERO, |f| {
+            f.within(spec("local[].overhead_share"))
+        })?,
         throughput,
         max_utilization: opt(&o, "max_utilization", Decimal::ONE, |f| {
-            f.decimal_in(min_utilization(), Decimal::ONE, "a share from 0.01 to 1")
+            f.within(spec("local[].max_utilization"))
         })?,
         max_nodes: o
             .get("max_nodes")
-            .map(|f| f.integer(1, 1_000_000, "a whole number of nodes from 1 to 1,000,000"))
+            .map(|f| f.whole(spec("local[].max_nodes")))
             .transpose()?,
         embodied,
         model,
@@ -848,8 +820,10 @@ fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
         "reserved" => Billing::Reserved {
             term_months: r
                 .req("term_months", "the length of the commitment in months")?
-                .integer(1, 120, "whole months from 1 to 120")? as u32,
-            upfront: opt(r, "upfront", Decimal::ZERO, |f| f.share())?,
+                .whole(spec("local[].rented.term_months"))? as u32,
+            upfront: opt(r, "upfront", Decimal::ZERO, |f| {
+                f.within(spec("local[].rented.upfront"))
+            })?,
         },
         "spot" => Billing::Spot {
             discount: r
@@ -857,22 +831,14 @@ fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
                     "discount",
                     "the spot discount on the hourly price, e.g. 0.6",
                 )?
-                .decimal_in(
-                    Decimal::ZERO,
-                    Decimal::ONE,
-                    "a share of the price from 0 to 1 (0.6 = 60 % off)",
-                )?,
+                .within(spec("local[].rented.discount"))?,
             interruption_overhead: opt(r, "interruption_overhead", Decimal::ZERO, |f| {
-                f.decimal_in(
-                    Decimal::ZERO,
-                    Decimal::new(9, 1),
-                    "a share of capacity lost to preemption from 0 to 0.9",
-                )
+                f.within(spec("local[].rented.interruption_overhead"))
             })?,
         },
         "autoscaled" => Billing::Autoscaled {
             min_nodes: opt(r, "min_nodes", 0, |f| {
-                f.integer(0, 1_000_000, "a whole number of nodes from 0 to 1,000,000")
+                f.whole(spec("local[].rented.min_nodes"))
             })?,
         },
         _ => Billing::AlwaysOn,
@@ -894,14 +860,10 @@ fn read_embodied(
         }
         return Ok(None);
     };
-    let kg = f.decimal_in(
-        Decimal::ZERO,
-        Decimal::from(100_000_000u32),
-        "kg CO2e per node from 0 to 10^8",
-    )?;
+    let kg = f.within(spec("local[].embodied_kg_co2e"))?;
     let months =
         match (hw, months_field) {
-            (_, Some(m)) => m.integer(1, 600, "whole months from 1 to 600")? as u32,
+            (_, Some(m)) => m.whole(spec("local[].embodied_months"))? as u32,
             (
                 HardwareCost::Owned {
                     amortization_months,
@@ -927,18 +889,46 @@ fn read_throughput(
     files: &dyn Resolve,
 ) -> Result<Throughput, Diagnostic> {
     let o = f.clone().map(THROUGHPUT_KEYS)?;
-    let tps =
-        |f: &Field<'_>| f.decimal_in(min_tps(), max_tps(), "tokens per second from 0.01 to 10^8");
+    let tps = |f: &Field<'_>| f.within(spec("local[].throughput.tokens_per_second"));
     let given: Vec<&str> = THROUGHPUT_KEYS
         .iter()
         .copied()
-        .filter(|k| *k != "concurrency" && o.has(k))
+        .filter(|k| *k != "concurrency" && *k != "slo" && o.has(k))
         .collect();
-    let one_of = "one of: tokens_per_second, tokens_per_hour, prefill_tokens_per_second with decode_tokens_per_second, or calibration";
+    let one_of = "one of: tokens_per_second, tokens_per_hour, prefill_tokens_per_second with decode_tokens_per_second, calibration, or levels (with slo or concurrency)";
+    let slo = o
+        .get("slo")
+        .map(|f| crate::input::load_curve::read_slo(&f))
+        .transpose()?;
+    if slo.is_some() && o.has("concurrency") {
+        let c = o.req("concurrency", "")?;
+        return Err(c
+            .error("`concurrency` and `slo` both choose the load level")
+            .allowed("one of them: `slo` finds the highest load that meets the targets"));
+    }
+    if slo.is_some() && !matches!(given.as_slice(), ["calibration"] | ["levels"]) {
+        let s = o.req("slo", "")?;
+        return Err(s
+            .error("latency targets need measured load levels")
+            .allowed("`slo` with `levels: [...]` or with a server probe's `calibration: FILE`"));
+    }
+    let per_second = |tps: Decimal| Throughput {
+        prefill: Rate {
+            tokens: tps,
+            per_seconds: Decimal::ONE,
+        },
+        decode: Rate {
+            tokens: tps,
+            per_seconds: Decimal::ONE,
+        },
+        source: ThroughputSource::Declared,
+        curve_input_share: None,
+    };
     let declared = |rate: Rate| Throughput {
         prefill: rate,
         decode: rate,
         source: ThroughputSource::Declared,
+        curve_input_share: None,
     };
     match given.as_slice() {
         ["tokens_per_second"] => Ok(declared(Rate {
@@ -948,11 +938,11 @@ fn read_throughput(
         ["tokens_per_hour"] => {
             let t = o.req("tokens_per_hour", "")?;
             let v = t.tokens()?;
-            let per_hour = Decimal::from(3600);
-            if v.as_decimal() < min_tps() * per_hour || v.as_decimal() > max_tps() * per_hour {
+            let per_hour = spec("local[].throughput.tokens_per_hour");
+            if v.as_decimal() < per_hour.min || v.as_decimal() > per_hour.max {
                 return Err(t
                     .error(format!("{} tokens per hour is out of range", v.0))
-                    .allowed("tokens per hour from 36 to 360,000,000,000"));
+                    .allowed(per_hour.allowed));
             }
             Ok(declared(Rate {
                 tokens: v.as_decimal(),
@@ -969,12 +959,80 @@ fn read_throughput(
                 per_seconds: Decimal::ONE,
             },
             source: ThroughputSource::Declared,
+            curve_input_share: None,
         }),
+        ["levels"] => {
+            let lf = o.req("levels", "")?;
+            let curve = crate::input::load_curve::read_levels(&lf)?;
+            match slo {
+                Some(slo) => {
+                    let capacity = curve.capacity(&slo).map_err(|e| {
+                        lf.error(e.to_string())
+                            .allowed("latency targets that at least the lowest level meets")
+                    })?;
+                    let mut t = per_second(capacity.total_tokens_per_second);
+                    t.source = ThroughputSource::Slo {
+                        file: None,
+                        capacity,
+                    };
+                    t.curve_input_share = curve.input_share();
+                    Ok(t)
+                }
+                None => {
+                    let Some(cf) = o.get("concurrency") else {
+                        return Err(f
+                            .error("measured levels need `slo` or `concurrency`")
+                            .allowed("`slo: {ttft_p95_ms: 2000, …}` (the highest load meeting the targets) or `concurrency: N` (that level)"));
+                    };
+                    let c = cf.integer(1, 100_000, "a concurrency measured in `levels`")? as u32;
+                    let level = curve
+                        .levels
+                        .iter()
+                        .find(|l| l.concurrency == c)
+                        .ok_or_else(|| {
+                            let have: Vec<String> = curve
+                                .levels
+                                .iter()
+                                .map(|l| l.concurrency.to_string())
+                                .collect();
+                            cf.error(format!("no level at concurrency {c}"))
+                                .allowed(format!("a concurrency of `levels`: {}", have.join(", ")))
+                        })?;
+                    let mut t = per_second(level.total_tokens_per_second);
+                    t.source = ThroughputSource::Level { concurrency: c };
+                    t.curve_input_share = curve.input_share();
+                    Ok(t)
+                }
+            }
+        }
+        ["calibration"] if slo.is_some() => {
+            let c = o.req("calibration", "")?;
+            let file = c.name()?;
+            let text = files.calibration(&file).map_err(|m| c.error(m).allowed("a calibration file written by `tco probe --server --out`, path relative to the scenario"))?;
+            let cal = crate::input::calibration_schema::CalibrationFile::from_text(&text)
+                .map_err(|m| c.error(format!("calibration `{file}`: {m}")))?;
+            let curve = crate::input::load_curve::load_curve_from_calibration(&cal)
+                .map_err(|m| c.error(format!("calibration `{file}`: {m}")))?;
+            let slo = slo.unwrap_or(crate::model::load_curve::Slo {
+                targets: Vec::new(),
+            });
+            let capacity = curve.capacity(&slo).map_err(|e| {
+                c.error(format!("calibration `{file}`: {e}"))
+                    .allowed("latency targets that at least the lowest level meets")
+            })?;
+            let mut t = per_second(capacity.total_tokens_per_second);
+            t.source = ThroughputSource::Slo {
+                file: Some(file),
+                capacity,
+            };
+            t.curve_input_share = curve.input_share();
+            Ok(t)
+        }
         ["calibration"] => {
             let c = o.req("calibration", "")?;
             let file = c.name()?;
             let concurrency = opt(&o, "concurrency", 1, |f| {
-                f.integer(1, 4096, "parallel sequences from 1 to 4,096")
+                f.whole(spec("local[].throughput.concurrency"))
             })? as u32;
             let text = files.calibration(&file).map_err(|m| c.error(m).allowed("a calibration file written by `tco probe --out`, path relative to the scenario"))?;
             let cal = Calibration::parse(&text)
@@ -1013,6 +1071,7 @@ fn read_throughput(
                     measured: Box::new(measured),
                     bandwidth_scale: scale,
                 },
+                curve_input_share: None,
             })
         }
         [] => Err(f.error("no throughput given").allowed(one_of)),
@@ -1040,32 +1099,127 @@ fn read_model(f: &Field<'_>) -> Result<ModelShape, Diagnostic> {
         }
         quant_field.error(msg).allowed(names.join(", "))
     })?;
-    let shape = |k: &str, hi: u64| {
+    let shape = |k: &str| {
         o.get(k)
-            .map(|f| f.integer(1, hi, "a whole number above 0"))
+            .map(|f| f.whole(spec(&format!("local[].model.{k}"))))
             .transpose()
     };
     Ok(ModelShape {
         params_b: o
             .req("params_b", "parameters in billions, e.g. 70")?
-            .decimal_in(
-                Decimal::new(1, 3),
-                Decimal::from(100_000u32),
-                "billions of parameters from 0.001 to 100,000",
-            )?,
+            .within(spec("local[].model.params_b"))?,
         quant,
         context: opt(&o, "context", 4096, |f| {
-            f.integer(
-                1,
-                10_000_000,
-                "a context length in tokens from 1 to 10,000,000",
-            )
+            f.whole(spec("local[].model.context"))
         })?,
         concurrency: opt(&o, "concurrency", 1, |f| {
-            f.integer(1, 100_000, "parallel sequences from 1 to 100,000")
+            f.whole(spec("local[].model.concurrency"))
         })?,
-        layers: shape("layers", 10_000)?,
-        kv_heads: shape("kv_heads", 10_000)?,
-        head_dim: shape("head_dim", 100_000)?,
+        layers: shape("layers")?,
+        kv_heads: shape("kv_heads")?,
+        head_dim: shape("head_dim")?,
     })
+}
+
+/// Every leaf path pattern the reader accepts (`local[].power.pue`).
+pub fn accepted_paths() -> Vec<String> {
+    let sections = [
+        "workload",
+        "api",
+        "local",
+        "finance",
+        "owned",
+        "rented",
+        "power",
+        "staff",
+        "throughput",
+        "model",
+    ];
+    let leaves = |prefix: &str, keys: &[&str]| -> Vec<String> {
+        keys.iter()
+            .filter(|k| !sections.contains(k) || (prefix.starts_with("api") && **k == "model"))
+            .map(|k| format!("{prefix}{k}"))
+            .collect()
+    };
+    let mut out = leaves("", TOP_KEYS);
+    for (prefix, keys) in [
+        ("workload.", WORKLOAD_KEYS),
+        ("api[].", API_KEYS),
+        ("local[].", LOCAL_KEYS),
+        ("local[].owned.", OWNED_KEYS),
+        ("local[].rented.", RENTED_KEYS),
+        ("local[].power.", POWER_KEYS),
+        ("local[].staff.", STAFF_KEYS),
+        ("local[].throughput.", THROUGHPUT_KEYS),
+        ("local[].model.", MODEL_KEYS),
+        ("finance.", FINANCE_KEYS),
+    ] {
+        out.extend(leaves(prefix, keys));
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod registry_tests {
+    use super::*;
+    use crate::model::fields::{spec, FIELDS};
+
+    #[test]
+    fn every_reader_key_has_a_spec_and_back() {
+        let accepted = accepted_paths();
+        for p in &accepted {
+            assert!(
+                spec(p).is_some(),
+                "the reader accepts `{p}` but FIELDS has no line for it"
+            );
+        }
+        for f in FIELDS {
+            assert!(
+                accepted.iter().any(|p| p == f.path),
+                "FIELDS has `{}` but the reader does not accept it",
+                f.path
+            );
+        }
+    }
+
+    #[test]
+    fn the_reader_refuses_what_the_registry_refuses() {
+        use crate::input::bundled;
+        let tables = bundled::tables().unwrap();
+        // Every numeric field of the flagship: its max is accepted and just
+        // above its max is refused with the registry's allowed text.
+        let cases = [
+            "hours_per_month",
+            "workload.input_share",
+            "local[0].power.price_per_kwh",
+            "local[0].power.pue",
+            "local[0].owned.cost_of_capital",
+            "local[0].owned.amortization_months",
+            "local[0].max_utilization",
+            "local[0].staff.fte",
+        ];
+        for path in cases {
+            let s = crate::model::fields::spec_of(path).unwrap();
+            let ok = Scenario::parse_with_overrides(
+                bundled::FLAGSHIP.1,
+                "f.yaml",
+                &[format!("{path}={}", s.max)],
+                tables.as_ref(),
+                &NoFiles,
+            );
+            assert!(ok.is_ok(), "{path}={}: {ok:?}", s.max);
+            let above = s.max + Decimal::ONE;
+            let e = Scenario::parse_with_overrides(
+                bundled::FLAGSHIP.1,
+                "f.yaml",
+                &[format!("{path}={above}")],
+                tables.as_ref(),
+                &NoFiles,
+            )
+            .unwrap_err();
+            let Error::Input(d) = e else { panic!("{e:?}") };
+            assert_eq!(d.allowed.as_deref(), Some(s.allowed), "{path}");
+        }
+    }
 }

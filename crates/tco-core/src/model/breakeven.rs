@@ -342,24 +342,6 @@ pub fn payback_exceeds(
     out
 }
 
-/// The payback as every face prints it: "25.6 months", flagged when it runs
-/// past the hardware's life or the finance horizon, "—" when there is none.
-pub fn payback_text(b: &BreakEven) -> String {
-    let Some(m) = b.payback_months else {
-        return "—".to_string();
-    };
-    let mut s = format!("{} months", m.round_dp(1));
-    for e in &b.payback_exceeds {
-        let what = if e.limit == "amortization_months" {
-            "life"
-        } else {
-            "horizon"
-        };
-        s.push_str(&format!(" (past the {}-month {what})", e.months));
-    }
-    s
-}
-
 /// Owned capital / (API monthly − local monthly without the hardware line),
 /// at the workload volume; none where local does not cost less than the API
 /// there (its saving would not repay the hardware within its life).

@@ -31,7 +31,7 @@ pub fn break_even_text(b: &BreakEven) -> String {
     if b.payback_months.is_some() {
         s.push_str(&format!(
             "; payback {}",
-            tco_core::model::breakeven::payback_text(b)
+            tco_core::model::format::payback(b)
         ));
     }
     s
