@@ -1,8 +1,10 @@
 //! Price tables: API models (`pricing/api.yaml`) and hardware
 //! (`pricing/hardware.yaml`), and the import of LiteLLM's public price list.
 
+use crate::date::Date;
 use crate::error::{did_you_mean, Diagnostic, Error, Pos};
 use crate::read::Field;
+use crate::tariff::{Dated, OffPeak, PriceSet, Rates, Tier};
 use crate::units::PerMTok;
 use crate::yaml;
 use rust_decimal::Decimal;
@@ -26,10 +28,52 @@ pub struct ApiModel {
     pub input_per_mtok: PerMTok,
     pub output_per_mtok: PerMTok,
     pub cached_input_per_mtok: PerMTok,
+    /// A prompt token written to the cache, when the vendor prices writes apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_per_mtok: Option<PerMTok>,
+    /// Prices for prompts longer than a threshold (long-context surcharges).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<Tier>,
+    /// Prices during the vendor's off-peak hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub off_peak: Option<OffPeak>,
+    /// Later price sets, each in force from its date; the prices above are in
+    /// force before the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<Dated>,
     pub batch_discount: Decimal,
     pub context_window: Option<u64>,
+    /// The date the vendor deprecated the model (or the snapshot that marked it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Date>,
     pub as_of: String,
     pub source: String,
+}
+
+impl ApiModel {
+    /// The entry's own prices (in force before any `schedule` date).
+    pub fn base(&self) -> PriceSet {
+        PriceSet {
+            rates: Rates {
+                input_per_mtok: self.input_per_mtok,
+                output_per_mtok: self.output_per_mtok,
+                cached_input_per_mtok: self.cached_input_per_mtok,
+                cache_write_per_mtok: self.cache_write_per_mtok,
+            },
+            tiers: self.tiers.clone(),
+            off_peak: self.off_peak.clone(),
+        }
+    }
+
+    /// The prices in force on `date` (no date: the entry's own).
+    pub fn prices_on(&self, date: Option<Date>) -> PriceSet {
+        crate::tariff::in_force(&self.base(), &self.schedule, date).clone()
+    }
+
+    /// `as_of` as a date, when it is one.
+    pub fn as_of_date(&self) -> Option<Date> {
+        Date::parse(&self.as_of)
+    }
 }
 
 /// The API models tco knows, in file order.
@@ -45,8 +89,13 @@ const API_MODEL_KEYS: &[&str] = &[
     "input_per_mtok",
     "output_per_mtok",
     "cached_input_per_mtok",
+    "cache_write_per_mtok",
+    "tiers",
+    "off_peak",
+    "schedule",
     "batch_discount",
     "context_window",
+    "deprecated",
     "as_of",
     "source",
 ];
@@ -76,10 +125,17 @@ impl PriceTable {
                     .allowed("unique ids")
                     .into());
             }
-            let input = price(&o.req("input_per_mtok", "price per million input tokens")?)?;
-            let cached = match o.get("cached_input_per_mtok") {
-                Some(c) => price(&c)?,
-                None => input,
+            let set = crate::tariff::read_price_set(&o, &price)?;
+            let schedule = match o.get("schedule") {
+                Some(f) => crate::tariff::read_schedule(&f, &price)?,
+                None => Vec::new(),
+            };
+            let as_of = match o.get("as_of") {
+                Some(a) => {
+                    let d = crate::tariff::read_date(&a)?;
+                    d.to_string()
+                }
+                None => String::new(),
             };
             models.push(ApiModel {
                 name: match o.get("name") {
@@ -90,11 +146,17 @@ impl PriceTable {
                     Some(n) => n.name()?,
                     None => id.split('/').next().unwrap_or_default().to_string(),
                 },
-                input_per_mtok: input,
-                output_per_mtok: price(
-                    &o.req("output_per_mtok", "price per million output tokens")?,
-                )?,
-                cached_input_per_mtok: cached,
+                input_per_mtok: set.rates.input_per_mtok,
+                output_per_mtok: set.rates.output_per_mtok,
+                cached_input_per_mtok: set.rates.cached_input_per_mtok,
+                cache_write_per_mtok: set.rates.cache_write_per_mtok,
+                tiers: set.tiers,
+                off_peak: set.off_peak,
+                schedule,
+                deprecated: o
+                    .get("deprecated")
+                    .map(|d| crate::tariff::read_date(&d))
+                    .transpose()?,
                 batch_discount: match o.get("batch_discount") {
                     Some(b) => b.share()?,
                     None => Decimal::ZERO,
@@ -103,10 +165,7 @@ impl PriceTable {
                     Some(c) => Some(c.integer(1, 1_000_000_000, "a token count")?),
                     None => None,
                 },
-                as_of: match o.get("as_of") {
-                    Some(a) => a.text()?,
-                    None => String::new(),
-                },
+                as_of,
                 source: match o.get("source") {
                     Some(a) => a.text()?,
                     None => String::new(),
@@ -155,12 +214,23 @@ impl PriceTable {
                 "    cached_input_per_mtok: {}\n",
                 m.cached_input_per_mtok.amount().normalize()
             ));
+            if let Some(w) = m.cache_write_per_mtok {
+                out.push_str(&format!(
+                    "    cache_write_per_mtok: {}\n",
+                    w.amount().normalize()
+                ));
+            }
+            crate::tariff::write_extras(&mut out, "    ", &m.base());
+            crate::tariff::write_schedule(&mut out, "    ", &m.schedule);
             out.push_str(&format!(
                 "    batch_discount: {}\n",
                 m.batch_discount.normalize()
             ));
             if let Some(c) = m.context_window {
                 out.push_str(&format!("    context_window: {c}\n"));
+            }
+            if let Some(d) = m.deprecated {
+                out.push_str(&format!("    deprecated: {d}\n"));
             }
             out.push_str(&format!("    as_of: {}\n", quote(&m.as_of)));
             out.push_str(&format!("    source: {}\n", quote(&m.source)));
@@ -438,6 +508,11 @@ pub fn import_litellm(
             input_per_mtok: PerMTok::new(input),
             output_per_mtok: PerMTok::new(output),
             cached_input_per_mtok: PerMTok::new(cached),
+            cache_write_per_mtok: None,
+            tiers: Vec::new(),
+            off_peak: None,
+            schedule: Vec::new(),
+            deprecated: None,
             batch_discount,
             context_window,
             as_of: as_of.to_string(),
