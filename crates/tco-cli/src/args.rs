@@ -145,6 +145,10 @@ pub struct TableArgs {
     /// Hardware table to use instead of the bundled pricing/hardware.yaml.
     #[arg(long, value_name = "FILE", global = true)]
     pub hardware: Option<PathBuf>,
+    /// Use the prices in force on this day (default: today, UTC): a price entry's dated
+    /// schedule picks its prices, and prices listed over 90 days before get a note.
+    #[arg(long, value_name = "YYYY-MM-DD", global = true)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -70,6 +70,10 @@ pub struct Report {
     pub local: Vec<LocalLine>,
     pub break_even: Vec<BreakEven>,
     pub verdict: Verdict,
+    /// Notes on the prices used: the date they are for, stale table prices,
+    /// long-context tiers, exchange rates, deprecated models. Absent when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
@@ -183,6 +187,22 @@ impl Scenario {
             local,
             break_even,
             verdict,
+            notes: self
+                .exchange_rates
+                .iter()
+                .map(|r| {
+                    format!(
+                        "exchange rates as of {}: {}",
+                        r.as_of,
+                        r.rates
+                            .iter()
+                            .map(|(c, x)| format!("1 {c} = {} {}", x.normalize(), self.currency))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .chain(self.api.iter().flat_map(|a| a.notes.iter().cloned()))
+                .collect(),
         }
     }
 }

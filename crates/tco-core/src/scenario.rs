@@ -4,10 +4,12 @@
 //! one place; everything after works on values that are known to be in range.
 
 use crate::calibration::{Calibration, MeasuredThroughput};
+use crate::date::Date;
 use crate::error::{Diagnostic, Error};
 use crate::fit::{ModelShape, Quant};
-use crate::pricing::{max_money, price, Hardware, HardwareTable, PriceTable};
+use crate::pricing::{max_money, price, ApiModel, Hardware, HardwareTable, PriceTable};
 use crate::read::{Field, Obj};
+use crate::tariff::Rates;
 use crate::units::{Money, PerMTok, Tokens};
 use crate::yaml::{self, Node};
 use rust_decimal::Decimal;
@@ -32,11 +34,46 @@ impl Resolve for NoFiles {
     }
 }
 
-/// The tables a scenario's `model:` and `machine:` ids refer to.
+/// The tables a scenario's `model:` and `machine:` ids refer to, and the
+/// date whose prices apply.
 #[derive(Debug, Clone, Copy)]
 pub struct Tables<'a> {
     pub prices: &'a PriceTable,
     pub hardware: &'a HardwareTable,
+    /// The day whose prices are in force (`--date`): a price entry's dated
+    /// schedule picks the set in force that day, and prices dated more than
+    /// [`STALE_AFTER_DAYS`] before it get a note. `None`: each entry's own
+    /// (first) prices, and no staleness notes.
+    pub date: Option<Date>,
+}
+
+impl<'a> Tables<'a> {
+    /// The same tables with prices in force on `date`.
+    #[must_use]
+    pub fn on(self, date: Option<Date>) -> Tables<'a> {
+        Tables { date, ..self }
+    }
+}
+
+/// A table price older than this many days before the date gets a note.
+pub const STALE_AFTER_DAYS: i64 = 90;
+
+/// The exchange rates a scenario in another currency than the tables' (USD)
+/// gives: one unit of `currency` costs `rate` of the scenario's currency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExchangeRates {
+    pub as_of: Date,
+    /// (currency code, rate), as written.
+    pub rates: Vec<(String, Decimal)>,
+}
+
+impl ExchangeRates {
+    pub fn rate(&self, currency: &str) -> Option<Decimal> {
+        self.rates
+            .iter()
+            .find(|(c, _)| c == currency)
+            .map(|(_, r)| *r)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,6 +82,12 @@ pub struct Workload {
     pub input_share: Decimal,
     pub cached_input_share: Decimal,
     pub batch_share: Decimal,
+    /// Prompt tokens per request: selects a long-context price tier.
+    pub prompt_tokens_per_request: Option<u64>,
+    /// Share of INPUT tokens billed at the cache-write price.
+    pub cache_write_share: Decimal,
+    /// Share of tokens sent in a vendor's off-peak hours.
+    pub off_peak_share: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,6 +99,18 @@ pub struct ApiOption {
     pub output_per_mtok: PerMTok,
     pub cached_input_per_mtok: PerMTok,
     pub batch_discount: Decimal,
+    /// Price of a prompt token written to the cache (the input price when the
+    /// vendor does not price writes apart).
+    pub cache_write_per_mtok: PerMTok,
+    /// Prices in the vendor's off-peak hours, when it has them.
+    pub off_peak: Option<Rates>,
+    /// Multiplier on every price (regional processing, priority tiers); 1 = none.
+    pub uplift: Decimal,
+    /// Later price changes of a table entry, in the scenario's currency and
+    /// prompt tier: (date, prices, off-peak prices). Finance uses them month by month.
+    pub changes: Vec<(Date, Rates, Option<Rates>)>,
+    /// Notes on the prices used (the date they were listed, staleness, tier, rate).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -169,6 +224,10 @@ pub struct Scenario {
     pub api: Vec<ApiOption>,
     pub local: Vec<LocalOption>,
     pub finance: Option<Finance>,
+    /// The exchange rates given (scenarios in another currency than USD).
+    pub exchange_rates: Option<ExchangeRates>,
+    /// The date whose prices are used, if one was given.
+    pub date: Option<Date>,
     /// Inputs written as distributions, and measured throughputs with their
     /// spread; `simulate` samples them, `sensitivity` swings them.
     pub uncertain: Vec<crate::uncertain::Input>,
@@ -242,12 +301,16 @@ const TOP_KEYS: &[&str] = &[
     "api",
     "local",
     "finance",
+    "exchange_rates",
 ];
 const WORKLOAD_KEYS: &[&str] = &[
     "tokens_per_month",
     "input_share",
     "cached_input_share",
     "batch_share",
+    "prompt_tokens_per_request",
+    "cache_write_share",
+    "off_peak_share",
 ];
 const API_KEYS: &[&str] = &[
     "model",
@@ -255,7 +318,9 @@ const API_KEYS: &[&str] = &[
     "input_per_mtok",
     "output_per_mtok",
     "cached_input_per_mtok",
+    "cache_write_per_mtok",
     "batch_discount",
+    "uplift",
 ];
 const LOCAL_KEYS: &[&str] = &[
     "name",
@@ -411,6 +476,40 @@ impl Scenario {
             input_share: opt(&w, "input_share", Decimal::new(8, 1), |f| f.share())?,
             cached_input_share: opt(&w, "cached_input_share", Decimal::ZERO, |f| f.share())?,
             batch_share: opt(&w, "batch_share", Decimal::ZERO, |f| f.share())?,
+            prompt_tokens_per_request: w
+                .get("prompt_tokens_per_request")
+                .map(|f| {
+                    f.integer(
+                        1,
+                        100_000_000,
+                        "a whole number of prompt tokens from 1 to 100,000,000",
+                    )
+                })
+                .transpose()?,
+            cache_write_share: opt(&w, "cache_write_share", Decimal::ZERO, |f| f.share())?,
+            off_peak_share: opt(&w, "off_peak_share", Decimal::ZERO, |f| f.share())?,
+        };
+        if workload.cached_input_share + workload.cache_write_share > Decimal::ONE {
+            let f = w
+                .get("cache_write_share")
+                .unwrap_or_else(|| w.field.clone());
+            return Err(f
+                .error(format!(
+                    "cached_input_share {} plus cache_write_share {} is above 1",
+                    workload.cached_input_share, workload.cache_write_share
+                ))
+                .allowed("shares of the input tokens that add up to at most 1")
+                .into());
+        }
+        let exchange_rates = match top.get("exchange_rates") {
+            None => None,
+            Some(f) => Some(read_rates(&f, &currency)?),
+        };
+        let ctx = PriceContext {
+            date: tables.date,
+            currency: &currency,
+            rates: exchange_rates.as_ref(),
+            prompt_tokens: workload.prompt_tokens_per_request,
         };
 
         let api_field = top.req("api", "a list of API options")?;
@@ -423,7 +522,7 @@ impl Scenario {
         }
         let api = api_items
             .iter()
-            .map(|f| read_api(f, tables.prices))
+            .map(|f| read_api(f, tables.prices, &ctx))
             .collect::<Result<Vec<_>, _>>()?;
 
         let local_field = top.req("local", "a list of machines that could serve the load")?;
@@ -436,7 +535,7 @@ impl Scenario {
         }
         let local = local_items
             .iter()
-            .map(|f| read_local(f, tables.hardware, files))
+            .map(|f| read_local(f, tables.hardware, files, &ctx))
             .collect::<Result<Vec<_>, _>>()?;
 
         for (names, what) in [
@@ -514,17 +613,172 @@ impl Scenario {
             api,
             local,
             finance,
+            exchange_rates,
+            date: tables.date,
             uncertain,
         })
     }
 }
 
-fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic> {
+/// What turns a table's USD list prices into a scenario's prices: the date
+/// in force, the currency and its rate, the prompt length for tiers.
+#[derive(Debug, Clone, Copy)]
+pub struct PriceContext<'a> {
+    pub date: Option<Date>,
+    pub currency: &'a str,
+    pub rates: Option<&'a ExchangeRates>,
+    pub prompt_tokens: Option<u64>,
+}
+
+/// The currency every price table is written in.
+pub const TABLE_CURRENCY: &str = "USD";
+
+impl PriceContext<'_> {
+    /// The factor from table (USD) amounts to the scenario's currency, or a
+    /// located error at `at` when no rate is given.
+    pub fn table_factor(&self, at: &Field<'_>, what: &str) -> Result<Decimal, Diagnostic> {
+        if self.currency == TABLE_CURRENCY {
+            return Ok(Decimal::ONE);
+        }
+        self.rates
+            .and_then(|r| r.rate(TABLE_CURRENCY))
+            .ok_or_else(|| {
+                at.error(format!(
+                    "{what} is in {TABLE_CURRENCY} and the scenario is in {}, with no {TABLE_CURRENCY} rate",
+                    self.currency
+                ))
+                .allowed(format!(
+                    "`exchange_rates: {{as_of: YYYY-MM-DD, {TABLE_CURRENCY}: RATE}}` at the top (RATE = the price of one {TABLE_CURRENCY} in {}), or inline prices in {}",
+                    self.currency, self.currency
+                ))
+            })
+    }
+}
+
+fn read_rates(f: &Field<'_>, currency: &str) -> Result<ExchangeRates, Diagnostic> {
+    let node = f.node;
+    let crate::yaml::Value::Map(entries) = &node.value else {
+        return Err(f
+            .error(format!("expected a mapping, found {}", node.kind()))
+            .allowed("{as_of: YYYY-MM-DD, USD: 0.92}: one unit of each currency, in the scenario's currency"));
+    };
+    let mut keys: Vec<&str> = vec!["as_of"];
+    let codes: Vec<String> = entries
+        .iter()
+        .filter_map(|(k, _)| k.scalar_text().map(str::to_string))
+        .filter(|k| k != "as_of")
+        .collect();
+    for c in &codes {
+        if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+            let o = f.clone().map(&["as_of"]);
+            return Err(o.err().unwrap_or_else(|| f.error("bad key")).allowed(
+                "`as_of` and ISO currency codes (three capital letters, e.g. USD) with their rates",
+            ));
+        }
+        keys.push(c.as_str());
+    }
+    let o = f.clone().map(&keys)?;
+    let as_of = crate::tariff::read_date(&o.req("as_of", "the date of the rates, YYYY-MM-DD")?)?;
+    let mut rates = Vec::new();
+    for c in &codes {
+        let Some(rf) = o.get(c) else { continue };
+        if c == currency {
+            return Err(rf
+                .error(format!("{c} is the scenario's own currency"))
+                .allowed("rates of other currencies only"));
+        }
+        let r = rf.positive(
+            Decimal::from(1_000_000u32),
+            "a rate above 0: the price of one unit of that currency in the scenario's currency",
+        )?;
+        rates.push((c.clone(), r));
+    }
+    if rates.is_empty() {
+        return Err(f
+            .error("no rate is given")
+            .allowed("at least one currency with its rate, e.g. USD: 0.92"));
+    }
+    Ok(ExchangeRates { as_of, rates })
+}
+
+impl ApiOption {
+    /// A price-table entry as an API option: prices in force on the
+    /// context's date, at the prompt's tier, in the scenario's currency.
+    /// `factor` converts table amounts (see [`PriceContext::table_factor`]).
+    pub fn from_model(m: &ApiModel, ctx: &PriceContext<'_>, factor: Decimal) -> ApiOption {
+        let set = m.prices_on(ctx.date);
+        let conv = |r: Rates| {
+            if factor == Decimal::ONE {
+                r
+            } else {
+                r.times(factor)
+            }
+        };
+        let rates = conv(set.rates_for_prompt(ctx.prompt_tokens));
+        let mut notes = Vec::new();
+        if let Some(t) = set.tier_for_prompt(ctx.prompt_tokens) {
+            notes.push(format!(
+                "{}: prompts of {} tokens pay the long-context prices above {} tokens",
+                m.name,
+                ctx.prompt_tokens.unwrap_or_default(),
+                t
+            ));
+        }
+        if let (Some(d), Some(asof)) = (ctx.date, m.as_of_date()) {
+            let age = d.days_since(asof);
+            if age > STALE_AFTER_DAYS {
+                notes.push(format!(
+                    "{}: its table price was listed on {asof}, {age} days before {d}; prices may have changed (tco prices show {})",
+                    m.name, m.id
+                ));
+            }
+        }
+        if let (Some(d), Some(dep)) = (ctx.date, m.deprecated) {
+            if dep <= d {
+                notes.push(format!("{}: deprecated by its vendor on {dep}", m.name));
+            }
+        }
+        let changes = m
+            .schedule
+            .iter()
+            .filter(|s| ctx.date.is_none_or(|d| s.from > d))
+            .map(|s| {
+                (
+                    s.from,
+                    conv(s.prices.rates_for_prompt(ctx.prompt_tokens)),
+                    s.prices.off_peak.as_ref().map(|o| conv(o.rates)),
+                )
+            })
+            .collect();
+        ApiOption {
+            name: m.name.clone(),
+            model_id: Some(m.id.clone()),
+            input_per_mtok: rates.input_per_mtok,
+            output_per_mtok: rates.output_per_mtok,
+            cached_input_per_mtok: rates.cached_input_per_mtok,
+            batch_discount: m.batch_discount,
+            cache_write_per_mtok: rates.cache_write(),
+            off_peak: set.off_peak.as_ref().map(|o| conv(o.rates)),
+            uplift: Decimal::ONE,
+            changes,
+            notes,
+        }
+    }
+}
+
+fn read_api(
+    f: &Field<'_>,
+    prices: &PriceTable,
+    ctx: &PriceContext<'_>,
+) -> Result<ApiOption, Diagnostic> {
     let o = f.clone().map(API_KEYS)?;
     let base = match o.get("model") {
         Some(m) => {
             let id = m.name()?;
-            Some(prices.lookup(&id, &m)?.clone())
+            let entry = prices.lookup(&id, &m)?;
+            let factor = ctx.table_factor(&m, &format!("`{id}`'s table price"))?;
+            let opt = ApiOption::from_model(entry, ctx, factor);
+            Some(opt)
         }
         None => None,
     };
@@ -555,9 +809,15 @@ fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic>
                 .allowed("`output_per_mtok`: price per million output tokens"))
         }
     };
+    let inline_input = o.has("input_per_mtok");
     let cached = match (o.get("cached_input_per_mtok"), &base) {
         (Some(p), _) => price(&p)?,
-        (None, Some(b)) if !o.has("input_per_mtok") => b.cached_input_per_mtok,
+        (None, Some(b)) if !inline_input => b.cached_input_per_mtok,
+        _ => input,
+    };
+    let cache_write = match (o.get("cache_write_per_mtok"), &base) {
+        (Some(p), _) => price(&p)?,
+        (None, Some(b)) if !inline_input => b.cache_write_per_mtok,
         _ => input,
     };
     let batch_discount = match (o.get("batch_discount"), &base) {
@@ -565,13 +825,32 @@ fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic>
         (None, Some(b)) => b.batch_discount,
         (None, None) => Decimal::ZERO,
     };
+    let uplift = opt(&o, "uplift", Decimal::ONE, |f| {
+        f.decimal_in(
+            Decimal::ONE,
+            Decimal::from(10),
+            "a multiplier from 1 to 10 on every price (1.1 = 10 % regional or priority uplift)",
+        )
+    })?;
+    // Inline prices replace the table's: its later changes and off-peak
+    // prices no longer describe them.
+    let inline = inline_input || o.has("output_per_mtok");
+    let (changes, off_peak, notes) = match base {
+        Some(b) if !inline => (b.changes, b.off_peak, b.notes),
+        _ => (Vec::new(), None, Vec::new()),
+    };
     Ok(ApiOption {
+        model_id: o.get("model").map(|m| m.name()).transpose()?,
         name,
-        model_id: base.map(|b| b.id),
         input_per_mtok: input,
         output_per_mtok: output,
         cached_input_per_mtok: cached,
         batch_discount,
+        cache_write_per_mtok: cache_write,
+        off_peak,
+        uplift,
+        changes,
+        notes,
     })
 }
 
@@ -579,12 +858,17 @@ fn read_local(
     f: &Field<'_>,
     hardware: &HardwareTable,
     files: &dyn Resolve,
+    ctx: &PriceContext<'_>,
 ) -> Result<LocalOption, Diagnostic> {
     let o = f.clone().map(LOCAL_KEYS)?;
     let name = o.req("name", "a name for this machine option")?.name()?;
     let machine = match o.get("machine") {
         Some(m) => Some(hardware.lookup(&m.name()?, &m)?.clone()),
         None => None,
+    };
+    // A machine's table price is in USD; only needed when the option takes it.
+    let machine_factor = |at: &Field<'_>| -> Result<Decimal, Diagnostic> {
+        ctx.table_factor(at, "the machine's table price")
     };
     let hw = match (o.get("owned"), o.get("rented")) {
         (Some(_), Some(r)) => {
@@ -601,7 +885,10 @@ fn read_local(
             let ow = ow.map(OWNED_KEYS)?;
             let price = match (ow.get("price"), &machine) {
                 (Some(p), _) => money(&p)?,
-                (None, Some(m)) => Money::new(m.price),
+                (None, Some(m)) => {
+                    let at = o.get("machine").unwrap_or_else(|| ow.field.clone());
+                    Money::new(m.price * machine_factor(&at)?)
+                }
                 (None, None) => {
                     return Err(ow.field.error("missing field `price`").allowed(
                         "`price`: capital cost of one node (or `machine:` to take its price)",

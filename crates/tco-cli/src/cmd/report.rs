@@ -273,9 +273,10 @@ pub fn render(s: &Scenario, r: &Report, md: bool) -> String {
         out.push('\n');
     }
     let notes: Vec<String> = r
-        .local
+        .notes
         .iter()
-        .flat_map(|l| {
+        .cloned()
+        .chain(r.local.iter().flat_map(|l| {
             let mut v: Vec<String> = l
                 .warnings
                 .iter()
@@ -324,7 +325,7 @@ pub fn render(s: &Scenario, r: &Report, md: bool) -> String {
                 ));
             }
             v
-        })
+        }))
         .collect();
     if !notes.is_empty() {
         out.push_str(if md { "### Notes\n\n" } else { "Notes\n" });
