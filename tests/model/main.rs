@@ -10,6 +10,7 @@
 
 mod finance;
 mod golden;
+mod prices;
 mod properties;
 mod simulate;
 mod worked;
