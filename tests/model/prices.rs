@@ -174,7 +174,10 @@ fn a_scenario_in_euros_converts_table_prices_at_its_rate() {
     assert_eq!((d.path.as_str(), d.line), ("api[0].model", 9));
     assert!(d.message.contains("no USD rate"), "{}", d.message);
     assert!(
-        d.allowed.as_deref().unwrap_or_default().contains("exchange_rates"),
+        d.allowed
+            .as_deref()
+            .unwrap_or_default()
+            .contains("exchange_rates"),
         "{:?}",
         d.allowed
     );

@@ -114,6 +114,16 @@ pub fn tco_id(prefix: &str, model_id: &str) -> String {
     format!("{prefix}/{model}")
 }
 
+/// Providers that host other makers' open-weight models.
+const HOSTS: &[&str] = &[
+    "together",
+    "fireworks",
+    "groq",
+    "novita",
+    "avian",
+    "cerebras",
+];
+
 const NOT_TEXT: &[&str] = &[
     "tts",
     "transcribe",
@@ -419,11 +429,18 @@ pub fn import_genai(
                 }
                 _ => None,
             };
-            let name = m
+            let given = m
                 .get("name")
                 .and_then(Value::as_str)
                 .filter(|n| !n.trim().is_empty() && !n.contains('\n'))
-                .unwrap_or(mid);
+                .unwrap_or_else(|| mid.rsplit('/').next().unwrap_or(mid));
+            // Hosts of open-weight models sell the same weights as others:
+            // the name says whose price it is.
+            let name = if HOSTS.contains(&pid) {
+                format!("{given} on {vendor}")
+            } else {
+                given.to_string()
+            };
             let mut source = format!("{} ({pid}/{mid}", opts.snapshot);
             if let Some(u) = url {
                 source.push_str(&format!("; {u}"));
@@ -437,7 +454,7 @@ pub fn import_genai(
             }
             table.models.push(ApiModel {
                 id,
-                name: name.to_string(),
+                name,
                 vendor: vendor.clone(),
                 input_per_mtok: base.rates.input_per_mtok,
                 output_per_mtok: base.rates.output_per_mtok,
