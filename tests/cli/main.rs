@@ -16,6 +16,7 @@ mod garbage;
 mod import;
 mod invalid;
 mod plot;
+mod prices;
 mod set;
 mod uncertainty;
 

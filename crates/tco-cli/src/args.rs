@@ -102,6 +102,9 @@ every platform.")]
     /// List, show or import API price tables.
     #[command(subcommand)]
     Prices(PricesCommand),
+    /// List or show the machines and accelerators: price, memory, bandwidth, watts, rental prices.
+    #[command(subcommand)]
+    Hardware(HardwareCommand),
     /// Measure the tokens per second this machine delivers (llama.cpp).
     Probe(crate::probe::ProbeArgs),
     /// The terminal calculator: change an input, watch the costs, break-even and verdict move.
@@ -402,5 +405,28 @@ Examples:
         /// genai-prices only: a price table whose entries come first and win over imported ones with the same id (hand-kept entries).
         #[arg(long, value_name = "FILE")]
         keep: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HardwareCommand {
+    /// The machines and accelerators in the hardware table.
+    List {
+        /// Only entries whose id or name contains this text (nvidia, apple, h100, …).
+        #[arg(long)]
+        vendor: Option<String>,
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[command(flatten)]
+        tables: TableArgs,
+    },
+    /// One machine's figures, with their date and source.
+    Show {
+        /// Machine id, e.g. nvidia/h200-141gb-sxm.
+        id: String,
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[command(flatten)]
+        tables: TableArgs,
     },
 }

@@ -260,7 +260,26 @@ pub struct Hardware {
     pub load_watts: Decimal,
     pub idle_watts: Decimal,
     pub gpus: u64,
+    /// Typical rental prices per GPU-hour, where the unit is rented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rent_per_gpu_hour: Option<Rent>,
+    /// The date the price was taken (launch list price, quote, estimate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
     pub source: String,
+}
+
+/// Typical cloud prices of one GPU for one hour, in USD.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Rent {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_demand: Option<Decimal>,
+    /// Reserved for a term (one year, paid monthly).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserved: Option<Decimal>,
+    /// Interruptible (spot, preemptible).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -280,6 +299,8 @@ const HARDWARE_KEYS: &[&str] = &[
     "load_watts",
     "idle_watts",
     "gpus",
+    "rent_per_gpu_hour",
+    "as_of",
     "source",
 ];
 
@@ -360,6 +381,32 @@ impl HardwareTable {
                     Some(g) => g.integer(0, 100_000, "a whole number of accelerators")?,
                     None => 1,
                 },
+                rent_per_gpu_hour: match o.get("rent_per_gpu_hour") {
+                    None => None,
+                    Some(r) => {
+                        let r = r.map(&["on_demand", "reserved", "spot"])?;
+                        let hourly = |k: &str| {
+                            r.get(k)
+                                .map(|f| {
+                                    f.decimal_in(
+                                        Decimal::ZERO,
+                                        Decimal::from(100_000u32),
+                                        "an hourly price from 0 to 100,000",
+                                    )
+                                })
+                                .transpose()
+                        };
+                        Some(Rent {
+                            on_demand: hourly("on_demand")?,
+                            reserved: hourly("reserved")?,
+                            spot: hourly("spot")?,
+                        })
+                    }
+                },
+                as_of: o
+                    .get("as_of")
+                    .map(|d| crate::tariff::read_date(&d))
+                    .transpose()?,
                 source: match o.get("source") {
                     Some(a) => a.text()?,
                     None => String::new(),

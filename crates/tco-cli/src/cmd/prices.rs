@@ -19,6 +19,8 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             tables,
         } => {
             let t = load::tables(tables)?;
+            let date = t.date;
+            let heading = title(&t.prices, date);
             let needle = vendor.as_deref().map(str::to_lowercase);
             let models: Vec<_> = t
                 .prices
@@ -73,21 +75,28 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                             "Input /MTok",
                             "Output /MTok",
                             "Cached /MTok",
+                            "Cache write /MTok",
                             "Batch discount",
                             "As of",
+                            "Also",
                         ],
-                        &[false, false, true, true, true, true, false],
+                        &[false, false, true, true, true, true, true, false, false],
                     )
-                    .titled("API prices (USD per million tokens)");
+                    .titled(heading);
                     for m in models {
+                        let p = m.prices_on(date);
                         t.row(vec![
                             m.id.clone(),
                             m.name.clone(),
-                            per_mtok(m.input_per_mtok, "USD"),
-                            per_mtok(m.output_per_mtok, "USD"),
-                            per_mtok(m.cached_input_per_mtok, "USD"),
+                            per_mtok(p.rates.input_per_mtok, "USD"),
+                            per_mtok(p.rates.output_per_mtok, "USD"),
+                            per_mtok(p.rates.cached_input_per_mtok, "USD"),
+                            p.rates
+                                .cache_write_per_mtok
+                                .map_or("—".into(), |w| per_mtok(w, "USD")),
                             tco_core::format::percent(m.batch_discount),
                             m.as_of.clone(),
+                            also(m, &p, date),
                         ]);
                     }
                     if *format == Format::Markdown {
@@ -132,6 +141,12 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                                 tco_core::format::tokens(tco_core::units::Tokens(c))
                             }),
                         ),
+                        (
+                            "cache write per MTok",
+                            m.cache_write_per_mtok
+                                .map_or("— (billed as input)".into(), |w| per_mtok(w, "USD")),
+                        ),
+                        ("also", also(m, &m.base(), None)),
                         ("as of", m.as_of.clone()),
                         ("source", m.source.clone()),
                     ] {
@@ -296,6 +311,46 @@ fn import_genai_file(
         s.skipped_unsupported,
     );
     Ok(table.to_yaml(&header))
+}
+
+/// "API prices as of D (USD per million tokens), in force on D'": D is the
+/// newest `as_of` in the table.
+fn title(table: &PriceTable, date: Option<tco_core::date::Date>) -> String {
+    let newest = table.models.iter().filter_map(|m| m.as_of_date()).max();
+    format!(
+        "API prices{} (USD per million tokens){}",
+        newest.map_or(String::new(), |d| format!(" as of {d}")),
+        date.map_or(String::new(), |d| format!(", in force on {d}"))
+    )
+}
+
+/// What else an entry's pricing has: tiers, off-peak prices, later changes.
+fn also(
+    m: &tco_core::pricing::ApiModel,
+    p: &tco_core::tariff::PriceSet,
+    date: Option<tco_core::date::Date>,
+) -> String {
+    let mut v = Vec::new();
+    for t in &p.tiers {
+        v.push(format!(
+            "tier above {}",
+            tco_core::format::tokens(tco_core::units::Tokens(t.above_prompt_tokens))
+        ));
+    }
+    if let Some(o) = &p.off_peak {
+        v.push(format!("off-peak {} UTC", o.hours_utc));
+    }
+    for c in m
+        .schedule
+        .iter()
+        .filter(|c| date.is_none_or(|d| c.from > d))
+    {
+        v.push(format!("new price from {}", c.from));
+    }
+    if let Some(d) = m.deprecated {
+        v.push(format!("deprecated {d}"));
+    }
+    v.join("; ")
 }
 
 fn is_date(s: &str) -> bool {
