@@ -270,6 +270,30 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
     });
     out.push(share("batch share", "workload.batch_share", w.batch_share));
     out.push(Field {
+        unit: "share of input tokens",
+        ..share(
+            "cache-write share",
+            "workload.cache_write_share",
+            w.cache_write_share,
+        )
+    });
+    out.push(share(
+        "off-peak share",
+        "workload.off_peak_share",
+        w.off_peak_share,
+    ));
+    out.push(Field {
+        group: "Workload".into(),
+        label: "prompt length",
+        path: "workload.prompt_tokens_per_request".into(),
+        unit: "prompt tokens per request (selects a long-context price tier; 0 = not set)",
+        range: "1 to 100,000,000",
+        step: Step::Int { by: 10_000, min: 1 },
+        show: Show::Plain,
+        value: Decimal::from(w.prompt_tokens_per_request.unwrap_or(0)),
+        dist: None,
+    });
+    out.push(Field {
         group: "Workload".into(),
         label: "hours per month",
         path: "hours_per_month".into(),
@@ -305,6 +329,20 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
                 dist: None,
             });
         }
+        out.push(Field {
+            group: group.clone(),
+            label: "uplift",
+            path: format!("api[{i}].uplift"),
+            unit: "× every price (regional processing, priority)",
+            range: "1 to 10",
+            step: Step::Add {
+                by: Decimal::new(5, 2),
+                min: Decimal::ONE,
+            },
+            show: Show::Plain,
+            value: a.uplift,
+            dist: None,
+        });
     }
     for (i, l) in s.local.iter().enumerate() {
         let group = format!("Local: {}", l.name);
