@@ -162,6 +162,9 @@ function fieldSpecs(s) {
       { id: 'f-input-share', label: 'Input share', kind: 'number', unit: 'of tokens', hint: 'share that is prompt; 0 to 1 (0.8 = 80 %)', min: 0, max: 1, step: 0.01, path: 'workload.input_share', value: w.input_share },
       { id: 'f-cached-share', label: 'Cached input share', kind: 'number', unit: 'of input', hint: 'share of prompt tokens billed at the cached price; 0 to 1', min: 0, max: 1, step: 0.01, path: 'workload.cached_input_share', value: w.cached_input_share },
       { id: 'f-batch-share', label: 'Batch share', kind: 'number', unit: 'of tokens', hint: 'share sent through a batch API; 0 to 1', min: 0, max: 1, step: 0.01, path: 'workload.batch_share', value: w.batch_share },
+      { id: 'f-cache-write-share', label: 'Cache-write share', kind: 'number', unit: 'of input', hint: 'share of prompt tokens billed at the cache-write price; 0 to 1, with the cached share at most 1', min: 0, max: 1, step: 0.01, path: 'workload.cache_write_share', value: w.cache_write_share },
+      { id: 'f-off-peak-share', label: 'Off-peak share', kind: 'number', unit: 'of tokens', hint: "share sent in a vendor's off-peak hours (DeepSeek); 0 to 1", min: 0, max: 1, step: 0.01, path: 'workload.off_peak_share', value: w.off_peak_share },
+      { id: 'f-prompt-tokens', label: 'Prompt length', kind: 'number', unit: 'tokens per request', hint: 'selects a long-context price tier; 1 to 100,000,000; empty = not set (standard prices)', min: 1, step: 1000, path: 'workload.prompt_tokens_per_request', value: w.prompt_tokens_per_request ?? '', clearable: true },
     ],
   });
   s.api.forEach((a, i) => {
@@ -178,6 +181,7 @@ function fieldSpecs(s) {
         { id: `f-api${i}-out`, label: 'Output price', kind: 'number', unit: `${cur()}/MTok`, hint: '0 to 1,000,000 per million output tokens', min: 0, step: 0.01, path: `api[${i}].output_per_mtok`, value: a.output_per_mtok },
       );
     }
+    fields.push({ id: `f-api${i}-uplift`, label: 'Uplift', kind: 'number', unit: '× every price', hint: 'regional processing or priority tier multiplier; 1 to 10 (1.1 = +10 %)', min: 1, max: 10, step: 0.05, path: `api[${i}].uplift`, value: a.uplift });
     groups.push({ legend: `API option ${i + 1}: ${a.name}`, fields });
   });
   s.local.forEach((l, j) => {
@@ -360,6 +364,8 @@ function onField(f, input) {
   const v = input.value.trim();
   if (input.validity?.badInput) return setFieldError(f.id, 'This is not a number.');
   if (v === '' && f.kind !== 'select') {
+    // An optional input left empty is removed from the scenario (`--set PATH=`).
+    if (f.clearable) return applyEdit(f.id, [`${f.path}=`]);
     if (f.optional) return setFieldError(f.id, null);
     return setFieldError(f.id, `Enter a value: ${f.hint}.`);
   }
