@@ -211,12 +211,7 @@ fn price_set(o: &Map<String, Value>) -> Result<Option<PriceSet>, String> {
     starts.sort_unstable();
     starts.dedup();
     let at = |f: &Option<Field>, s: u64| -> Option<PerMTok> {
-        f.as_ref()?
-            .1
-            .iter()
-            .filter(|t| t.0 <= s)
-            .next_back()
-            .map(|t| p(t.1))
+        f.as_ref()?.1.iter().rfind(|t| t.0 <= s).map(|t| p(t.1))
     };
     let (input, output) = (Some(input), Some(output));
     let tiers = starts
