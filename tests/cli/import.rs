@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-/// `../shared/data/litellm-model-prices-2025-09.json` beside the repository.
+/// `tests/data/litellm-model-prices-2025-09.json` (see tests/data/README.md).
 /// Absent is a failure: the import is tested on real data or not at all.
 fn snapshot() -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/litellm-model-prices-2025-09.json");
+        .join("../../tests/data/litellm-model-prices-2025-09.json");
     assert!(
         p.is_file(),
         "the LiteLLM snapshot {} is missing: the import test needs it",

@@ -7,11 +7,12 @@
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
-use tco_core::bundled;
-use tco_core::finance::{FinanceResult, PairFinance};
-use tco_core::hybrid::{self, HybridPair};
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::units::{Money, Tokens};
+use tco_core::analysis::finance::{FinanceResult, PairFinance};
+use tco_core::analysis::hybrid::{self, HybridPair};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::model::units::{Money, Tokens};
+use tco_core::Scenario;
 
 fn parse(yaml: &str) -> Scenario {
     let tables = bundled::tables().expect("bundled tables parse");
@@ -218,7 +219,7 @@ fn volume_growth_buys_nodes_a_month_ahead_and_counts_book_value() {
     let f = flows(&s);
     assert_eq!(f.monthly_rate, dec!(0.01));
     let p = only(&f);
-    let col = |g: fn(&tco_core::finance::MonthFlow) -> Decimal| -> Vec<Decimal> {
+    let col = |g: fn(&tco_core::analysis::finance::MonthFlow) -> Decimal| -> Vec<Decimal> {
         p.monthly.iter().map(g).collect()
     };
     assert_eq!(

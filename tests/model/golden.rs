@@ -5,8 +5,8 @@
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use tco_core::breakeven::Status;
-use tco_core::bundled;
+use tco_core::input::bundled;
+use tco_core::model::breakeven::Status;
 
 #[derive(Debug, Default)]
 struct LocalExp {
@@ -105,8 +105,8 @@ fn parse_expected() -> BTreeMap<String, ScenarioExp> {
     out
 }
 
-fn cents(d: tco_core::units::Money, cur: &str) -> String {
-    tco_core::format::money(d, cur)
+fn cents(d: tco_core::model::units::Money, cur: &str) -> String {
+    tco_core::model::format::money(d, cur)
 }
 
 #[test]

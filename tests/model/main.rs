@@ -15,8 +15,9 @@ mod properties;
 mod simulate;
 mod worked;
 
-use tco_core::bundled;
-use tco_core::scenario::{NoFiles, Scenario};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::Scenario;
 
 /// A bundled scenario by file stem, parsed against the bundled tables.
 pub fn scenario(stem: &str) -> Scenario {

@@ -5,11 +5,12 @@
 //! the figures do not move when pricing/api.yaml is updated.
 
 use rust_decimal_macros::dec;
-use tco_core::bundled;
-use tco_core::date::Date;
-use tco_core::pricing::PriceTable;
-use tco_core::scenario::{NoFiles, Scenario, Tables};
+use tco_core::input::bundled;
+use tco_core::input::scenario::{NoFiles, Tables};
+use tco_core::model::date::Date;
+use tco_core::model::prices::PriceTable;
 use tco_core::Error;
+use tco_core::Scenario;
 
 const TABLE: &str = r#"
 models:
@@ -126,7 +127,7 @@ fn off_peak_hours_with_an_uplift() {
     .unwrap();
     assert_eq!(blended(&s), dec!(0.40766));
     assert_eq!(
-        tco_core::format::money(s.evaluate().api[0].monthly_cost, "USD"),
+        tco_core::model::format::money(s.evaluate().api[0].monthly_cost, "USD"),
         "$40.77"
     );
     // A model without off-peak prices pays its standard price at any hour.
@@ -147,7 +148,7 @@ fn a_scenario_in_euros_converts_table_prices_at_its_rate() {
     assert_eq!(blended(&s), dec!(4.968));
     let r = s.evaluate();
     assert_eq!(
-        tco_core::format::money(r.api[0].monthly_cost, "EUR"),
+        tco_core::model::format::money(r.api[0].monthly_cost, "EUR"),
         "€496.80"
     );
     assert!(

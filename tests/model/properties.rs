@@ -2,10 +2,11 @@
 
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use tco_core::breakeven::{self, Status};
-use tco_core::bundled;
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::units::{Money, Tokens};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::model::breakeven::{self, Status};
+use tco_core::model::units::{Money, Tokens};
+use tco_core::Scenario;
 
 /// A scenario with one owned option and one API option, from generated numbers.
 fn build(

@@ -2,35 +2,27 @@
 //! answers, located errors in distributions, and seeded golden output.
 
 use crate::scenario;
-use tco_core::bundled;
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::sim::{simulate, SimOptions};
+use tco_core::analysis::sim::{simulate, SimOptions};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::Scenario;
 
 fn parse(text: &str) -> Result<Scenario, tco_core::Error> {
     let tables = bundled::tables().expect("bundled tables parse");
     Scenario::parse(text, "test.yaml", tables.as_ref(), &NoFiles)
 }
 
-const STEMS: &[&str] = &[
-    "lit-4xa100-vs-sonnet",
-    "lit-calculator-5000m",
-    "lit-blended-prices",
-    "lit-document-pipeline",
-    "lit-apple-64gb",
-    "lit-memory-q4",
-    "apple-64gb-workstation",
-    "rtx4090-box",
-    "h100-rented-llama70b",
-    "document-extraction",
-    "flagship",
-];
-
 /// With no spread every sample is the point scenario, so the sampled figures
 /// are the exact report's: monthly costs to the cent, break-even volumes to
 /// the token, statuses and the verdict at the workload volume.
 #[test]
 fn a_point_scenario_reproduces_the_report() {
-    for stem in STEMS {
+    assert!(!bundled::SCENARIOS.is_empty(), "no bundled scenarios");
+    let mut with_finance = 0;
+    for (path, _) in bundled::SCENARIOS {
+        let stem = path
+            .trim_start_matches("scenarios/")
+            .trim_end_matches(".yaml");
         let s = scenario(stem);
         let mut point = s.clone();
         point.uncertain.clear();
@@ -43,6 +35,10 @@ fn a_point_scenario_reproduces_the_report() {
             },
         )
         .expect("simulates");
+        // zip would stop at the shorter list: every option and pair is compared.
+        assert_eq!(sim.local.len(), r.local.len(), "{stem}");
+        assert_eq!(sim.api.len(), r.api.len(), "{stem}");
+        assert_eq!(sim.break_even.len(), r.break_even.len(), "{stem}");
         for (l, rl) in sim.local.iter().zip(&r.local) {
             let p = &l.monthly_cost_percentiles;
             assert_eq!(
@@ -62,6 +58,8 @@ fn a_point_scenario_reproduces_the_report() {
             );
         }
         if let Some(cash) = point.cash_flows() {
+            assert_eq!(cash.pairs.len(), sim.break_even.len(), "{stem}");
+            with_finance += 1;
             for (b, pf) in sim.break_even.iter().zip(&cash.pairs) {
                 let npv = b
                     .npv_percentiles
@@ -89,6 +87,8 @@ fn a_point_scenario_reproduces_the_report() {
             );
         }
     }
+    // The NPV comparison above ran for at least one scenario (the flagship has finance).
+    assert!(with_finance > 0, "no bundled scenario has a finance block");
 }
 
 fn flagship_with(sets: &[&str]) -> Scenario {
@@ -141,6 +141,7 @@ fn sampled_npv_matches_the_exact_cash_flows() {
             },
         )
         .expect("simulates");
+        assert_eq!(sim.break_even.len(), exact.pairs.len(), "{sets:?}");
         for (b, pf) in sim.break_even.iter().zip(&exact.pairs) {
             let got = b
                 .npv_percentiles
@@ -282,13 +283,21 @@ fn the_same_seed_gives_the_same_numbers_and_another_seed_others() {
     );
 }
 
-/// Seeded golden output: any change to the draws, the model or the
-/// summaries shows up here (review with `cargo insta review`).
+/// Seeded golden output of every bundled scenario with distributions: any
+/// change to the draws, the model or the summaries shows up here (review
+/// with `cargo insta review`); a new uncertain scenario needs its snapshot.
 #[test]
 fn seeded_results_of_the_bundled_uncertain_scenarios() {
-    for stem in ["apple-64gb-workstation", "rtx4090-box", "flagship"] {
+    let mut uncertain = Vec::new();
+    for (path, _) in bundled::SCENARIOS {
+        let stem = path
+            .trim_start_matches("scenarios/")
+            .trim_end_matches(".yaml");
         let s = scenario(stem);
-        assert!(s.has_uncertainty(), "{stem} has distributions");
+        if !s.has_uncertainty() {
+            continue;
+        }
+        uncertain.push(stem);
         let sim = simulate(
             &s,
             SimOptions {
@@ -299,6 +308,8 @@ fn seeded_results_of_the_bundled_uncertain_scenarios() {
         .expect("simulates");
         insta::assert_json_snapshot!(format!("simulate-{stem}"), sim);
     }
+    // The flagship is the one every face opens with; it must stay uncertain.
+    assert!(uncertain.contains(&"flagship"), "{uncertain:?}");
 }
 
 fn err(text: &str) -> tco_core::Diagnostic {

@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 use tco_chart::{CashChart, CostChart, Histogram, SharesChart, Tornado};
-use tco_core::bundled;
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::sensitivity::{sensitivity, SensOptions};
-use tco_core::sim::{simulate, SimOptions};
+use tco_core::analysis::sensitivity::{sensitivity, SensOptions};
+use tco_core::analysis::sim::{simulate, SimOptions};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::Scenario;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -48,7 +49,7 @@ fn main() -> Res<()> {
                     Histogram::from_simulation(&sim, pair).to_svg(),
                 )?;
             }
-            let root = tco_core::yaml::parse(text, origin)?;
+            let root = tco_core::input::yaml::parse(text, origin)?;
             let sens = sensitivity(
                 &root,
                 origin,
@@ -74,7 +75,7 @@ fn main() -> Res<()> {
         }
         let h = s.hybrid(
             s.workload.tokens_per_month,
-            tco_core::hybrid::default_step(),
+            tco_core::analysis::hybrid::default_step(),
         )?;
         write(
             &dir,

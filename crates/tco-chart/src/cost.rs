@@ -5,10 +5,10 @@ use crate::frame::{
 };
 use crate::ticks::Unit;
 use crate::{ChartError, Marker};
-use tco_core::format::tokens_short;
-use tco_core::scenario::Scenario;
-use tco_core::sweep::{volumes, Spacing};
-use tco_core::units::{Tokens, MAX_TOKENS};
+use tco_core::analysis::sweep::{volumes, Spacing};
+use tco_core::model::format::tokens_short;
+use tco_core::model::scenario::Scenario;
+use tco_core::model::units::{Tokens, MAX_TOKENS};
 
 /// Whether a line is an API price or a machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,7 +264,7 @@ impl CostChart {
     /// within the swept volumes, and the workload volume.
     pub fn from_report(
         report: &tco_core::Report,
-        sweep: &tco_core::sweep::Sweep,
+        sweep: &tco_core::analysis::sweep::Sweep,
         log: bool,
     ) -> Self {
         let xs: Vec<f64> = sweep
@@ -320,7 +320,7 @@ impl CostChart {
                 if x < lo || x > hi {
                     continue;
                 }
-                let y = tco_core::units::PerMTok::new(price)
+                let y = tco_core::model::units::PerMTok::new(price)
                     .cost(Tokens(r.from))
                     .to_f64_lossy();
                 break_evens.push(Marker {

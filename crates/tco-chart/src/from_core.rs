@@ -5,12 +5,12 @@ use crate::{Bar, Bin, CashChart, CashSeries, Histogram, Marker, SharesChart, Sha
 use crate::{Tornado, Unit, VMarker};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use tco_core::finance::FinanceResult;
-use tco_core::format::{percent, tokens_short};
-use tco_core::hybrid::HybridResult;
-use tco_core::sensitivity::{PairTornado, Sensitivity};
-use tco_core::sim::{SimPair, Simulation};
-use tco_core::units::Tokens;
+use tco_core::analysis::finance::FinanceResult;
+use tco_core::analysis::hybrid::HybridResult;
+use tco_core::analysis::sensitivity::{PairTornado, Sensitivity};
+use tco_core::analysis::sim::{SimPair, Simulation};
+use tco_core::model::format::{percent, tokens_short};
+use tco_core::model::units::Tokens;
 
 /// An input value as written: `0.08`, `80,000`, `1,200.5`.
 fn decimal_label(d: Decimal) -> String {
@@ -82,7 +82,7 @@ impl Histogram {
 }
 
 fn group(n: u64) -> String {
-    tco_core::format::tokens(Tokens(n))
+    tco_core::model::format::tokens(Tokens(n))
 }
 
 impl Tornado {

@@ -1,7 +1,7 @@
 //! Axis scales, tick positions and tick labels (`1M`, `$10k`, `25%`).
 
 use crate::canvas::text_width;
-use tco_core::format::currency_prefix;
+use tco_core::model::format::currency_prefix;
 
 /// What an axis measures; decides how its ticks and value labels are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +97,9 @@ impl Unit {
         match self {
             Unit::Tokens => {
                 if (0.0..1.8e19).contains(&v) {
-                    tco_core::format::tokens_short(tco_core::units::Tokens(v.round() as u64))
+                    tco_core::model::format::tokens_short(tco_core::model::units::Tokens(
+                        v.round() as u64
+                    ))
                 } else {
                     compact(v)
                 }

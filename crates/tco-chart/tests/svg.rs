@@ -423,11 +423,12 @@ fn bad_numbers_and_empty_charts_still_draw() {
 
 #[test]
 fn from_report_draws_the_bundled_scenario_with_the_solvers_break_even() {
-    use tco_core::scenario::{NoFiles, Scenario};
-    use tco_core::sweep::{volumes, Spacing};
-    use tco_core::units::Tokens;
-    let tables = tco_core::bundled::tables().unwrap();
-    let (origin, text) = tco_core::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
+    use tco_core::analysis::sweep::{volumes, Spacing};
+    use tco_core::model::units::Tokens;
+    use tco_core::{input::scenario::NoFiles, Scenario};
+    let tables = tco_core::input::bundled::tables().unwrap();
+    let (origin, text) =
+        tco_core::input::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
     let s = Scenario::parse(text, origin, tables.as_ref(), &NoFiles).unwrap();
     let report = s.evaluate();
     let vols = volumes(Tokens(1_000_000), Tokens(10_000_000_000), 121, Spacing::Log).unwrap();
@@ -468,9 +469,10 @@ fn from_report_draws_the_bundled_scenario_with_the_solvers_break_even() {
 
 #[test]
 fn the_report_range_widens_to_show_a_far_break_even() {
-    use tco_core::scenario::{NoFiles, Scenario};
-    let tables = tco_core::bundled::tables().unwrap();
-    let (origin, text) = tco_core::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
+    use tco_core::{input::scenario::NoFiles, Scenario};
+    let tables = tco_core::input::bundled::tables().unwrap();
+    let (origin, text) =
+        tco_core::input::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
     let text = text.replace("tokens_per_month: 100M", "tokens_per_month: 1M");
     assert!(text.contains("tokens_per_month: 1M "));
     let s = Scenario::parse(&text, origin, tables.as_ref(), &NoFiles).unwrap();
@@ -789,16 +791,16 @@ fn snapshots() {
 // ---- charts built from tco-core's results ------------------------------------------
 
 fn bundled(name: &str) -> (tco_core::Scenario, &'static str, &'static str) {
-    use tco_core::scenario::NoFiles;
-    let tables = tco_core::bundled::tables().unwrap();
-    let (origin, text) = tco_core::bundled::find(&format!("scenarios/{name}.yaml")).unwrap();
+    use tco_core::input::scenario::NoFiles;
+    let tables = tco_core::input::bundled::tables().unwrap();
+    let (origin, text) = tco_core::input::bundled::find(&format!("scenarios/{name}.yaml")).unwrap();
     let s = tco_core::Scenario::parse(text, origin, tables.as_ref(), &NoFiles).unwrap();
     (s, origin, text)
 }
 
 #[test]
 fn simulation_histogram_marks_its_percentiles() {
-    use tco_core::sim::{simulate, SimOptions};
+    use tco_core::analysis::sim::{simulate, SimOptions};
     let (s, _, _) = bundled("apple-64gb-workstation");
     let sim = simulate(
         &s,
@@ -847,11 +849,11 @@ fn simulation_histogram_marks_its_percentiles() {
 
 #[test]
 fn sensitivity_tornados_keep_the_widest_bars() {
-    use tco_core::scenario::NoFiles;
-    use tco_core::sensitivity::{sensitivity, SensOptions};
+    use tco_core::analysis::sensitivity::{sensitivity, SensOptions};
+    use tco_core::input::scenario::NoFiles;
     let (_, origin, text) = bundled("flagship");
-    let tables = tco_core::bundled::tables().unwrap();
-    let root = tco_core::yaml::parse(text, origin).unwrap();
+    let tables = tco_core::input::bundled::tables().unwrap();
+    let root = tco_core::input::yaml::parse(text, origin).unwrap();
     let sens = sensitivity(
         &root,
         origin,
@@ -923,7 +925,7 @@ fn finance_and_hybrid_charts_follow_their_results() {
     let h = s
         .hybrid(
             s.workload.tokens_per_month,
-            tco_core::hybrid::default_step(),
+            tco_core::analysis::hybrid::default_step(),
         )
         .unwrap();
     let c = SharesChart::from_hybrid(&h);

@@ -233,11 +233,11 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
     /// Number of samples, 1 to 10,000,000.
-    #[arg(long, default_value_t = tco_core::sim::DEFAULT_SAMPLES,
+    #[arg(long, default_value_t = tco_core::analysis::sim::DEFAULT_SAMPLES,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000_000))]
     pub samples: usize,
     /// Seed of the random draws (the same seed gives the same numbers).
-    #[arg(long, default_value_t = tco_core::sim::DEFAULT_SEED)]
+    #[arg(long, default_value_t = tco_core::analysis::sim::DEFAULT_SEED)]
     pub seed: u64,
     // --plot draws the break-even histogram of one pair (--local/--api; default the first
     // pair that breaks even in some sample), percentiles and the workload volume marked.
@@ -301,7 +301,7 @@ pub struct NpvArgs {
 
 /// A hybrid grid step: a share from 0.001 to 0.5.
 fn hybrid_step(text: &str) -> Result<rust_decimal::Decimal, String> {
-    use tco_core::hybrid::{max_step, min_step};
+    use tco_core::analysis::hybrid::{max_step, min_step};
     let step: rust_decimal::Decimal = text
         .trim()
         .parse()

@@ -7,11 +7,12 @@
 use crate::args::{ScenarioArgs, TableArgs};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use tco_core::bundled::{self, OwnedTables};
-use tco_core::date::Date;
-use tco_core::pricing::{HardwareTable, PriceTable};
-use tco_core::scenario::{Resolve, Scenario};
-use tco_core::yaml::MAX_INPUT_BYTES;
+use tco_core::input::bundled::{self, OwnedTables};
+use tco_core::input::scenario::Resolve;
+use tco_core::input::yaml::MAX_INPUT_BYTES;
+use tco_core::model::date::Date;
+use tco_core::model::prices::{HardwareTable, PriceTable};
+use tco_core::Scenario;
 
 /// Reads a text file with errors that say which file and why.
 pub fn read_text(path: &Path) -> Result<String> {
@@ -132,7 +133,7 @@ pub fn scenario(args: &ScenarioArgs) -> Result<(Scenario, OwnedTables)> {
 /// A scenario's YAML tree with `--set` overrides applied, for commands that
 /// re-read it with changed values (`tco sensitivity`).
 pub struct Tree {
-    pub root: tco_core::yaml::Node,
+    pub root: tco_core::input::yaml::Node,
     pub origin: String,
     pub tables: OwnedTables,
     pub files: Files,
@@ -141,9 +142,9 @@ pub struct Tree {
 pub fn scenario_tree(args: &ScenarioArgs) -> Result<Tree> {
     let tables = tables(&args.tables)?;
     let (origin, text, base) = scenario_text(args.scenario.as_deref())?;
-    let mut root = tco_core::yaml::parse(&text, &origin)?;
+    let mut root = tco_core::input::yaml::parse(&text, &origin)?;
     for s in &args.sets {
-        tco_core::yaml::set_path(&mut root, s)?;
+        tco_core::input::yaml::set_path(&mut root, s)?;
     }
     Ok(Tree {
         root,

@@ -105,8 +105,8 @@ fn a_model_too_big_for_memory_is_refused() {
 #[test]
 fn llama_bench_output_imports_to_a_calibration_core_reads() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tco-probe/tests/data/llama-bench-sample.json");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/llama-bench-sample.json");
     let out = dir.path().join("bench.yaml");
     let o = tco(&[
         "probe",
@@ -117,7 +117,7 @@ fn llama_bench_output_imports_to_a_calibration_core_reads() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).expect("written");
-    let cal = tco_core::calibration::Calibration::parse(&text).expect("core reads it");
+    let cal = tco_core::input::calibration::Calibration::parse(&text).expect("core reads it");
     let t = cal.throughput(1).expect("concurrency 1");
     assert_eq!(t.prefill.samples, 5);
     assert!((t.decode.mean.to_string().parse::<f64>().expect("num") / 3924.943 - 1.0).abs() < 1e-4);
@@ -215,7 +215,7 @@ mod llama {
         let printed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
         assert_eq!(printed["format"], "tco-calibration/1");
         let text = std::fs::read_to_string(&out).expect("written");
-        let cal = tco_core::calibration::Calibration::parse(&text).expect("core reads it");
+        let cal = tco_core::input::calibration::Calibration::parse(&text).expect("core reads it");
         let t4 = cal.throughput(4).expect("concurrency 4");
         assert_eq!(t4.decode.samples, 2);
         assert!(t4.synthetic);
@@ -249,8 +249,8 @@ mod llama {
 /// Imports the real llama-bench sample into `dir/bench.yaml` and writes a
 /// scenario `dir/s.yaml` whose one local option reads it.
 fn calibrated_scenario(dir: &Path) -> (PathBuf, PathBuf) {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tco-probe/tests/data/llama-bench-sample.json");
+    let sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/llama-bench-sample.json");
     let cal = dir.join("bench.yaml");
     let o = tco(&[
         "probe",
@@ -309,11 +309,12 @@ fn a_scenario_reads_its_throughput_from_a_calibration() {
 fn simulate_uses_a_calibrations_measured_spread() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (cal, scenario) = calibrated_scenario(dir.path());
-    let measured =
-        tco_core::calibration::Calibration::parse(&std::fs::read_to_string(&cal).expect("written"))
-            .expect("core reads it")
-            .throughput(1)
-            .expect("concurrency 1");
+    let measured = tco_core::input::calibration::Calibration::parse(
+        &std::fs::read_to_string(&cal).expect("written"),
+    )
+    .expect("core reads it")
+    .throughput(1)
+    .expect("concurrency 1");
     let o = tco(&[
         "simulate",
         scenario.to_str().expect("path"),

@@ -16,8 +16,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-use tco_core::format::{money, tokens, tokens_short};
-use tco_core::units::{Money, Tokens};
+use tco_core::model::format::{money, tokens, tokens_short};
+use tco_core::model::units::{Money, Tokens};
 
 const TCO: &str = env!("CARGO_BIN_EXE_tco");
 const SCENARIO: &str = "scenarios/lit-4xa100-vs-sonnet.yaml";

@@ -3,11 +3,12 @@
 //! ≤ 100 µs, a 1,000-point sweep ≤ 5 ms.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use tco_core::breakeven;
-use tco_core::bundled;
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::sweep::{volumes, Spacing};
-use tco_core::units::Tokens;
+use tco_core::analysis::sweep::{volumes, Spacing};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::model::breakeven;
+use tco_core::model::units::Tokens;
+use tco_core::Scenario;
 
 /// One owned node of 2,592,000 tokens/month whose fixed cost is 99 % of what
 /// a full node saves against the API: local wins only near the top of each of

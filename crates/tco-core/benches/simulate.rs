@@ -8,9 +8,10 @@
 //! so every sample also computes six NPVs.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use tco_core::bundled;
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::sim::{draw, simulate, SimOptions};
+use tco_core::analysis::sim::{draw, simulate, SimOptions};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::Scenario;
 
 fn benches(c: &mut Criterion) {
     let tables = bundled::tables().expect("bundled tables");

@@ -2,7 +2,7 @@
 """The flagship Monte Carlo of benches/simulate.rs written with numpy, for the
 speed comparison issue 3 asks for. Same scenario (scenarios/flagship.yaml: two
 local options, three API options, four uncertain inputs, a 36-month finance
-block), same formulas (DESIGN.md; break-even in closed form; NPV with capital
+block), same formulas (docs/model.md; break-even in closed form; NPV with capital
 at month 0 and flows at month ends), same outputs (percentiles of monthly
 cost, break-even and NPV per pair, P(local cheaper), never share, a
 log-spaced histogram), vectorised over 100,000 samples.

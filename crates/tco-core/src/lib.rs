@@ -5,39 +5,48 @@
 //! network or terminal I/O, so the browser page runs the same code), prices
 //! each option at a token volume, and solves where local and API costs cross.
 //!
+//! # The pipeline
+//!
+//! Each stage only uses the stages before it:
+//!
+//! 1. [`input`]: text → checked values. [`input::yaml`] (a positioned YAML
+//!    tree), [`input::scenario`] ([`Scenario::parse`]), [`input::pricing`]
+//!    (the price and hardware tables, LiteLLM import), [`input::genai`]
+//!    (genai-prices import), [`input::tariff`] (dated schedules, tiers,
+//!    off-peak prices in a table entry), [`input::calibration`]
+//!    (probe results), [`input::distributions`] (`{dist: …}` inputs),
+//!    [`input::bundled`] (files shipped in the binary).
+//! 2. [`model`]: the domain and its formulas. [`model::date`] (calendar days),
+//!    [`model::tariff`] (how vendors price: schedules, tiers, cache writes,
+//!    off-peak), [`model::units`] and
+//!    [`model::format`] (money to the cent), [`model::cost`] (the monthly cost
+//!    of an option: [`model::cost::owned_monthly`] for amortization,
+//!    `LocalOption::cost_with_nodes` for power, staff, rent and nodes,
+//!    `ApiOption::blended_per_mtok` for API prices), [`model::breakeven`]
+//!    (break-even volumes and payback), [`model::fit`] (memory fit and the
+//!    bandwidth ceiling).
+//! 3. [`analysis`]: [`analysis::report`] (every figure of `tco report`),
+//!    [`analysis::sweep`], [`analysis::finance`] (NPV), [`analysis::hybrid`],
+//!    [`analysis::sim`] (Monte Carlo), [`analysis::sensitivity`] (tornados).
+//! 4. [`output`]: [`output::csv`] and [`output::emit`] (scenario text back
+//!    from an edited tree).
+//!
+//! Errors at any stage are [`Diagnostic`]s: where, what, what is allowed.
+//!
 //! ```
-//! use tco_core::{bundled, scenario::{NoFiles, Scenario}};
+//! use tco_core::{input::bundled, input::scenario::NoFiles, Scenario};
 //! let tables = bundled::tables().unwrap();
 //! let s = Scenario::parse(bundled::FLAGSHIP.1, bundled::FLAGSHIP.0, tables.as_ref(), &NoFiles).unwrap();
 //! let report = s.evaluate();
 //! assert!(!report.break_even.is_empty());
 //! ```
 
-pub mod breakeven;
-pub mod bundled;
-pub mod calibration;
-pub mod csv;
-pub mod date;
-pub mod emit;
+pub mod analysis;
 pub mod error;
-pub mod finance;
-pub mod fit;
-pub mod format;
-pub mod genai;
-pub mod hybrid;
+pub mod input;
 pub mod model;
-pub mod pricing;
-pub mod read;
-pub mod report;
-pub mod scenario;
-pub mod sensitivity;
-pub mod sim;
-pub mod sweep;
-pub mod tariff;
-pub mod uncertain;
-pub mod units;
-pub mod yaml;
+pub mod output;
 
+pub use analysis::report::Report;
 pub use error::{Diagnostic, Error};
-pub use report::Report;
-pub use scenario::Scenario;
+pub use model::scenario::Scenario;

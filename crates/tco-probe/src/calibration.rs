@@ -291,7 +291,7 @@ pub fn now_rfc3339() -> String {
     let rem = secs % 86_400;
     format!(
         "{}T{:02}:{:02}:{:02}Z",
-        tco_core::format::civil_date(secs / 86_400),
+        tco_core::model::format::civil_date(secs / 86_400),
         rem / 3600,
         rem % 3600 / 60,
         rem % 60

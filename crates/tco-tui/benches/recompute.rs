@@ -13,11 +13,11 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::time::Duration;
-use tco_core::bundled;
-use tco_core::scenario::NoFiles;
-use tco_core::sensitivity::{sensitivity, SensOptions};
-use tco_core::sim::{simulate, SimOptions};
-use tco_core::yaml::{parse, set_path, Node};
+use tco_core::analysis::sensitivity::{sensitivity, SensOptions};
+use tco_core::analysis::sim::{simulate, SimOptions};
+use tco_core::input::bundled;
+use tco_core::input::scenario::NoFiles;
+use tco_core::input::yaml::{parse, set_path, Node};
 use tco_tui::compute::compute;
 use tco_tui::uncertainty::{analyse, SAMPLES, SEED};
 

@@ -14,9 +14,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tco_core::bundled::OwnedTables;
-use tco_core::scenario::Resolve;
-use tco_core::yaml::{set_path, Node};
+use tco_core::input::bundled::OwnedTables;
+use tco_core::input::scenario::Resolve;
+use tco_core::input::yaml::{set_path, Node};
 
 /// Which full screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +187,7 @@ impl std::fmt::Debug for App {
 impl App {
     /// Reads the scenario; an invalid one is an error before any screen is drawn.
     pub fn new(l: Launch) -> Result<App, tco_core::Error> {
-        let tree = tco_core::yaml::parse(&l.text, &l.origin)?;
+        let tree = tco_core::input::yaml::parse(&l.text, &l.origin)?;
         let now = compute(&tree, &l.origin, l.tables.as_ref(), l.files.as_ref())?;
         let fields = fields(&now.scenario, &tree);
         let files: Arc<dyn Resolve + Send + Sync> = Arc::from(l.files);
@@ -676,7 +676,7 @@ impl App {
             "# Saved by `tco tui` from {}; the original's comments are not kept.\n",
             self.origin
         );
-        text.push_str(&tco_core::emit::to_yaml(&self.tree));
+        text.push_str(&tco_core::output::emit::to_yaml(&self.tree));
         match write_atomic(path, text.as_bytes(), overwrite) {
             Ok(()) => {
                 self.saved = self.tree.clone();
@@ -711,13 +711,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> std::io::Resu
 
 /// An app on a bundled scenario, for tests and benchmarks.
 pub fn bundled_app(path: &str) -> Option<App> {
-    let (origin, text) = tco_core::bundled::find(path)?;
+    let (origin, text) = tco_core::input::bundled::find(path)?;
     App::new(Launch {
         origin: origin.into(),
         text: text.into(),
         path: None,
-        tables: tco_core::bundled::tables().ok()?,
-        files: Box::new(tco_core::scenario::NoFiles),
+        tables: tco_core::input::bundled::tables().ok()?,
+        files: Box::new(tco_core::input::scenario::NoFiles),
         probe_built: tco_probe::HAS_ENGINE,
     })
     .ok()
@@ -728,8 +728,8 @@ pub fn bundled_app(path: &str) -> Option<App> {
 mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use tco_core::format::tokens;
-    use tco_core::units::Tokens;
+    use tco_core::model::format::tokens;
+    use tco_core::model::units::Tokens;
 
     fn app() -> App {
         bundled_app("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap()
@@ -749,14 +749,14 @@ mod tests {
         assert_eq!(a.field().unwrap().path, "workload.tokens_per_month");
         key(&mut a, KeyCode::Char('+'));
         assert_eq!(a.now.report.tokens_per_month, 125_000_000);
-        let (o, t) = tco_core::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
-        let tables = tco_core::bundled::tables().unwrap();
+        let (o, t) = tco_core::input::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
+        let tables = tco_core::input::bundled::tables().unwrap();
         let direct = tco_core::Scenario::parse_with_overrides(
             t,
             o,
             &["workload.tokens_per_month=125000000".into()],
             tables.as_ref(),
-            &tco_core::scenario::NoFiles,
+            &tco_core::input::scenario::NoFiles,
         )
         .unwrap()
         .evaluate();
@@ -794,8 +794,8 @@ mod tests {
             rust_decimal::Decimal::new(57015, 4)
         );
         // The same edits through the core's parser give the same report.
-        let (o, t) = tco_core::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
-        let tables = tco_core::bundled::tables().unwrap();
+        let (o, t) = tco_core::input::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
+        let tables = tco_core::input::bundled::tables().unwrap();
         let direct = tco_core::Scenario::parse_with_overrides(
             t,
             o,
@@ -804,7 +804,7 @@ mod tests {
                 "api[0].uplift=1.05".into(),
             ],
             tables.as_ref(),
-            &tco_core::scenario::NoFiles,
+            &tco_core::input::scenario::NoFiles,
         )
         .unwrap()
         .evaluate();
@@ -884,12 +884,12 @@ mod tests {
         key(&mut a, KeyCode::Enter);
         assert!(!a.dirty(), "{:?}", a.message);
         let text = std::fs::read_to_string(&target).unwrap();
-        let tables = tco_core::bundled::tables().unwrap();
+        let tables = tco_core::input::bundled::tables().unwrap();
         let back = tco_core::Scenario::parse(
             &text,
             "saved",
             tables.as_ref(),
-            &tco_core::scenario::NoFiles,
+            &tco_core::input::scenario::NoFiles,
         )
         .unwrap()
         .evaluate();
@@ -965,12 +965,12 @@ summary:
         std::fs::write(&cal, text).unwrap();
         let mut a = App::new(Launch {
             origin: "s.yaml".into(),
-            text: tco_core::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml")
+            text: tco_core::input::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml")
                 .unwrap()
                 .1
                 .into(),
             path: Some(dir.path().join("s.yaml")),
-            tables: tco_core::bundled::tables().unwrap(),
+            tables: tco_core::input::bundled::tables().unwrap(),
             files: Box::new(DirFiles(dir.path().to_path_buf())),
             probe_built: true,
         })
@@ -1013,7 +1013,7 @@ summary:
         a.selected = a.fields.iter().position(|f| f.path == path).unwrap();
     }
 
-    fn written(a: &App, path: &str) -> Option<tco_core::uncertain::Dist> {
+    fn written(a: &App, path: &str) -> Option<tco_core::model::uncertain::Dist> {
         a.now
             .scenario
             .uncertain
@@ -1022,10 +1022,10 @@ summary:
             .map(|u| u.dist.clone())
     }
 
-    fn direct_sim(a: &App) -> tco_core::sim::Simulation {
-        tco_core::sim::simulate(
+    fn direct_sim(a: &App) -> tco_core::analysis::sim::Simulation {
+        tco_core::analysis::sim::simulate(
             &a.now.scenario,
-            tco_core::sim::SimOptions {
+            tco_core::analysis::sim::SimOptions {
                 samples: crate::uncertainty::SAMPLES,
                 seed: crate::uncertainty::SEED,
             },
@@ -1074,7 +1074,7 @@ summary:
 
     #[test]
     fn plus_shifts_a_whole_distribution_and_undo_restores_it() {
-        use tco_core::uncertain::Dist;
+        use tco_core::model::uncertain::Dist;
         let dec = |n: i64, scale: u32| rust_decimal::Decimal::new(n, scale);
         let mut a = flagship();
         select(&mut a, KWH);
@@ -1190,12 +1190,12 @@ summary:
         a.save_to(&target, false);
         assert!(!a.dirty(), "{:?}", a.message);
         let text = std::fs::read_to_string(&target).unwrap();
-        let tables = tco_core::bundled::tables().unwrap();
+        let tables = tco_core::input::bundled::tables().unwrap();
         let back = tco_core::Scenario::parse(
             &text,
             "saved",
             tables.as_ref(),
-            &tco_core::scenario::NoFiles,
+            &tco_core::input::scenario::NoFiles,
         )
         .unwrap();
         let dists = |s: &tco_core::Scenario| {
@@ -1246,7 +1246,7 @@ summary:
     fn a_panic_in_the_worker_becomes_a_message() {
         fn boom(
             _: &crate::uncertainty::Request,
-            _: tco_core::scenario::Tables<'_>,
+            _: tco_core::input::scenario::Tables<'_>,
             _: &dyn Resolve,
         ) -> Result<Uncertainty, String> {
             panic!("boom in the worker")
@@ -1254,8 +1254,8 @@ summary:
         let mut a = bundled_app("scenarios/flagship.yaml").unwrap();
         a.worker = Some(
             Worker::spawn_with(
-                tco_core::bundled::tables().unwrap(),
-                Arc::new(tco_core::scenario::NoFiles),
+                tco_core::input::bundled::tables().unwrap(),
+                Arc::new(tco_core::input::scenario::NoFiles),
                 boom,
             )
             .unwrap(),

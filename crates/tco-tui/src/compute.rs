@@ -3,10 +3,11 @@
 //! Every figure comes from `Scenario::evaluate` and `Scenario::sweep`; the
 //! chart only takes log10 of what the core priced, to place it on screen.
 
-use tco_core::scenario::{Resolve, Scenario, Tables};
-use tco_core::sweep::{volumes, Spacing};
-use tco_core::units::Tokens;
-use tco_core::yaml::Node;
+use tco_core::analysis::sweep::{volumes, Spacing};
+use tco_core::input::scenario::{Resolve, Tables};
+use tco_core::input::yaml::Node;
+use tco_core::model::units::Tokens;
+use tco_core::Scenario;
 use tco_core::{Error, Report};
 
 /// Points per chart series.
@@ -76,7 +77,7 @@ fn range(report: &Report) -> (u64, u64) {
     let lo = 10f64.powf((lo as f64).log10().floor() - 1.0).max(1_000.0) as u64;
     let hi = 10f64
         .powf((hi as f64).log10().ceil() + 1.0)
-        .min(tco_core::units::MAX_TOKENS as f64) as u64;
+        .min(tco_core::model::units::MAX_TOKENS as f64) as u64;
     (lo, hi.max(lo * 100))
 }
 
@@ -84,7 +85,7 @@ fn chart(s: &Scenario, report: &Report) -> Result<ChartData, Error> {
     let (lo, hi) = range(report);
     let vols = volumes(Tokens(lo), Tokens(hi), CHART_POINTS, Spacing::Log)?;
     let sweep = s.sweep(&vols);
-    let cost = |m: tco_core::units::Money| m.to_f64_lossy().max(0.01).log10();
+    let cost = |m: tco_core::model::units::Money| m.to_f64_lossy().max(0.01).log10();
     let mut series: Vec<Series> = sweep
         .api_names
         .iter()

@@ -13,11 +13,11 @@
 //! core refuses (a share's max above 1) is refused like any other value.
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use tco_core::format;
-use tco_core::scenario::{HardwareCost, Scenario};
-use tco_core::uncertain::{Dist, InputSource};
-use tco_core::units::{Money, PerMTok, Tokens};
-use tco_core::yaml::Node;
+use tco_core::input::yaml::Node;
+use tco_core::model::format;
+use tco_core::model::scenario::{HardwareCost, Scenario};
+use tco_core::model::uncertain::{Dist, InputSource};
+use tco_core::model::units::{Money, PerMTok, Tokens};
 
 /// How `+`/`−` move a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,7 +221,7 @@ fn to_u64(d: Decimal) -> u64 {
 
 fn tree_at<'a>(root: &'a Node, path: &[&str], index: usize, section: &str) -> Option<&'a Node> {
     let list = root.get(section)?;
-    let tco_core::yaml::Value::Seq(items) = &list.value else {
+    let tco_core::input::yaml::Value::Seq(items) = &list.value else {
         return None;
     };
     let mut n = items.get(index)?;

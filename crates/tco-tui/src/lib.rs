@@ -3,7 +3,7 @@
 //! Change an assumption, watch the break-even move. The [`app::App`] holds the
 //! scenario's YAML tree and the last good computation; keys map to named
 //! [`app::Action`]s; [`ui`] draws one widget per panel. Every figure comes
-//! from tco-core's `evaluate` and `sweep`, formatted by `tco_core::format`, so
+//! from tco-core's `evaluate` and `sweep`, formatted by `tco_core::model::format`, so
 //! the screen agrees with `tco report` to the cent; the uncertainty screen's
 //! from `simulate` and `sensitivity`, run on a thread ([`uncertainty`]).
 

@@ -1,8 +1,8 @@
 //! The uncertainty screen's figures, computed off the key loop.
 //!
 //! After every accepted change of a scenario that holds `{dist: …}` inputs the
-//! app asks a background thread for a 2,000-sample `tco_core::sim::simulate`
-//! and the one-at-a-time `tco_core::sensitivity::sensitivity` of the new tree.
+//! app asks a background thread for a 2,000-sample `tco_core::analysis::sim::simulate`
+//! and the one-at-a-time `tco_core::analysis::sensitivity::sensitivity` of the new tree.
 //! Each request carries the app's generation number; the thread only works on
 //! the newest request waiting, and the app drops any answer whose generation
 //! is no longer current, so a burst of keys never queues stale work and the
@@ -13,19 +13,20 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tco_core::bundled::OwnedTables;
-use tco_core::scenario::{Resolve, Scenario, Tables};
-use tco_core::sensitivity::{sensitivity, SensOptions, Sensitivity};
-use tco_core::sim::{simulate, SimOptions, Simulation};
-use tco_core::yaml::Node;
+use tco_core::analysis::sensitivity::{sensitivity, SensOptions, Sensitivity};
+use tco_core::analysis::sim::{simulate, SimOptions, Simulation};
+use tco_core::input::bundled::OwnedTables;
+use tco_core::input::scenario::{Resolve, Tables};
+use tco_core::input::yaml::Node;
 use tco_core::Error;
+use tco_core::Scenario;
 
 /// Samples per simulation: enough for stable P10–P90 and a histogram, little
 /// enough to follow every keypress.
 pub const SAMPLES: usize = 2_000;
 /// The seed, `tco simulate`'s default, so the screen matches
 /// `tco simulate FILE --samples 2000`.
-pub const SEED: u64 = tco_core::sim::DEFAULT_SEED;
+pub const SEED: u64 = tco_core::analysis::sim::DEFAULT_SEED;
 /// The background thread's name; the panic hook leaves the terminal alone
 /// for panics on any thread but the key loop's.
 pub const THREAD_NAME: &str = "tco-uncertainty";

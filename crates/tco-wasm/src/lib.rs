@@ -10,16 +10,19 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 use tco_chart::CostChart;
-use tco_core::bundled::{self, OwnedTables};
-use tco_core::pricing::{HardwareTable, PriceTable};
-use tco_core::scenario::{NoFiles, Scenario};
-use tco_core::sensitivity::{self, SensOptions, Sensitivity};
-use tco_core::sim::{self, SimOptions, Simulation};
-use tco_core::sweep::{self, Spacing};
-use tco_core::units::{parse_tokens, Money, PerMTok, Tokens, MAX_TOKENS};
-use tco_core::yaml::{self, Node, Value};
+use tco_core::analysis::sensitivity::{self, SensOptions, Sensitivity};
+use tco_core::analysis::sim::{self, SimOptions, Simulation};
+use tco_core::analysis::sweep::{self, Spacing};
+use tco_core::input::bundled::{self, OwnedTables};
+use tco_core::input::scenario::NoFiles;
+use tco_core::input::yaml::{self, Node, Value};
+use tco_core::model::format;
+use tco_core::model::prices::{HardwareTable, PriceTable};
+use tco_core::model::units::{parse_tokens, Money, PerMTok, Tokens, MAX_TOKENS};
+use tco_core::output::emit;
+use tco_core::Error;
 use tco_core::Report;
-use tco_core::{emit, format, Error};
+use tco_core::Scenario;
 use wasm_bindgen::prelude::*;
 
 /// Runs once when the module is instantiated: panics go to the console with
@@ -105,11 +108,11 @@ fn volume(text: &str) -> Result<Tokens, JsValue> {
 }
 
 /// Today (UTC) from the browser's clock; none outside wasm (native tests).
-fn today() -> Option<tco_core::date::Date> {
+fn today() -> Option<tco_core::model::date::Date> {
     #[cfg(target_arch = "wasm32")]
     {
         let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
-        tco_core::date::Date::from_days(days)
+        tco_core::model::date::Date::from_days(days)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -138,7 +141,7 @@ impl Tco {
     /// the calculator starts at today's date (UTC), as the CLI does.
     #[wasm_bindgen(js_name = setDate)]
     pub fn set_date(&mut self, date: &str) -> Result<(), JsValue> {
-        let d = tco_core::date::Date::parse(date).ok_or_else(|| {
+        let d = tco_core::model::date::Date::parse(date).ok_or_else(|| {
             JsValue::from(js_sys::Error::new(&format!(
                 "{date}: not a calendar date (allowed: YYYY-MM-DD)"
             )))

@@ -4,8 +4,8 @@ use crate::args::{CompareArgs, Format};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::{anyhow, Result};
-use tco_core::format::{money, per_mtok, tokens, tokens_short};
-use tco_core::units::parse_tokens;
+use tco_core::model::format::{money, per_mtok, tokens, tokens_short};
+use tco_core::model::units::parse_tokens;
 
 pub fn run(args: &CompareArgs) -> Result<String> {
     let (s, mut tables) = load::scenario(&args.scenario)?;
@@ -32,7 +32,7 @@ pub fn run(args: &CompareArgs) -> Result<String> {
             "scenario": s.name, "currency": s.currency, "tokens_per_month": v.0, "rows": rows,
         }))?,
         Format::Csv => {
-            let mut out = tco_core::csv::line(&[
+            let mut out = tco_core::output::csv::line(&[
                 "rank",
                 "kind",
                 "name",
@@ -43,7 +43,7 @@ pub fn run(args: &CompareArgs) -> Result<String> {
                 "can_serve",
             ]);
             for (i, r) in rows.iter().enumerate() {
-                out.push_str(&tco_core::csv::line(&[
+                out.push_str(&tco_core::output::csv::line(&[
                     (i + 1).to_string(),
                     r.kind.to_string(),
                     r.name.clone(),

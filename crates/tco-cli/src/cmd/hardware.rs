@@ -5,9 +5,9 @@ use crate::load;
 use crate::output::{json, Table};
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
-use tco_core::format::money;
-use tco_core::pricing::Hardware;
-use tco_core::units::Money;
+use tco_core::model::format::money;
+use tco_core::model::prices::Hardware;
+use tco_core::model::units::Money;
 
 fn usd(d: Decimal) -> String {
     money(Money::new(d), "USD")
@@ -56,7 +56,7 @@ pub fn run(cmd: &HardwareCommand) -> Result<String> {
             Ok(match format {
                 Format::Json => json(&rows)?,
                 Format::Csv => {
-                    let mut out = tco_core::csv::line(&[
+                    let mut out = tco_core::output::csv::line(&[
                         "id",
                         "name",
                         "kind",
@@ -75,7 +75,7 @@ pub fn run(cmd: &HardwareCommand) -> Result<String> {
                     for h in rows {
                         let r = h.rent_per_gpu_hour.unwrap_or_default();
                         let opt = |d: Option<Decimal>| d.map_or(String::new(), |d| d.to_string());
-                        out.push_str(&tco_core::csv::line(&[
+                        out.push_str(&tco_core::output::csv::line(&[
                             h.id.clone(),
                             h.name.clone(),
                             h.kind.clone(),
@@ -186,9 +186,9 @@ pub fn run(cmd: &HardwareCommand) -> Result<String> {
                     match format {
                         Format::Markdown => tb.markdown(),
                         Format::Csv => {
-                            let mut out = tco_core::csv::line(&["field", "value"]);
+                            let mut out = tco_core::output::csv::line(&["field", "value"]);
                             for r in &tb.rows {
-                                out.push_str(&tco_core::csv::line(r));
+                                out.push_str(&tco_core::output::csv::line(r));
                             }
                             out
                         }

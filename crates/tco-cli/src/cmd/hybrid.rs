@@ -5,10 +5,10 @@ use crate::cmd::npv::selected;
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::{anyhow, Result};
-use tco_core::csv::line;
-use tco_core::format::{money, percent, tokens, tokens_short};
-use tco_core::hybrid::{HybridPair, HybridResult, HybridShare};
-use tco_core::units::{parse_tokens, Money, Tokens};
+use tco_core::analysis::hybrid::{HybridPair, HybridResult, HybridShare};
+use tco_core::model::format::{money, percent, tokens, tokens_short};
+use tco_core::model::units::{parse_tokens, Money, Tokens};
+use tco_core::output::csv::line;
 
 pub fn run(args: &HybridArgs) -> Result<String> {
     args.plot.check()?;

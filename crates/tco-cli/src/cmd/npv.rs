@@ -4,11 +4,11 @@ use crate::args::{Format, NpvArgs, PairArgs, ScenarioArgs};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::{anyhow, bail, Result};
-use tco_core::csv::line;
-use tco_core::finance::{FinanceResult, PairFinance};
-use tco_core::format::{money, tokens_short};
-use tco_core::scenario::Scenario;
-use tco_core::units::{Money, Tokens};
+use tco_core::analysis::finance::{FinanceResult, PairFinance};
+use tco_core::model::format::{money, tokens_short};
+use tco_core::model::scenario::Scenario;
+use tco_core::model::units::{Money, Tokens};
+use tco_core::output::csv::line;
 
 pub fn run(args: &NpvArgs) -> Result<String> {
     args.plot.check()?;
@@ -247,7 +247,7 @@ fn render(s: &Scenario, f: &FinanceResult, chosen: &[&PairFinance], md: bool) ->
     let cur = &f.currency;
     let head = format!(
         "{} tokens/month ({}) in month 1 · {} months · {}",
-        tco_core::format::tokens(Tokens(f.tokens_per_month)),
+        tco_core::model::format::tokens(Tokens(f.tokens_per_month)),
         tokens_short(Tokens(f.tokens_per_month)),
         f.horizon_months,
         cur

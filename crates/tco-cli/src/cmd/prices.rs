@@ -7,9 +7,10 @@ use crate::output::{json, Table};
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 use std::path::Path;
-use tco_core::format::per_mtok;
-use tco_core::genai::{import_genai, looks_like_genai, GenaiOptions};
-use tco_core::pricing::{import_litellm, PriceTable};
+use tco_core::input::genai::{import_genai, looks_like_genai, GenaiOptions};
+use tco_core::input::pricing::import_litellm;
+use tco_core::model::format::per_mtok;
+use tco_core::model::prices::PriceTable;
 
 pub fn run(cmd: &PricesCommand) -> Result<String> {
     match cmd {
@@ -41,7 +42,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             Ok(match format {
                 Format::Json => json(&models)?,
                 Format::Csv => {
-                    let mut out = tco_core::csv::line(&[
+                    let mut out = tco_core::output::csv::line(&[
                         "id",
                         "name",
                         "vendor",
@@ -53,7 +54,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                         "source",
                     ]);
                     for m in models {
-                        out.push_str(&tco_core::csv::line(&[
+                        out.push_str(&tco_core::output::csv::line(&[
                             m.id.clone(),
                             m.name.clone(),
                             m.vendor.clone(),
@@ -94,7 +95,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                             p.rates
                                 .cache_write_per_mtok
                                 .map_or("—".into(), |w| per_mtok(w, "USD")),
-                            tco_core::format::percent(m.batch_discount),
+                            tco_core::model::format::percent(m.batch_discount),
                             m.as_of.clone(),
                             also(m, &p, date),
                         ]);
@@ -133,12 +134,12 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                         ),
                         (
                             "batch discount",
-                            tco_core::format::percent(m.batch_discount),
+                            tco_core::model::format::percent(m.batch_discount),
                         ),
                         (
                             "context window",
                             m.context_window.map_or("—".into(), |c| {
-                                tco_core::format::tokens(tco_core::units::Tokens(c))
+                                tco_core::model::format::tokens(tco_core::model::units::Tokens(c))
                             }),
                         ),
                         (
@@ -155,9 +156,9 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                     match format {
                         Format::Markdown => t.markdown(),
                         Format::Csv => {
-                            let mut out = tco_core::csv::line(&["field", "value"]);
+                            let mut out = tco_core::output::csv::line(&["field", "value"]);
                             for r in &t.rows {
-                                out.push_str(&tco_core::csv::line(r));
+                                out.push_str(&tco_core::output::csv::line(r));
                             }
                             out
                         }
@@ -181,7 +182,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             let text = load::read_text(file)?;
             let as_of = match as_of {
                 Some(d) => {
-                    if tco_core::date::Date::parse(d).is_none() {
+                    if tco_core::model::date::Date::parse(d).is_none() {
                         bail!("--as-of {d}: not a date\n  allowed: YYYY-MM-DD");
                     }
                     d.clone()
@@ -315,7 +316,7 @@ fn import_genai_file(
 
 /// "API prices as of D (USD per million tokens), in force on D'": D is the
 /// newest `as_of` in the table.
-fn title(table: &PriceTable, date: Option<tco_core::date::Date>) -> String {
+fn title(table: &PriceTable, date: Option<tco_core::model::date::Date>) -> String {
     let newest = table.models.iter().filter_map(|m| m.as_of_date()).max();
     format!(
         "API prices{} (USD per million tokens){}",
@@ -326,15 +327,15 @@ fn title(table: &PriceTable, date: Option<tco_core::date::Date>) -> String {
 
 /// What else an entry's pricing has: tiers, off-peak prices, later changes.
 fn also(
-    m: &tco_core::pricing::ApiModel,
-    p: &tco_core::tariff::PriceSet,
-    date: Option<tco_core::date::Date>,
+    m: &tco_core::model::prices::ApiModel,
+    p: &tco_core::model::tariff::PriceSet,
+    date: Option<tco_core::model::date::Date>,
 ) -> String {
     let mut v = Vec::new();
     for t in &p.tiers {
         v.push(format!(
             "tier above {}",
-            tco_core::format::tokens(tco_core::units::Tokens(t.above_prompt_tokens))
+            tco_core::model::format::tokens(tco_core::model::units::Tokens(t.above_prompt_tokens))
         ));
     }
     if let Some(o) = &p.off_peak {
@@ -395,7 +396,7 @@ fn file_date(p: &Path) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    tco_core::format::civil_date(secs / 86_400)
+    tco_core::model::format::civil_date(secs / 86_400)
 }
 
 #[cfg(test)]
@@ -404,8 +405,8 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(tco_core::format::civil_date(0), "1970-01-01");
-        assert_eq!(tco_core::format::civil_date(20_412), "2025-11-20");
+        assert_eq!(tco_core::model::format::civil_date(0), "1970-01-01");
+        assert_eq!(tco_core::model::format::civil_date(20_412), "2025-11-20");
         assert_eq!(
             date_in_name(Path::new("litellm-model-prices-2025-09.json")).as_deref(),
             Some("2025-09-01")

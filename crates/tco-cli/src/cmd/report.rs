@@ -4,10 +4,10 @@ use crate::args::{Format, ReportArgs, ScenarioArgs};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::Result;
-use tco_core::breakeven::{BreakEven, Status};
-use tco_core::format::{money, per_mtok, percent, tokens, tokens_short};
-use tco_core::scenario::{Billing, HardwareCost, LocalOption, Scenario};
-use tco_core::units::{Money, Tokens};
+use tco_core::model::breakeven::{BreakEven, Status};
+use tco_core::model::format::{money, per_mtok, percent, tokens, tokens_short};
+use tco_core::model::scenario::{Billing, HardwareCost, LocalOption, Scenario};
+use tco_core::model::units::{Money, Tokens};
 use tco_core::Report;
 
 pub fn run(args: &ReportArgs) -> Result<String> {

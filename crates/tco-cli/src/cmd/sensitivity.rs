@@ -4,9 +4,9 @@ use crate::args::{Format, SensitivityArgs, TornadoArg};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::Result;
-use tco_core::format::{money, tokens_short};
-use tco_core::sensitivity::{sensitivity, PairTornado, SensOptions, Sensitivity};
-use tco_core::units::{Money, Tokens};
+use tco_core::analysis::sensitivity::{sensitivity, PairTornado, SensOptions, Sensitivity};
+use tco_core::model::format::{money, tokens_short};
+use tco_core::model::units::{Money, Tokens};
 
 pub fn run(args: &SensitivityArgs) -> Result<String> {
     args.plot.check()?;

@@ -4,9 +4,9 @@ use crate::args::{Format, SimulateArgs};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::Result;
-use tco_core::format::{money, tokens, tokens_short};
-use tco_core::sim::{simulate, Bin, Percentiles, SimOptions, Simulation};
-use tco_core::units::{Money, Tokens};
+use tco_core::analysis::sim::{simulate, Bin, Percentiles, SimOptions, Simulation};
+use tco_core::model::format::{money, tokens, tokens_short};
+use tco_core::model::units::{Money, Tokens};
 
 pub fn run(args: &SimulateArgs) -> Result<String> {
     args.plot.check()?;

@@ -4,9 +4,9 @@ use crate::args::{Format, SpacingArg, SweepArgs};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::{anyhow, Result};
-use tco_core::format::{money, tokens_short};
-use tco_core::sweep::{volumes, Spacing};
-use tco_core::units::parse_tokens;
+use tco_core::analysis::sweep::{volumes, Spacing};
+use tco_core::model::format::{money, tokens_short};
+use tco_core::model::units::parse_tokens;
 
 pub fn run(args: &SweepArgs) -> Result<String> {
     args.plot.check()?;
@@ -38,7 +38,9 @@ pub fn run(args: &SweepArgs) -> Result<String> {
             let mut t = Table::new(&refs, &right)
                 .titled(format!("{}: monthly cost by volume ({cur})", s.name));
             for p in &sweep.points {
-                let mut row = vec![tokens_short(tco_core::units::Tokens(p.tokens_per_month))];
+                let mut row = vec![tokens_short(tco_core::model::units::Tokens(
+                    p.tokens_per_month,
+                ))];
                 row.extend(p.api.iter().map(|m| money(*m, cur)));
                 row.extend(p.local.iter().map(|l| {
                     if l.can_serve {

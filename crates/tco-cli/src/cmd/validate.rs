@@ -3,8 +3,8 @@
 use crate::args::ValidateArgs;
 use crate::load::{self, Files};
 use anyhow::Result;
-use tco_core::bundled;
-use tco_core::scenario::Scenario;
+use tco_core::input::bundled;
+use tco_core::model::scenario::Scenario;
 
 pub fn run(args: &ValidateArgs) -> Result<String> {
     let tables = load::tables(&args.tables)?;

@@ -28,6 +28,7 @@ pub fn worker() -> PathBuf {
 }
 
 pub fn sample_bench_json() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/llama-bench-sample.json");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/llama-bench-sample.json");
     std::fs::read_to_string(path).expect("sample file")
 }

@@ -8,8 +8,8 @@ use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Widget};
-use tco_core::format::{money, tokens_short};
-use tco_core::units::{Money, Tokens};
+use tco_core::model::format::{money, tokens_short};
+use tco_core::model::units::{Money, Tokens};
 
 #[derive(Debug)]
 pub struct ChartPanel<'a>(pub &'a App);

@@ -10,9 +10,9 @@ use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Widget, Wrap};
-use tco_core::format::{tokens, tokens_short};
-use tco_core::sim::{Bin, SimPair};
-use tco_core::units::Tokens;
+use tco_core::analysis::sim::{Bin, SimPair};
+use tco_core::model::format::{tokens, tokens_short};
+use tco_core::model::units::Tokens;
 
 /// The histogram of one pair.
 #[derive(Debug)]

@@ -7,9 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
-use tco_core::breakeven::{BreakEven, Status};
-use tco_core::format::{money, per_mtok, percent, tokens, tokens_short};
-use tco_core::units::Tokens;
+use tco_core::model::breakeven::{BreakEven, Status};
+use tco_core::model::format::{money, per_mtok, percent, tokens, tokens_short};
+use tco_core::model::units::Tokens;
 
 #[derive(Debug)]
 pub struct Results<'a>(pub &'a App);

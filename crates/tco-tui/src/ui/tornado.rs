@@ -13,9 +13,9 @@ use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Widget, Wrap};
-use tco_core::format::{money, tokens_short};
-use tco_core::sensitivity::PairTornado;
-use tco_core::units::{Money, Tokens};
+use tco_core::analysis::sensitivity::PairTornado;
+use tco_core::model::format::{money, tokens_short};
+use tco_core::model::units::{Money, Tokens};
 
 /// One input's bar: its name and the answer at either end; None = the end
 /// where local never breaks even (break-even) or cannot serve (saving).

@@ -13,9 +13,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
-use tco_core::format::{tokens, tokens_short};
-use tco_core::uncertain::InputSource;
-use tco_core::units::Tokens;
+use tco_core::model::format::{tokens, tokens_short};
+use tco_core::model::uncertain::InputSource;
+use tco_core::model::units::Tokens;
 
 #[derive(Debug)]
 pub struct UncertaintyPanel<'a>(pub &'a App);

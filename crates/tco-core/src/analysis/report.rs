@@ -1,0 +1,269 @@
+//! The report: every figure `tco report` prints, in the report's JSON names (docs/formats.md).
+
+use crate::model::breakeven::{self, BreakEven};
+use crate::model::cost::{whole_tokens, Breakdown};
+use crate::model::fit::MemoryFit;
+use crate::model::format;
+use crate::model::scenario::{HardwareCost, LocalOption, Scenario};
+use crate::model::throughput::ThroughputSource;
+use crate::model::units::{Money, PerMTok, Tokens};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiLine {
+    pub name: String,
+    pub model_id: Option<String>,
+    pub blended_per_mtok: PerMTok,
+    pub monthly_cost: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThroughputLine {
+    pub prefill_tokens_per_second: Decimal,
+    pub decode_tokens_per_second: Decimal,
+    /// Where the figure came from: "declared in the scenario" or the calibration.
+    pub source: String,
+    /// 95 % interval of the measured decode rate, when calibrated.
+    pub decode_ci95: Option<(Decimal, Decimal)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LocalLine {
+    pub name: String,
+    pub kind: &'static str,
+    pub monthly_cost: Money,
+    pub breakdown: Breakdown,
+    pub capacity_tokens_per_month: u64,
+    pub nodes: u64,
+    pub utilization: Decimal,
+    /// Null at a volume of zero.
+    pub cost_per_mtok: Option<PerMTok>,
+    pub can_serve: bool,
+    pub warnings: Vec<String>,
+    pub throughput: ThroughputLine,
+    pub memory: Option<MemoryFit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// The cheapest option that can serve the workload volume.
+    pub cheapest: String,
+    pub kind: &'static str,
+    pub monthly_cost: Money,
+    pub cheapest_api: String,
+    pub cheapest_api_monthly_cost: Money,
+    /// The cheapest local option that can serve the volume, if any.
+    pub cheapest_local: Option<String>,
+    pub cheapest_local_monthly_cost: Option<Money>,
+    /// Cheapest API minus cheapest local (positive: local saves this much a month).
+    pub local_saving_monthly: Option<Money>,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub currency: String,
+    pub hours_per_month: Decimal,
+    pub tokens_per_month: u64,
+    pub api: Vec<ApiLine>,
+    pub local: Vec<LocalLine>,
+    pub break_even: Vec<BreakEven>,
+    pub verdict: Verdict,
+    /// Notes on the prices used: the date they are for, stale table prices,
+    /// long-context tiers, exchange rates, deprecated models. Absent when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
+    let cost = l.cost_at(&s.workload, s.hours_per_month, v);
+    let mut warnings = l.notes.clone();
+    if !cost.can_serve {
+        warnings.push(format!(
+            "cannot serve {} tokens/month: needs {} nodes, max_nodes is {} (at most {} tokens/month)",
+            format::tokens(v),
+            cost.nodes,
+            l.max_nodes.unwrap_or_default(),
+            format::tokens(Tokens(l.steps(&s.workload, s.hours_per_month).top(l.max_nodes.unwrap_or_default())))
+        ));
+    }
+    let memory = l.model.as_ref().map(|m| m.fit(l.machine.as_ref()));
+    if let (Some(fit), Some(m)) = (&memory, &l.model) {
+        match fit.status {
+            Some(crate::model::fit::FitStatus::NoFit) => warnings.push(format!(
+                "{}B at {} needs {} GB ({} GB weights + {} GB KV cache), more than the machine's {} GB",
+                m.params_b,
+                m.quant.name(),
+                fit.total_gb,
+                fit.weights_gb,
+                fit.kv_cache_gb,
+                fit.memory_gb.unwrap_or_default()
+            )),
+            Some(crate::model::fit::FitStatus::Tight) => warnings.push(format!(
+                "memory is tight: {} GB needed of {} GB (over 90 %)",
+                fit.total_gb,
+                fit.memory_gb.unwrap_or_default()
+            )),
+            _ => {}
+        }
+        if let Some(ceiling) = fit.decode_ceiling_tps {
+            let decode = l.throughput.decode.per_second();
+            let limit = ceiling * Decimal::from(m.concurrency);
+            if decode > limit {
+                warnings.push(format!(
+                    "implausible throughput: {} tokens/s decode is above the bandwidth ceiling of {} tokens/s ({} tokens/s per stream × concurrency {})",
+                    decode.round_dp(1),
+                    limit.round_dp(1),
+                    ceiling,
+                    m.concurrency
+                ));
+            }
+        }
+    }
+    let (source, ci) = match &l.throughput.source {
+        ThroughputSource::Declared => ("declared in the scenario".to_string(), None),
+        ThroughputSource::Calibration { measured, .. } => {
+            (measured.description.clone(), Some(measured.decode.ci95))
+        }
+    };
+    LocalLine {
+        name: l.name.clone(),
+        kind: match l.hardware {
+            HardwareCost::Owned { .. } => "owned",
+            HardwareCost::Rented { .. } => "rented",
+        },
+        monthly_cost: cost.monthly,
+        breakdown: cost.breakdown,
+        capacity_tokens_per_month: whole_tokens(l.capacity(&s.workload, s.hours_per_month)),
+        nodes: cost.nodes,
+        utilization: cost.utilization.round_dp(6),
+        cost_per_mtok: PerMTok::of(cost.monthly, v),
+        can_serve: cost.can_serve,
+        warnings,
+        throughput: ThroughputLine {
+            prefill_tokens_per_second: l.throughput.prefill.per_second().round_dp(4),
+            decode_tokens_per_second: l.throughput.decode.per_second().round_dp(4),
+            source,
+            decode_ci95: ci,
+        },
+        memory,
+    }
+}
+
+impl Scenario {
+    /// Everything `tco report` shows, at the workload volume.
+    pub fn evaluate(&self) -> Report {
+        let v = self.workload.tokens_per_month;
+        let api: Vec<ApiLine> = self
+            .api
+            .iter()
+            .map(|a| ApiLine {
+                name: a.name.clone(),
+                model_id: a.model_id.clone(),
+                blended_per_mtok: a.blended(&self.workload),
+                monthly_cost: a.monthly(&self.workload, v),
+            })
+            .collect();
+        let local: Vec<LocalLine> = self.local.iter().map(|l| local_line(self, l, v)).collect();
+        let mut break_even: Vec<BreakEven> = self
+            .local
+            .iter()
+            .flat_map(|l| self.api.iter().map(move |a| breakeven::solve(self, l, a)))
+            .collect();
+        if let Some(f) = self.cash_flows() {
+            // Both lists run local by local, API by API.
+            for (b, p) in break_even.iter_mut().zip(&f.pairs) {
+                b.finance = Some(p.figures());
+            }
+        }
+        let verdict = verdict(self, &api, &local);
+        Report {
+            scenario: self.name.clone(),
+            currency: self.currency.clone(),
+            hours_per_month: self.hours_per_month,
+            tokens_per_month: v.0,
+            api,
+            local,
+            break_even,
+            verdict,
+            notes: self
+                .exchange_rates
+                .iter()
+                .map(|r| {
+                    format!(
+                        "exchange rates as of {}: {}",
+                        r.as_of,
+                        r.rates
+                            .iter()
+                            .map(|(c, x)| format!("1 {c} = {} {}", x.normalize(), self.currency))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .chain(self.api.iter().flat_map(|a| a.notes.iter().cloned()))
+                .collect(),
+        }
+    }
+}
+
+fn verdict(s: &Scenario, api: &[ApiLine], local: &[LocalLine]) -> Verdict {
+    // Scenarios always hold at least one API option (the parser insists).
+    let best_api = api
+        .iter()
+        .min_by_key(|a| a.monthly_cost)
+        .cloned()
+        .unwrap_or(ApiLine {
+            name: String::new(),
+            model_id: None,
+            blended_per_mtok: PerMTok::default(),
+            monthly_cost: Money::ZERO,
+        });
+    let best_local = local
+        .iter()
+        .filter(|l| l.can_serve)
+        .min_by_key(|l| l.monthly_cost);
+    let cur = &s.currency;
+    let saving = best_local.map(|l| best_api.monthly_cost - l.monthly_cost);
+    let local_wins = best_local.is_some_and(|l| l.monthly_cost < best_api.monthly_cost);
+    let volume = format::tokens_short(s.workload.tokens_per_month);
+    let summary = match (best_local, saving) {
+        (Some(l), Some(d)) if local_wins => format!(
+            "At {volume} tokens/month, {} ({}/month) costs {} less per month than the cheapest API, {} ({}/month).",
+            l.name,
+            format::money(l.monthly_cost, cur),
+            format::money(d, cur),
+            best_api.name,
+            format::money(best_api.monthly_cost, cur)
+        ),
+        (Some(l), Some(d)) => format!(
+            "At {volume} tokens/month, the cheapest API, {} ({}/month), costs {} less per month than the cheapest local option, {} ({}/month).",
+            best_api.name,
+            format::money(best_api.monthly_cost, cur),
+            format::money(-d, cur),
+            l.name,
+            format::money(l.monthly_cost, cur)
+        ),
+        _ => format!(
+            "At {volume} tokens/month no local option can serve the volume within its max_nodes; the cheapest API is {} ({}/month).",
+            best_api.name,
+            format::money(best_api.monthly_cost, cur)
+        ),
+    };
+    let (cheapest, kind, monthly) = match best_local {
+        Some(l) if local_wins => (l.name.clone(), "local", l.monthly_cost),
+        _ => (best_api.name.clone(), "api", best_api.monthly_cost),
+    };
+    Verdict {
+        cheapest,
+        kind,
+        monthly_cost: monthly,
+        cheapest_api: best_api.name.clone(),
+        cheapest_api_monthly_cost: best_api.monthly_cost,
+        cheapest_local: best_local.map(|l| l.name.clone()),
+        cheapest_local_monthly_cost: best_local.map(|l| l.monthly_cost),
+        local_saving_monthly: saving,
+        summary,
+    }
+}

@@ -1,0 +1,17 @@
+//! Stage 1 of the pipeline: text in, checked model values out.
+//!
+//! [`yaml`] reads YAML into a tree that remembers where every value came
+//! from; [`read`] turns tree nodes into checked values with located errors;
+//! [`scenario`], [`pricing`] and [`calibration`] read the three file formats;
+//! [`distributions`] handles `{dist: …}` inputs; [`bundled`] holds the files
+//! shipped inside the binary.
+
+pub mod bundled;
+pub mod calibration;
+pub mod distributions;
+pub mod genai;
+pub mod pricing;
+pub mod read;
+pub mod scenario;
+pub mod tariff;
+pub mod yaml;

@@ -1,0 +1,283 @@
+//! Break-even volumes between a local option and an API option.
+//!
+//! Local cost is a step function of the node count: within the volumes one
+//! node count covers, both costs are linear in the volume (power and busy-hour
+//! rental grow with utilization, everything else is fixed per node), so the
+//! volumes where local ≤ API form one range at the top of each step. The
+//! solver skips the steps that cannot win (n·D < S, with D what one fully
+//! loaded node saves against the API and S the fixed staff cost), walks the
+//! rest, and settles each range's first volume against the same cost
+//! function the report uses, to the token.
+
+use crate::model::format;
+use crate::model::scenario::{ApiOption, LocalOption, Scenario};
+use crate::model::units::{Money, PerMTok, Tokens, MAX_TOKENS};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+/// How many separate winning ranges are listed before the rest is skipped.
+pub const MAX_RANGES: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Local wins from some volume on (or within some ranges).
+    Crosses,
+    /// Local never costs less, within what it can serve, up to 10^15 tokens.
+    Never,
+    /// Local wins at every volume it can serve.
+    Always,
+}
+
+/// A range of monthly volumes `[from, to]`; `to = None` has no upper end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub from: u64,
+    pub to: Option<u64>,
+}
+
+impl Serialize for Range {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.from, self.to).serialize(s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakEven {
+    pub local: String,
+    pub api: String,
+    pub status: Status,
+    /// The first volume where local costs no more than the API.
+    pub tokens_per_month: Option<u64>,
+    pub local_wins: Vec<Range>,
+    /// True when more than [`MAX_RANGES`] separate ranges exist and the ones
+    /// between the first [`MAX_RANGES`] and the open-ended last were left out.
+    pub local_wins_truncated: bool,
+    pub reason: Option<String>,
+    /// Months for the owned capital to be repaid by the saving at the workload volume.
+    pub payback_months: Option<Decimal>,
+    /// `npv` and `discounted_payback_months` when the scenario has a finance
+    /// block (set by [`Scenario::evaluate`]); the keys are absent without one.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub finance: Option<NpvFigures>,
+}
+
+/// What the report adds to each break-even pair when a scenario has a finance block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NpvFigures {
+    pub npv: Option<Money>,
+    pub discounted_payback_months: Option<u32>,
+}
+
+struct Pair<'a> {
+    scenario: &'a Scenario,
+    local: &'a LocalOption,
+    api: &'a ApiOption,
+}
+
+impl Pair<'_> {
+    /// Local minus API at `v` tokens with `n` nodes, from the report's cost functions.
+    fn gap(&self, v: u64, n: u64) -> Decimal {
+        let s = self.scenario;
+        let local = self
+            .local
+            .cost_with_nodes(&s.workload, s.hours_per_month, Tokens(v), n)
+            .monthly;
+        (local - self.api.monthly(&s.workload, Tokens(v))).amount()
+    }
+}
+
+/// Solves the break-even of one pair, and its payback at the workload volume.
+pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> BreakEven {
+    let pair = Pair {
+        scenario,
+        local,
+        api,
+    };
+    let w = &scenario.workload;
+    let hours = scenario.hours_per_month;
+    let cur = &scenario.currency;
+    let steps = local.steps(w, hours);
+    let mtok = Decimal::from(1_000_000u32);
+
+    // gap(v, n) = n·F + S + slope·v/1e6, read off the cost function itself.
+    let staff = local.staff_monthly().amount();
+    let fixed = pair.gap(0, 1) - staff; // F
+    let slope = pair.gap(1_000_000, 1) - fixed - staff; // per MTok: marginal local − API
+    let a = api.blended(w).amount();
+    let cap_mtok = local.capacity(w, hours) / mtok;
+    let gain = -slope * cap_mtok - fixed; // D: what one full node saves against the API
+
+    let mut ranges: Vec<Range> = Vec::new();
+    let mut truncated = false;
+    let mut reason = None;
+    let top_served = local.max_nodes.map(|c| steps.top(c).min(MAX_TOKENS));
+
+    if slope >= Decimal::ZERO {
+        if slope.is_zero() && fixed.is_zero() && staff.is_zero() {
+            ranges.push(Range {
+                from: 1,
+                to: top_served,
+            });
+        } else {
+            let m = slope + a;
+            reason = Some(format!(
+                "each extra token costs no less locally ({}/MTok in power and busy-hour rental) than on the API ({}/MTok), and the fixed costs are never recovered",
+                format::per_mtok(PerMTok::new(m), cur),
+                format::per_mtok(PerMTok::new(a), cur)
+            ));
+        }
+    } else if gain <= Decimal::ZERO {
+        let full = fixed
+            .checked_div(cap_mtok)
+            .unwrap_or(Decimal::MAX)
+            .saturating_add(slope + a);
+        reason = Some(format!(
+            "at full load each node costs {}/MTok, not below the API's {}/MTok",
+            format::per_mtok(PerMTok::new(full), cur),
+            format::per_mtok(PerMTok::new(a), cur)
+        ));
+    } else {
+        // No step below S/D can win: n·F + S ≤ −slope·n·C needs n·D ≥ S.
+        let mut n = staff
+            .checked_div(gain)
+            .unwrap_or(Decimal::MAX)
+            .floor()
+            .to_u64()
+            .unwrap_or(u64::MAX)
+            .saturating_sub(1)
+            .max(1);
+        // Past the node count that serves 10^15 tokens nothing is reported.
+        let last_n = local
+            .max_nodes
+            .unwrap_or(u64::MAX)
+            .min(steps.nodes(MAX_TOKENS).saturating_add(1));
+        n = n.min(last_n);
+        let mut prev_top: Option<(u64, u64)> = None;
+        while n <= last_n {
+            let below = match prev_top {
+                Some((pn, t)) if pn + 1 == n => t,
+                _ if n == 1 => 0,
+                _ => steps.top(n - 1),
+            };
+            let lo = below + 1;
+            if lo > MAX_TOKENS {
+                break;
+            }
+            let top = steps.top(n);
+            prev_top = Some((n, top));
+            let hi = top.min(MAX_TOKENS);
+            let g0 = Decimal::from(n)
+                .checked_mul(fixed)
+                .and_then(|x| x.checked_add(staff))
+                .unwrap_or(Decimal::MAX);
+            // Linear: wins from ceil(−g0·1e6/slope) to the top of the step.
+            if g0 + slope * Decimal::from(hi) / mtok <= Decimal::ZERO && lo <= hi {
+                let guess = (-g0)
+                    .checked_div(slope)
+                    .and_then(|x| x.checked_mul(mtok))
+                    .unwrap_or(Decimal::MAX)
+                    .ceil()
+                    .to_u64()
+                    .unwrap_or(hi)
+                    .clamp(lo, hi);
+                // Settle the guess on the report's own cost function: the
+                // first volume with gap ≤ 0 (ties go to local).
+                let mut from = guess;
+                let mut at = pair.gap(from, n);
+                while at > Decimal::ZERO && from < hi {
+                    from += 1;
+                    at = pair.gap(from, n);
+                }
+                while at <= Decimal::ZERO && from > lo {
+                    let before = pair.gap(from - 1, n);
+                    if before > Decimal::ZERO {
+                        break;
+                    }
+                    from -= 1;
+                    at = before;
+                }
+                if at <= Decimal::ZERO {
+                    match ranges.last_mut() {
+                        Some(last) if last.to == Some(from - 1) => last.to = Some(hi),
+                        _ => ranges.push(Range { from, to: Some(hi) }),
+                    }
+                    if from == lo {
+                        // A whole step wins and each later step wins more: done.
+                        if let Some(last) = ranges.last_mut() {
+                            last.to = top_served;
+                        }
+                        break;
+                    }
+                }
+            }
+            if ranges.len() >= MAX_RANGES && !truncated {
+                // Jump to the first step that wins whole: n·D ≥ S + (−slope)·C.
+                truncated = true;
+                let whole = (staff - slope * cap_mtok)
+                    .checked_div(gain)
+                    .unwrap_or(Decimal::MAX)
+                    .floor()
+                    .to_u64()
+                    .unwrap_or(u64::MAX)
+                    .saturating_sub(2);
+                n = n.max(whole).saturating_add(1);
+                continue;
+            }
+            n = n.saturating_add(1);
+        }
+        if ranges.is_empty() {
+            reason = Some(match local.max_nodes {
+                Some(c) => format!(
+                    "max_nodes {c} serves at most {} tokens/month, below the volume where local would first win",
+                    format::tokens(Tokens(steps.top(c)))
+                ),
+                None => "does not break even below 10^15 tokens/month".to_string(),
+            });
+        } else if let (Some(last), None) = (ranges.last_mut(), local.max_nodes) {
+            // Ran into the 10^15 limit while still winning.
+            if last.to == Some(MAX_TOKENS) {
+                last.to = None;
+            }
+        }
+    }
+
+    let status = match ranges.as_slice() {
+        [] => Status::Never,
+        [only] if only.from == 1 && only.to == top_served => Status::Always,
+        _ => Status::Crosses,
+    };
+    BreakEven {
+        local: local.name.clone(),
+        api: api.name.clone(),
+        status,
+        tokens_per_month: ranges.first().map(|r| r.from),
+        local_wins: ranges,
+        local_wins_truncated: truncated,
+        reason,
+        payback_months: payback_months(scenario, local, api),
+        finance: None,
+    }
+}
+
+/// Owned capital / (API monthly − local monthly without the hardware line), at the workload volume.
+pub fn payback_months(
+    scenario: &Scenario,
+    local: &LocalOption,
+    api: &ApiOption,
+) -> Option<Decimal> {
+    let v = scenario.workload.tokens_per_month;
+    let cost = local.cost_at(&scenario.workload, scenario.hours_per_month, v);
+    if !cost.can_serve {
+        return None;
+    }
+    let capital = local.capital(cost.nodes)?;
+    let saving = api.monthly(&scenario.workload, v) - cost.breakdown.operating();
+    if saving <= Money::ZERO {
+        return None;
+    }
+    capital
+        .ratio(saving)
+        .map(|m| m.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}

@@ -1,0 +1,147 @@
+//! Display rules shared by every face (CLI, TUI, page), so they agree to the cent.
+
+use crate::model::units::{Money, PerMTok, Tokens};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Groups the integer digits of a plain decimal string: `1234567.5` → `1,234,567.5`.
+fn group(s: &str) -> String {
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(s.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// The symbol for common currencies, else the ISO code and a space.
+pub fn currency_prefix(currency: &str) -> String {
+    match currency {
+        "USD" => "$".into(),
+        "EUR" => "€".into(),
+        "GBP" => "£".into(),
+        "JPY" => "¥".into(),
+        other => format!("{other} "),
+    }
+}
+
+fn fixed(d: Decimal, dp: u32) -> String {
+    let r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    let r = if r.is_zero() { Decimal::ZERO } else { r };
+    format!("{r:.prec$}", prec = dp as usize)
+}
+
+/// `$2,222.22`, `-$15.00`, `CHF 1,000.00`: money to the cent, half away from zero.
+pub fn money(m: Money, currency: &str) -> String {
+    let s = fixed(m.amount(), 2);
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    format!("{sign}{}{}", currency_prefix(currency), group(digits))
+}
+
+/// A price per MTok: to the cent, or to four places below ten cents ($0.075 stays visible).
+pub fn per_mtok(p: PerMTok, currency: &str) -> String {
+    let a = p.amount();
+    let dp = if a.abs() < Decimal::new(1, 1) && !a.is_zero() {
+        4
+    } else {
+        2
+    };
+    let s = fixed(a, dp);
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    format!("{sign}{}{}", currency_prefix(currency), group(digits))
+}
+
+/// `988,395,183`.
+pub fn tokens(t: Tokens) -> String {
+    group(&t.0.to_string())
+}
+
+/// `988.4M`, `3.11B`, `250k`: short form for tables and charts.
+pub fn tokens_short(t: Tokens) -> String {
+    let v = t.0;
+    let (div, suffix) = match v {
+        0..=9_999 => return v.to_string(),
+        10_000..=999_999 => (1_000u64, "k"),
+        1_000_000..=999_999_999 => (1_000_000, "M"),
+        1_000_000_000..=999_999_999_999 => (1_000_000_000, "B"),
+        _ => (1_000_000_000_000, "T"),
+    };
+    let d = Decimal::from(v) / Decimal::from(div);
+    let dp = if d < Decimal::from(10) {
+        2
+    } else if d < Decimal::from(100) {
+        1
+    } else {
+        0
+    };
+    let s = fixed(d, dp);
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    format!("{}{suffix}", group(&s))
+}
+
+/// A share as a percentage with one decimal: `0.4371` → `43.7%`.
+pub fn percent(share: Decimal) -> String {
+    format!("{}%", fixed(share * Decimal::from(100), 1))
+}
+
+/// Days since 1970-01-01 to YYYY-MM-DD (Howard Hinnant's algorithm).
+pub fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn money_has_separators_currency_and_cents() {
+        assert_eq!(money(Money::new(dec!(2222.2222)), "USD"), "$2,222.22");
+        assert_eq!(money(Money::new(dec!(8548.387)), "USD"), "$8,548.39");
+        assert_eq!(money(Money::new(dec!(-15)), "EUR"), "-€15.00");
+        assert_eq!(
+            money(Money::new(dec!(1234567.005)), "CHF"),
+            "CHF 1,234,567.01"
+        );
+        assert_eq!(money(Money::new(dec!(0.004)), "USD"), "$0.00");
+        assert_eq!(money(Money::new(dec!(-0.004)), "USD"), "$0.00");
+    }
+
+    #[test]
+    fn prices_keep_small_digits() {
+        assert_eq!(per_mtok(PerMTok::new(dec!(0.075)), "USD"), "$0.0750");
+        assert_eq!(per_mtok(PerMTok::new(dec!(5.4)), "USD"), "$5.40");
+    }
+
+    #[test]
+    fn token_forms() {
+        assert_eq!(tokens(Tokens(988_395_183)), "988,395,183");
+        assert_eq!(tokens_short(Tokens(988_395_183)), "988M");
+        assert_eq!(tokens_short(Tokens(3_110_400_000)), "3.11B");
+        assert_eq!(tokens_short(Tokens(250_000)), "250k");
+        assert_eq!(tokens_short(Tokens(15_500_000)), "15.5M");
+        assert_eq!(percent(dec!(0.43712)), "43.7%");
+    }
+}

@@ -1,0 +1,74 @@
+//! Throughput: how many tokens a node serves per second, declared or measured.
+//!
+//! A node's capacity (tokens per month) follows from these rates in
+//! [`crate::model::cost`]; a calibration file ([`crate::input::calibration`])
+//! brings measured rates with their spread.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// `tokens` tokens every `per_seconds` seconds (kept as a pair so that rates
+/// quoted per hour stay exact).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rate {
+    pub tokens: Decimal,
+    pub per_seconds: Decimal,
+}
+
+impl Rate {
+    pub fn per_second(self) -> Decimal {
+        self.tokens / self.per_seconds
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ThroughputSource {
+    Declared,
+    Calibration {
+        file: String,
+        concurrency: u32,
+        #[serde(skip)]
+        measured: Box<MeasuredThroughput>,
+        /// Factor applied for a different machine's bandwidth, when one was.
+        bandwidth_scale: Option<Decimal>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Throughput {
+    pub prefill: Rate,
+    pub decode: Rate,
+    pub source: ThroughputSource,
+}
+
+/// One measured rate with its spread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    pub mean: Decimal,
+    pub sd: Decimal,
+    /// 95 % Student's-t interval of the mean; (mean, mean) with one sample.
+    pub ci95: (Decimal, Decimal),
+    pub samples: usize,
+}
+
+/// What a scenario takes from a calibration at one concurrency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasuredThroughput {
+    /// Aggregate prefill tokens/s of one node.
+    pub prefill: Measured,
+    /// Aggregate decode tokens/s of one node at the requested concurrency.
+    pub decode: Measured,
+    /// Id in pricing/hardware.yaml of the machine measured, when known.
+    pub machine_id: Option<String>,
+    /// Memory bandwidth (GB/s) of the machine measured, when known.
+    pub machine_bandwidth_gbs: Option<Decimal>,
+    /// Size in bytes of the model file measured.
+    pub model_bytes: Option<u64>,
+    /// One line for reports: what was measured, where, when.
+    pub description: String,
+    /// Time to first token (seconds) for one sequence, when measured.
+    pub ttft_seconds: Option<Measured>,
+    /// Whether the model was a random-weight synthetic one.
+    pub synthetic: bool,
+}
