@@ -2,7 +2,10 @@
 # Runs every test of tco on a fresh Debian machine: installs what the suite
 # needs (apt packages for llama.cpp, the wasm32 target), checks formatting,
 # proves tco-core builds for wasm32, then runs the whole workspace's tests
-# with the real llama.cpp probe compiled in, compiles the benchmarks, and
+# with the real llama.cpp probe compiled in and a real llama-server (built
+# from the llama-cpp-python source distribution by tests/tools/llama-tools.sh,
+# cached under target/llama-tools), then the terminal calculator's tests again
+# as built without llama.cpp, compiles the benchmarks, and
 # tests the browser page in headless Chromium (tests/web/run.sh, which installs
 # chromium, chromium-driver, nodejs and npm when missing).
 set -euo pipefail
@@ -10,9 +13,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "system packages (cmake, clang, libclang-dev for llama.cpp)"
+step "system packages (cmake, clang, libclang-dev for llama.cpp; python3-pip fetches the llama.cpp tools' sources)"
 missing=()
-for p in cmake clang libclang-dev tmux; do
+for p in cmake clang libclang-dev tmux python3 python3-pip; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -31,11 +34,19 @@ step "tco-core and tco-chart build for wasm32-unknown-unknown (no file, network 
 cargo build --locked -p tco-core --target wasm32-unknown-unknown
 cargo build --locked -p tco-chart --target wasm32-unknown-unknown
 
-step "tests: every crate, with the llama.cpp probe"
+step "llama.cpp tools: llama-server and llama-bench (built once, cached under target/llama-tools)"
+eval "$(bash tests/tools/llama-tools.sh)"
+export TCO_LLAMA_SERVER TCO_LLAMA_BENCH
+
+step "tests: every crate, with the llama.cpp probe and a real llama-server"
 cargo test --locked --workspace --features tco-cli/llama
 
+step "tests: tco-tui and tco-cli's terminal tests as built without llama.cpp (the probe screen says how to get it)"
+cargo test --locked -p tco-tui
+cargo test --locked -p tco-cli --test tui
+
 step "benchmarks compile"
-cargo bench --locked -p tco-core -p tco-tui --no-run
+cargo bench --locked -p tco-core -p tco-tui -p tco-loadgen --no-run
 
 step "browser page: build web/dist, wasm-bindgen tests and the end-to-end test in Chromium"
 TCO_BIN="${CARGO_TARGET_DIR:-target}/debug/tco" bash tests/web/run.sh

@@ -13,9 +13,11 @@ let tco; // core.Tco with the bundled price and hardware tables
 let prices = []; // API price table, as the core reads it
 let machines = []; // hardware table
 let bundled = []; // [{id, path, text}]
+let specs = new Map(); // the core's field registry: path pattern → {label, unit, min, max, allowed, input_step, …}
 
-// The scenario: its YAML text, the name its messages use, and what the core made of it.
-const state = { text: '', origin: '', scenario: null, report: null, reportJson: '' };
+// The scenario: its YAML text, the name its messages use, and what the core
+// made of it: one `tco.update` call (one parse) per edit gives it all.
+const state = { text: '', origin: '', scenario: null, report: null, reportJson: '', chart: null, wins: [], payback: [], notes: [] };
 // Fields whose current text the core refused: id → message. They keep the user's text.
 const fieldErrors = new Map();
 let formSignature = '';
@@ -99,13 +101,13 @@ function status(msg) {
 // Makes `text` the scenario. Throws the core's error when it is not a valid one.
 // `fromYaml`: the text comes from the text box, which is left as the user has it.
 function load(text, origin, { fromYaml = false } = {}) {
-  const scenario = JSON.parse(tco.scenario(text, origin));
-  state.text = text;
+  const u = JSON.parse(tco.update(text, origin, []));
   state.origin = origin;
-  state.scenario = scenario;
+  take(u);
   fieldErrors.clear();
   formSignature = '';
-  recompute();
+  renderResults();
+  updateStale();
   buildForm();
   if (!fromYaml) $('yaml').value = text;
   syncBundled();
@@ -113,27 +115,34 @@ function load(text, origin, { fromYaml = false } = {}) {
   scheduleUrl();
 }
 
-// Prices the current text and redraws the results.
-function recompute() {
-  state.reportJson = tco.report(state.text, state.origin);
-  state.report = JSON.parse(state.reportJson);
-  renderResults();
-  updateStale();
+// Keeps what one `tco.update` returned: the (edited) text, the checked
+// scenario, the report (its JSON text as the CLI prints it), the cost chart
+// and the display texts the core writes for every face.
+function take(u) {
+  state.text = u.text;
+  state.scenario = u.scenario;
+  state.reportJson = u.report;
+  state.report = JSON.parse(u.report);
+  state.chart = u.chart;
+  state.wins = u.wins;
+  state.payback = u.payback;
+  state.notes = u.notes;
 }
 
 // Applies `PATH=VALUE` edits from the form field `id`; a refused edit is shown beside it.
 function applyEdit(id, sets) {
-  let text;
+  let u;
   try {
-    text = tco.edit(state.text, state.origin, sets);
+    u = JSON.parse(tco.update(state.text, state.origin, sets));
   } catch (e) {
     setFieldError(id, describe(e, { withPlace: false }));
     return false;
   }
   setFieldError(id, null);
-  state.text = text;
-  state.scenario = JSON.parse(tco.scenario(text, state.origin));
-  recompute();
+  take(u);
+  const text = u.text;
+  renderResults();
+  updateStale();
   buildForm();
   $('yaml').value = text;
   syncBundled();
@@ -151,20 +160,38 @@ function updateStale() {
 // ---------------------------------------------------------------- the form
 
 // Field specs from the checked scenario: the values shown are the values the
-// core computed with, defaults included. Limits are the core's input ranges.
+// core computed with, defaults included. Labels, units, limits and hints are
+// the core's field registry (tco_core::model::fields, through fieldSpecs), the
+// ranges its reader checks.
+function field(id, pattern, path, value, extra = {}) {
+  const r = specs.get(pattern);
+  if (!r) throw new Error(`no field ${pattern} in the core's registry`);
+  const number = r.kind !== 'tokens' && r.kind !== 'text';
+  const f = {
+    id, path, value,
+    label: r.label.charAt(0).toUpperCase() + r.label.slice(1),
+    kind: r.kind === 'tokens' ? 'tokens' : 'number',
+    unit: r.unit.replaceAll('{cur}', cur()),
+    hint: r.allowed,
+  };
+  if (number) Object.assign(f, { min: Number(r.min), max: Number(r.max), step: r.input_step == null ? 'any' : Number(r.input_step) });
+  return Object.assign(f, extra);
+}
+
 function fieldSpecs(s) {
   const groups = [];
   const w = s.workload;
   groups.push({
     legend: 'Workload',
     fields: [
-      { id: 'f-volume', label: 'Volume', kind: 'tokens', unit: 'tokens/month', hint: 'input + output tokens; 0 to 10^15; 250k, 100M, 1.5B, 2T accepted', path: 'workload.tokens_per_month', value: volumeText(w.tokens_per_month) },
-      { id: 'f-input-share', label: 'Input share', kind: 'number', unit: 'of tokens', hint: 'share that is prompt; 0 to 1 (0.8 = 80 %)', min: 0, max: 1, step: 0.01, path: 'workload.input_share', value: w.input_share },
-      { id: 'f-cached-share', label: 'Cached input share', kind: 'number', unit: 'of input', hint: 'share of prompt tokens billed at the cached price; 0 to 1', min: 0, max: 1, step: 0.01, path: 'workload.cached_input_share', value: w.cached_input_share },
-      { id: 'f-batch-share', label: 'Batch share', kind: 'number', unit: 'of tokens', hint: 'share sent through a batch API; 0 to 1', min: 0, max: 1, step: 0.01, path: 'workload.batch_share', value: w.batch_share },
-      { id: 'f-cache-write-share', label: 'Cache-write share', kind: 'number', unit: 'of input', hint: 'share of prompt tokens billed at the cache-write price; 0 to 1, with the cached share at most 1', min: 0, max: 1, step: 0.01, path: 'workload.cache_write_share', value: w.cache_write_share },
-      { id: 'f-off-peak-share', label: 'Off-peak share', kind: 'number', unit: 'of tokens', hint: "share sent in a vendor's off-peak hours (DeepSeek); 0 to 1", min: 0, max: 1, step: 0.01, path: 'workload.off_peak_share', value: w.off_peak_share },
-      { id: 'f-prompt-tokens', label: 'Prompt length', kind: 'number', unit: 'tokens per request', hint: 'selects a long-context price tier; 1 to 100,000,000; empty = not set (standard prices)', min: 1, step: 1000, path: 'workload.prompt_tokens_per_request', value: w.prompt_tokens_per_request ?? '', clearable: true },
+      field('f-volume', 'workload.tokens_per_month', 'workload.tokens_per_month', volumeText(w.tokens_per_month)),
+      field('f-input-share', 'workload.input_share', 'workload.input_share', w.input_share),
+      field('f-cached-share', 'workload.cached_input_share', 'workload.cached_input_share', w.cached_input_share),
+      field('f-batch-share', 'workload.batch_share', 'workload.batch_share', w.batch_share),
+      field('f-cache-write-share', 'workload.cache_write_share', 'workload.cache_write_share', w.cache_write_share),
+      field('f-off-peak-share', 'workload.off_peak_share', 'workload.off_peak_share', w.off_peak_share),
+      // Empty = not set (standard prices); an emptied box removes it from the scenario.
+      field('f-prompt-tokens', 'workload.prompt_tokens_per_request', 'workload.prompt_tokens_per_request', w.prompt_tokens_per_request ?? '', { clearable: true }),
     ],
   });
   s.api.forEach((a, i) => {
@@ -177,11 +204,11 @@ function fieldSpecs(s) {
     }];
     if (!a.model_id) {
       fields.push(
-        { id: `f-api${i}-in`, label: 'Input price', kind: 'number', unit: `${cur()}/MTok`, hint: '0 to 1,000,000 per million input tokens', min: 0, step: 0.01, path: `api[${i}].input_per_mtok`, value: a.input_per_mtok },
-        { id: `f-api${i}-out`, label: 'Output price', kind: 'number', unit: `${cur()}/MTok`, hint: '0 to 1,000,000 per million output tokens', min: 0, step: 0.01, path: `api[${i}].output_per_mtok`, value: a.output_per_mtok },
+        field(`f-api${i}-in`, 'api[].input_per_mtok', `api[${i}].input_per_mtok`, a.input_per_mtok),
+        field(`f-api${i}-out`, 'api[].output_per_mtok', `api[${i}].output_per_mtok`, a.output_per_mtok),
       );
     }
-    fields.push({ id: `f-api${i}-uplift`, label: 'Uplift', kind: 'number', unit: '× every price', hint: 'regional processing or priority tier multiplier; 1 to 10 (1.1 = +10 %)', min: 1, max: 10, step: 0.05, path: `api[${i}].uplift`, value: a.uplift });
+    fields.push(field(`f-api${i}-uplift`, 'api[].uplift', `api[${i}].uplift`, a.uplift));
     groups.push({ legend: `API option ${i + 1}: ${a.name}`, fields });
   });
   s.local.forEach((l, j) => {
@@ -198,38 +225,41 @@ function fieldSpecs(s) {
     });
     if (owned) {
       fields.push(
-        { id: `f-l${j}-price`, label: 'Price per node', kind: 'number', unit: cur(), hint: 'capital cost of one node; 0 to 10^12', min: 0, step: 100, path: `${p}.owned.price`, value: owned.price },
-        { id: `f-l${j}-months`, label: 'Amortization', kind: 'number', unit: 'months', hint: 'whole months from 1 to 600', min: 1, max: 600, step: 1, path: `${p}.owned.amortization_months`, value: owned.amortization_months },
-        { id: `f-l${j}-coc`, label: 'Cost of capital', kind: 'number', unit: 'a year', hint: '0 to 1 (0.08 = 8 %); 0 = straight line, else annuity at annual / 12 a month', min: 0, max: 1, step: 0.01, path: `${p}.owned.cost_of_capital`, value: owned.cost_of_capital },
+        field(`f-l${j}-price`, 'local[].owned.price', `${p}.owned.price`, owned.price),
+        field(`f-l${j}-months`, 'local[].owned.amortization_months', `${p}.owned.amortization_months`, owned.amortization_months),
+        field(`f-l${j}-coc`, 'local[].owned.cost_of_capital', `${p}.owned.cost_of_capital`, owned.cost_of_capital),
       );
     }
     if (rented) {
       fields.push(
-        { id: `f-l${j}-gpuh`, label: 'Rent per GPU-hour', kind: 'number', unit: cur(), hint: '0 to 100,000 an hour for one GPU', min: 0, step: 0.01, path: `${p}.rented.price_per_gpu_hour`, value: rented.price_per_gpu_hour },
-        { id: `f-l${j}-gpus`, label: 'GPUs per node', kind: 'number', unit: 'GPUs', hint: 'whole number from 1 to 10,000', min: 1, max: 10000, step: 1, path: `${p}.rented.gpus`, value: rented.gpus },
+        field(`f-l${j}-gpuh`, 'local[].rented.price_per_gpu_hour', `${p}.rented.price_per_gpu_hour`, rented.price_per_gpu_hour),
+        field(`f-l${j}-gpus`, 'local[].rented.gpus', `${p}.rented.gpus`, rented.gpus),
         { id: `f-l${j}-billing`, label: 'Billing', kind: 'select', path: `${p}.rented.billing`, hint: 'always on, or only the hours spent serving', value: rented.billing, options: [['always_on', 'always on'], ['busy_hours', 'busy hours only']] },
       );
     }
     if (l.power || l.machine) {
-      fields.push({ id: `f-l${j}-kwh`, label: 'Electricity price', kind: 'number', unit: `${cur()}/kWh`, hint: l.power ? '0 to 1,000 per kWh' : 'none declared (included in rent); a price adds the machine’s power draw', min: 0, max: 1000, step: 0.01, path: `${p}.power.price_per_kwh`, value: l.power?.price_per_kwh ?? '' , optional: !l.power });
+      fields.push(field(`f-l${j}-kwh`, 'local[].power.price_per_kwh', `${p}.power.price_per_kwh`, l.power?.price_per_kwh ?? '', {
+        optional: !l.power,
+        ...(l.power ? {} : { hint: 'none declared (included in rent); a price adds the machine’s power draw' }),
+      }));
     }
     const t = l.throughput;
     if (t.source.kind === 'declared') {
       if (t.prefill.per_seconds === '3600' && t.prefill.tokens === t.decode.tokens) {
-        fields.push({ id: `f-l${j}-tph`, label: 'Throughput', kind: 'tokens', unit: 'tokens/hour', hint: 'per node, all tokens; 36 to 360,000,000,000', path: `${p}.throughput`, value: volumeText(Number(t.prefill.tokens)), sets: (v) => [`${p}.throughput={tokens_per_hour: ${v}}`] });
+        fields.push(field(`f-l${j}-tph`, 'local[].throughput.tokens_per_hour', `${p}.throughput`, volumeText(Number(t.prefill.tokens)), { sets: (v) => [`${p}.throughput={tokens_per_hour: ${v}}`] }));
       } else if (t.prefill.tokens === t.decode.tokens) {
-        fields.push({ id: `f-l${j}-tps`, label: 'Throughput', kind: 'number', unit: 'tokens/s', hint: 'per node, all tokens; 0.01 to 10^8', min: 0.01, step: 1, path: `${p}.throughput`, value: t.prefill.tokens, sets: (v) => [`${p}.throughput={tokens_per_second: ${v}}`] });
+        fields.push(field(`f-l${j}-tps`, 'local[].throughput.tokens_per_second', `${p}.throughput`, t.prefill.tokens, { sets: (v) => [`${p}.throughput={tokens_per_second: ${v}}`] }));
       } else {
         fields.push(
-          { id: `f-l${j}-prefill`, label: 'Prefill rate', kind: 'number', unit: 'tokens/s', hint: 'input tokens per node; 0.01 to 10^8', min: 0.01, step: 1, path: `${p}.throughput.prefill_tokens_per_second`, value: t.prefill.tokens },
-          { id: `f-l${j}-decode`, label: 'Decode rate', kind: 'number', unit: 'tokens/s', hint: 'output tokens per node; 0.01 to 10^8', min: 0.01, step: 1, path: `${p}.throughput.decode_tokens_per_second`, value: t.decode.tokens },
+          field(`f-l${j}-prefill`, 'local[].throughput.prefill_tokens_per_second', `${p}.throughput.prefill_tokens_per_second`, t.prefill.tokens),
+          field(`f-l${j}-decode`, 'local[].throughput.decode_tokens_per_second', `${p}.throughput.decode_tokens_per_second`, t.decode.tokens),
         );
       }
     }
     fields.push(
-      { id: `f-l${j}-util`, label: 'Max utilization', kind: 'number', unit: 'of the month', hint: 'share of the month a node can be kept busy; 0.01 to 1', min: 0.01, max: 1, step: 0.05, path: `${p}.max_utilization`, value: l.max_utilization },
-      { id: `f-l${j}-fte`, label: 'Staff', kind: 'number', unit: 'FTE', hint: 'full-time equivalents for this option (not per node); 0 to 10,000', min: 0, step: 0.1, path: `${p}.staff.fte`, value: l.staff?.fte ?? '0', sets: (v) => staffSets(j, v, null) },
-      { id: `f-l${j}-salary`, label: 'Cost of one FTE', kind: 'number', unit: `${cur()}/year`, hint: 'fully loaded; 0 to 10^12', min: 0, step: 1000, path: `${p}.staff.annual_cost`, value: l.staff?.annual_cost ?? '0', sets: (v) => staffSets(j, null, v) },
+      field(`f-l${j}-util`, 'local[].max_utilization', `${p}.max_utilization`, l.max_utilization),
+      field(`f-l${j}-fte`, 'local[].staff.fte', `${p}.staff.fte`, l.staff?.fte ?? '0', { sets: (v) => staffSets(j, v, null) }),
+      field(`f-l${j}-salary`, 'local[].staff.annual_cost', `${p}.staff.annual_cost`, l.staff?.annual_cost ?? '0', { sets: (v) => staffSets(j, null, v) }),
     );
     groups.push({ legend: `Local option ${j + 1}: ${l.name}`, fields });
   });
@@ -528,13 +558,10 @@ function summaryPanel({ scenario: s, report: r }) {
 
 // The cost-versus-volume chart, drawn by tco-chart (CostChart) through the binding.
 function chartPanel({ report: r }) {
-  if (typeof tco.costChart !== 'function') return null; // bindings built without tco-chart
-  let svg;
-  try {
-    svg = tco.costChart(state.text, state.origin);
-  } catch (e) {
-    return h('p', { class: 'error' }, `The chart cannot be drawn: ${describe(e)}`);
-  }
+  const c = state.chart;
+  if (!c) return null;
+  if (c.Err != null) return h('p', { class: 'error' }, `The chart cannot be drawn: ${c.Err}`);
+  const svg = c.Ok;
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   const root = doc.documentElement;
   if (root.nodeName !== 'svg') return h('p', { class: 'error' }, 'The chart cannot be drawn.');
@@ -575,23 +602,14 @@ function breakdownPanel({ report: r }) {
   return table('Cost breakdown per month', ['Local option', ...parts.map((p) => p[1]), 'Total'], rows, [false, true, true, true, true, true, true]);
 }
 
-function winsText(b) {
-  const parts = b.local_wins.slice(0, 4).map(([from, to]) => (to == null
-    ? `${fmt.short(from)} and up`
-    : `${fmt.short(from)}–${fmt.short(to)}`));
-  let s = parts.join(', ');
-  if (b.local_wins.length > 4 || b.local_wins_truncated) s += `, … (${b.local_wins.length} ranges)`;
-  return s;
-}
-
 function breakEvenPanel({ report: r }) {
   const rows = r.break_even.map((b, k) => h('tr', { class: `status-${b.status}` },
     h('td', {}, b.local),
     h('td', {}, b.api),
     h('td', { 'data-k': `break_even.${k}.status`, 'data-exact': b.status }, h('span', { class: `badge ${b.status}` }, b.status)),
     fig(b.tokens_per_month == null ? '—' : `${fmt.tokens(b.tokens_per_month)} (${fmt.short(b.tokens_per_month)})`, `break_even.${k}.tokens_per_month`, b.tokens_per_month ?? ''),
-    h('td', {}, b.local_wins.length ? winsText(b) : (b.reason ?? '')),
-    fig(b.payback_months == null ? '—' : `${fmt.rounded(b.payback_months, 1)} months`, `break_even.${k}.payback_months`, b.payback_months ?? '')));
+    h('td', {}, state.wins[k]),
+    fig(state.payback[k], `break_even.${k}.payback_months`, b.payback_months ?? '')));
   return table('Break-even', ['Local', 'API', 'Status', 'Local cheaper from (tokens/month)', 'Local wins', 'Payback'], rows, [false, false, false, true, false, true]);
 }
 
@@ -694,17 +712,9 @@ function fillSim(box) {
       h('figcaption', {}, 'Break-even volume with each input at its low and its high end, the others at their point values (tco sensitivity).')));
 }
 
-function notesPanel({ report: r }) {
-  const notes = [];
-  for (const l of r.local) {
-    for (const w of l.warnings) notes.push(`${l.name}: ${w}`);
-    if (l.throughput.source !== 'declared in the scenario') notes.push(`${l.name}: throughput from ${l.throughput.source}`);
-    const m = l.memory;
-    if (m) {
-      const fit = m.status ? ` of ${m.memory_gb} GB: ${m.status.replaceAll('_', ' ')}` : '';
-      notes.push(`${l.name}: model needs ${m.total_gb} GB (${m.weights_gb} GB weights + ${m.kv_cache_gb} GB KV cache${m.kv_estimated ? ', estimated from the nearest Llama shape' : ''})${fit}`);
-    }
-  }
+// The notes under the tables, as the core writes them for every face.
+function notesPanel() {
+  const notes = state.notes;
   if (!notes.length) return null;
   return h('section', { class: 'notes', 'aria-labelledby': 'notes-title' },
     h('h3', { id: 'notes-title' }, 'Notes'),
@@ -751,6 +761,7 @@ function wire() {
 async function main() {
   await init();
   tco = new core.Tco();
+  specs = new Map(JSON.parse(core.fieldSpecs()).map((f) => [f.path, f]));
   prices = JSON.parse(tco.prices()).models;
   machines = JSON.parse(tco.hardware()).hardware;
   bundled = JSON.parse(core.bundledScenarios()).map((b) => {

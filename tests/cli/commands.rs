@@ -1,4 +1,4 @@
-//! Every command in every format, with real figures (DESIGN.md's names).
+//! Every command in every format, with real figures (docs/formats.md's names).
 
 use crate::{bundled_scenarios, csv, csv_records, dec, tco, usd};
 use rust_decimal::Decimal;
@@ -22,7 +22,7 @@ fn has_keys(obj: &Value, keys: &[&str]) {
     }
 }
 
-/// DESIGN.md "Report (JSON, normative names)".
+/// The report JSON fields of docs/formats.md ("The report (JSON)").
 #[track_caller]
 fn assert_report_shape(r: &Value) {
     has_keys(

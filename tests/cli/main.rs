@@ -17,6 +17,7 @@ mod import;
 mod invalid;
 mod plot;
 mod prices;
+mod server;
 mod set;
 mod uncertainty;
 
@@ -117,7 +118,7 @@ pub fn dec(v: &serde_json::Value) -> Decimal {
 }
 
 /// `$5,337.42`: money rounded half away from zero to cents, thousands separated,
-/// as DESIGN.md asks the table to show it (computed here independently).
+/// as docs/formats.md says tables show it (computed here independently).
 pub fn usd(d: Decimal) -> String {
     let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let s = format!("{:.2}", r.abs());

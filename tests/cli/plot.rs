@@ -56,7 +56,9 @@ fn report_plot_draws_one_series_per_option_with_the_break_even() {
     );
     assert_eq!(attr_of(&svg, "break-even", "data-x"), ["988411523"]);
     assert_eq!(attr_of(&svg, "workload", "data-x"), ["100000000"]);
-    assert_eq!(attr_of(&svg, "axes", "data-x-min"), ["1000000"]);
+    // The range every face draws: a decade below the workload (100M) to a
+    // decade above the break-even (988M), as the page's chart.
+    assert_eq!(attr_of(&svg, "axes", "data-x-min"), ["10000000"]);
     assert_eq!(attr_of(&svg, "axes", "data-x-max"), ["10000000000"]);
     assert!(svg.contains(">USD / month</text>") && svg.contains(">tokens / month</text>"));
     // No temporary file is left behind.
@@ -247,8 +249,17 @@ fn sensitivity_plot_is_the_pairs_tornado() {
     let mut names = attr_of(&svg, "bar", "data-name");
     let mut want: Vec<String> = moving
         .iter()
-        .map(|b| b["path"].as_str().unwrap().to_string())
+        .map(|b| b["label"].as_str().unwrap().to_string())
         .collect();
+    // Bars are named by the field registry's labels, which the JSON carries
+    // beside the path ("input share" for `workload.input_share`).
+    assert_eq!(
+        moving
+            .iter()
+            .map(|b| tco_core::model::fields::label(b["path"].as_str().unwrap()))
+            .collect::<Vec<_>>(),
+        want
+    );
     // The widest first; equal swings (staff fte and annual cost, both ±20 %) in either order.
     assert_eq!(names[0], want[0]);
     names.sort();

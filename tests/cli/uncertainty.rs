@@ -186,6 +186,8 @@ fn sensitivity_bars_equal_reports_with_the_input_set() {
     assert!(swings.windows(2).all(|w| w[0] >= w[1]), "{swings:?}");
     let top = &bars[0];
     assert_eq!(top["path"], "local[0].staff.fte");
+    // The JSON keeps the path and names the input as a person reads it.
+    assert_eq!(top["label"], "staff time (local 1)");
     for (end, at) in [("low", "at_low"), ("high", "at_high")] {
         let v = top[end].as_str().unwrap();
         let r = tco(&[
@@ -248,6 +250,9 @@ fn sensitivity_all_swings_plain_inputs_and_table_formats() {
     let t = t.ok();
     assert!(t.contains("break-even volume (base"), "{t}");
     assert!(t.contains("largest 3 of"), "{t}");
+    // The tables name inputs by label, not by path.
+    assert!(t.contains("price per node (local 1)"), "{t}");
+    assert!(!t.contains("local[0].owned.price"), "{t}");
     let md = tco(&["sensitivity", APPLE, "-f", "markdown"]);
     assert!(md.ok().contains("| input |"));
     let csv = tco(&["sensitivity", APPLE, "-f", "csv"]);

@@ -8,6 +8,7 @@
     clippy::too_many_arguments
 )]
 
+mod billing;
 mod finance;
 mod golden;
 mod prices;

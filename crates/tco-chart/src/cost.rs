@@ -5,10 +5,9 @@ use crate::frame::{
 };
 use crate::ticks::Unit;
 use crate::{ChartError, Marker};
-use tco_core::analysis::sweep::{volumes, Spacing};
 use tco_core::model::format::tokens_short;
 use tco_core::model::scenario::Scenario;
-use tco_core::model::units::{Tokens, MAX_TOKENS};
+use tco_core::model::units::Tokens;
 
 /// Whether a line is an API price or a machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,27 +234,15 @@ impl CostChart {
         })
     }
 
-    /// The chart `tco report --plot` draws: log axes from a hundredth of the
-    /// workload volume to a hundred times it, widened to show every pair's
-    /// first break-even (within 1 to 10^15 tokens), about 60 points a decade.
+    /// The chart `tco report --plot` draws, the page's chart: log axes over
+    /// [`tco_core::analysis::sweep::chart_range`] (whole decades around the
+    /// workload and every first break-even), at
+    /// [`tco_core::analysis::sweep::CHART_POINTS`] volumes.
     pub fn for_scenario(scenario: &Scenario, report: &tco_core::Report) -> Self {
-        let w = report.tokens_per_month.max(1) as f64;
-        let firsts = report
-            .break_even
-            .iter()
-            .filter_map(|b| b.tokens_per_month)
-            .map(|v| v as f64);
-        let (mut lo, mut hi) = (w / 100.0, w * 100.0);
-        for v in firsts {
-            lo = lo.min(v / 3.0);
-            hi = hi.max(v * 3.0);
-        }
-        let lo = lo.clamp(1.0, MAX_TOKENS as f64 / 10.0).round() as u64;
-        let hi = hi.clamp(lo as f64 * 10.0, MAX_TOKENS as f64).round() as u64;
-        let decades = libm::log10(hi as f64 / lo as f64);
-        let points = libm::ceil(decades * 60.0).clamp(50.0, 1000.0) as usize;
-        // The range is valid by construction; an empty sweep still draws the axes.
-        let vols = volumes(Tokens(lo), Tokens(hi), points, Spacing::Log).unwrap_or_default();
+        let vols = tco_core::analysis::sweep::chart_volumes(
+            report,
+            tco_core::analysis::sweep::CHART_POINTS,
+        );
         Self::from_report(report, &scenario.sweep(&vols), true)
     }
 

@@ -96,7 +96,7 @@ impl Tornado {
         for b in &pair.break_even {
             match (b.at_low, b.at_high) {
                 (Some(lo), Some(hi)) => bars.push(Bar {
-                    label: b.path.clone(),
+                    label: b.label.clone(),
                     low_value: lo as f64,
                     high_value: hi as f64,
                     low_input_label: decimal_label(b.low),
@@ -131,7 +131,7 @@ impl Tornado {
         for b in &pair.saving {
             match (b.at_low, b.at_high) {
                 (Some(lo), Some(hi)) => bars.push(Bar {
-                    label: b.path.clone(),
+                    label: b.label.clone(),
                     low_value: lo.to_f64_lossy(),
                     high_value: hi.to_f64_lossy(),
                     low_input_label: decimal_label(b.low),

@@ -454,13 +454,14 @@ fn from_report_draws_the_bundled_scenario_with_the_solvers_break_even() {
         report.tokens_per_month as f64
     );
 
-    // `tco report --plot`: workload/100 to workload×100 (100M → 1M..10B), which holds 988M.
+    // `tco report --plot`: a decade below the workload (100M → 10M) to a
+    // decade above the break-even (988M → 10B), 241 volumes like the page.
     let chart = CostChart::for_scenario(&s, &report);
     let svg = chart.to_svg().unwrap();
     let doc = Document::parse(&svg).unwrap();
     let f = Frame::read(&doc);
-    assert_eq!((f.x.0, f.x.1), (1e6, 1e10));
-    assert_eq!(chart.series[0].points.len(), 240);
+    assert_eq!((f.x.0, f.x.1), (1e7, 1e10));
+    assert_eq!(chart.series[0].points.len(), 241);
     assert_eq!(
         one(&doc, "break-even").attribute("data-x"),
         Some("988411523")
@@ -478,10 +479,10 @@ fn the_report_range_widens_to_show_a_far_break_even() {
     let s = Scenario::parse(&text, origin, tables.as_ref(), &NoFiles).unwrap();
     let report = s.evaluate();
     let chart = CostChart::for_scenario(&s, &report);
-    // 1M/100 = 10k up to 988,411,523 × 3.
+    // A decade below 1M up to a decade above 988,411,523.
     let xs: Vec<f64> = chart.series[0].points.iter().map(|p| p.0).collect();
-    assert_eq!(xs.first(), Some(&10_000.0));
-    assert_eq!(xs.last(), Some(&2_965_234_569.0));
+    assert_eq!(xs.first(), Some(&100_000.0));
+    assert_eq!(xs.last(), Some(&10_000_000_000.0));
     assert_eq!(chart.break_evens.len(), 1);
 }
 

@@ -131,7 +131,7 @@ Examples:
 pub enum Format {
     /// Aligned tables for reading.
     Table,
-    /// One JSON object, full precision (DESIGN.md names).
+    /// One JSON object, full precision (field names in docs/formats.md).
     Json,
     /// Comma-separated values for spreadsheets, full precision.
     Csv,

@@ -10,6 +10,7 @@ mod load;
 mod output;
 mod plot;
 mod probe;
+mod server_probe;
 
 use args::{Cli, Command};
 use clap::{CommandFactory, Parser};

@@ -17,22 +17,68 @@ use tco_probe::stats::Summary;
 use tco_probe::synth::{Quant, Shape, SHAPES};
 use tco_probe::{ProbeError, ProbeOptions, ProgressUpdate};
 
-/// Measure the tokens per second this machine delivers (llama.cpp).
+/// Measure the tokens per second this machine delivers (llama.cpp), or a
+/// running inference server under load (`--server URL`).
 ///
 /// Loads a GGUF model (`--model`) or a random-weight one of a named shape
 /// (`--synthetic`) and measures prefill and decode tokens/s, time to first
 /// token and aggregate decode at several concurrencies, each with mean,
-/// standard deviation and 95 % interval. `--out` writes a calibration file a
-/// scenario reads with `throughput: {calibration: FILE, concurrency: N}`.
+/// standard deviation and 95 % interval. With `--server URL` it streams chat
+/// completions from a server (vLLM, llama-server, Ollama, LM Studio, MLX,
+/// SGLang, TGI) at each `--concurrency` (or `--rate`) and reports TTFT,
+/// TPOT, ITL and end-to-end latency percentiles and tokens/s per level.
+/// `--out` writes a calibration file a scenario reads with
+/// `throughput: {calibration: FILE, concurrency: N}`.
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct ProbeArgs {
     #[command(subcommand)]
     pub command: Option<ProbeCommand>,
 
-    /// The GGUF model file to measure.
-    #[arg(long, value_name = "FILE.gguf", conflicts_with = "synthetic")]
+    /// The GGUF model file to measure (with --server: the model name the
+    /// server serves; default the first it lists).
+    #[arg(long, value_name = "FILE.gguf|NAME", conflicts_with = "synthetic")]
     pub model: Option<PathBuf>,
+    /// Measure the inference server at this URL (http://HOST:PORT) instead
+    /// of running llama.cpp here; needs no `llama` feature.
+    #[arg(long, value_name = "URL", conflicts_with = "synthetic")]
+    pub server: Option<String>,
+    /// With --server: the API to use; `auto` asks the server (/v1/models,
+    /// /api/version, /props).
+    #[arg(long, value_enum, default_value_t = ApiArg::Auto)]
+    pub api: ApiArg,
+    /// With --server: the name of an environment variable holding the API
+    /// key (sent as a bearer token; never printed or written).
+    #[arg(long, value_name = "VAR")]
+    pub api_key_env: Option<String>,
+    /// With --server: open-loop levels instead of concurrencies, requests
+    /// per second with Poisson arrivals (comma-separated).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "REQ/S",
+        conflicts_with = "concurrency",
+        allow_negative_numbers = true
+    )]
+    pub rate: Vec<f64>,
+    /// With --server: timed requests per level after the warm-up
+    /// (default: 4 per stream, at least 16).
+    #[arg(long, value_name = "N", conflicts_with = "duration")]
+    pub requests: Option<u32>,
+    /// With --server: seconds per level instead of a number of requests
+    /// (`30`, `30s`, `2m`).
+    #[arg(long, value_name = "TIME")]
+    pub duration: Option<String>,
+    /// With --server: seconds a request may take before it counts as a
+    /// timeout (`120`, `2m`).
+    #[arg(long, value_name = "TIME", default_value = "120")]
+    pub timeout: String,
+    /// With --server: seed of the prompts and of open-loop arrivals.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// With --server: run every level even when one is failing or saturated.
+    #[arg(long)]
+    pub no_early_stop: bool,
     /// Measure a random-weight model of this shape instead (tiny, 125m, 1b, 3b, 8b);
     /// written to a temporary file and deleted afterwards. Only its speed means anything.
     #[arg(long, value_name = "SHAPE")]
@@ -44,7 +90,7 @@ pub struct ProbeArgs {
     #[arg(long, default_value_t = 200)]
     pub prompt_tokens: u32,
     /// Tokens generated per request.
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, visible_alias = "output-tokens", default_value_t = 500)]
     pub gen_tokens: u32,
     /// Timed repetitions of each test (after one warm-up).
     #[arg(long, default_value_t = 5)]
@@ -58,8 +104,9 @@ pub struct ProbeArgs {
     /// Layers offloaded to the GPU (default: all in a GPU build, else 0).
     #[arg(long, allow_negative_numbers = true)]
     pub gpu_layers: Option<i32>,
-    /// Parallel sequences decoded together, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "1,4,8")]
+    /// Parallel sequences decoded together, comma-separated (default 1,4,8;
+    /// with --server: requests in flight per level, default 1,2,4,8,16,32).
+    #[arg(long, value_delimiter = ',')]
     pub concurrency: Vec<u32>,
     /// Prompt size of the llama-bench-style pp test (0 skips it).
     #[arg(long, default_value_t = 512)]
@@ -100,13 +147,24 @@ pub struct OutputArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProbeCommand {
-    /// Turn llama-bench's JSON output (`llama-bench -o json`) into a calibration file.
+    /// Turn another tool's results into a calibration file: llama-bench's
+    /// JSON (`llama-bench -o json`), `vllm bench serve --save-result` files
+    /// (one per load level; give several) or a guidellm report
+    /// (`--output-path FILE.json`).
     Import {
-        /// llama-bench's JSON output.
-        file: PathBuf,
+        /// The result files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiArg {
+    Auto,
+    Openai,
+    Ollama,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -117,12 +175,36 @@ pub enum ProbeFormat {
 
 /// Runs `tco probe`; returns the exit code (errors are exit 1 in main).
 pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
-    if let Some(ProbeCommand::Import { file, output }) = &args.command {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("{}: cannot read", file.display()))?;
-        let cal = tco_probe::import::from_llama_bench(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        return finish(&cal, output);
+    if let Some(ProbeCommand::Import { files, output }) = &args.command {
+        let mut texts = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("{}: cannot read", file.display()))?;
+            texts.push((file.display().to_string(), text));
+        }
+        if let [(name, text)] = texts.as_slice() {
+            if text.trim_start().starts_with('[') {
+                let cal = tco_probe::import::from_llama_bench(text)
+                    .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+                return finish(&cal, output);
+            }
+        }
+        return crate::server_probe::import(&texts, output);
+    }
+    if args.server.is_some() {
+        return crate::server_probe::run(args);
+    }
+    let server_only = [
+        ("--rate", !args.rate.is_empty()),
+        ("--requests", args.requests.is_some()),
+        ("--duration", args.duration.is_some()),
+        ("--api-key-env", args.api_key_env.is_some()),
+        ("--no-early-stop", args.no_early_stop),
+        ("--api", args.api != ApiArg::Auto),
+    ];
+    if let Some((flag, _)) = server_only.iter().find(|(_, set)| *set) {
+        eprintln!("error: {flag} measures a server: it needs --server URL\n\nFor more information, try 'tco probe --help'.");
+        return Ok(2);
     }
     let settings = Settings {
         prompt_tokens: args.prompt_tokens,
@@ -135,7 +217,11 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
             .gpu_layers
             .unwrap_or(if tco_probe::GPU_BUILD { -1 } else { 0 }),
         threads: args.threads.unwrap_or(0),
-        concurrency: args.concurrency.clone(),
+        concurrency: if args.concurrency.is_empty() {
+            vec![1, 4, 8]
+        } else {
+            args.concurrency.clone()
+        },
         pp_tokens: args.pp,
         tg_tokens: args.tg,
     };
@@ -170,7 +256,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
     };
     if synthetic.is_none() && args.model.is_none() {
         eprintln!(
-            "error: tco probe needs --model FILE.gguf or --synthetic SHAPE (or `tco probe import FILE.json`)\n\nFor more information, try 'tco probe --help'."
+            "error: tco probe needs --model FILE.gguf, --synthetic SHAPE or --server URL (or `tco probe import FILE.json`)\n\nFor more information, try 'tco probe --help'."
         );
         return Ok(2);
     }
@@ -222,7 +308,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
     finish(&cal, &args.output)
 }
 
-fn progress_bar() -> ProgressBar {
+pub(crate) fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     if !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());

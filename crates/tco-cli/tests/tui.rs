@@ -59,14 +59,19 @@ impl Tmux {
 
     /// Polls the screen until `want` is on it, for at most 20 s.
     fn wait_for(&self, want: &str) -> String {
+        self.wait_for_within(want, 20)
+    }
+
+    /// Polls the screen until `want` is on it, for at most `secs` seconds.
+    fn wait_for_within(&self, want: &str, secs: u64) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
             if s.contains(want) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(20) {
-                panic!("`{want}` did not appear on the screen within 20 s; the screen:\n{s}");
+            if start.elapsed() > Duration::from_secs(secs) {
+                panic!("`{want}` did not appear on the screen within {secs} s; the screen:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -318,13 +323,89 @@ fn tui_uncertainty_screen_in_tmux_matches_tco_simulate() {
     assert_eq!(tmux.format("#{alternate_on}"), "0", "alternate screen left");
 }
 
+/// The probe screen (3) of a tco built with llama.cpp: `p` probes the
+/// synthetic tiny model in the background for real, the calibration lands
+/// beside the scenario, and `a` puts it into the selected local option.
+#[cfg(feature = "llama")]
 #[test]
+fn tui_probe_screen_measures_and_applies_a_calibration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("s.yaml");
+    std::fs::copy(repo_root().join(SCENARIO), &scenario).expect("copy the scenario");
+    let tmux = Tmux::start(
+        "probe",
+        &format!(
+            "'{TCO}' tui '{}'; echo TUI-EXITED-$?; sleep 60",
+            scenario.display()
+        ),
+    );
+    tmux.wait_for(&expected_lines(&report_json(&[SCENARIO])).0);
+    tmux.keys(&["3"]);
+    tmux.wait_for("This tco was built with llama.cpp");
+    tmux.keys(&["p"]);
+    tmux.wait_for("Probing synthetic tiny Q4_K model");
+    let s = tmux.wait_for_within("Calibration written to", 300);
+    assert!(!s.contains("The probe did not finish"), "{s}");
+    let cal: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("read the folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains("calibration-"))
+        .collect();
+    assert_eq!(cal.len(), 1, "one calibration beside the scenario: {cal:?}");
+    let name = cal[0]
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    assert!(s.contains(&name), "`{name}` on the screen:\n{s}");
+    assert!(s.contains("decode"), "{s}");
+
+    tmux.keys(&["a"]);
+    tmux.wait_for(&format!("local[0].throughput = {{calibration: {name}}}"));
+    // The changed scenario reports from the measured rates, as `tco report` does.
+    let r = report_json(&[
+        scenario.to_str().expect("utf-8 path"),
+        "--set",
+        &format!("local[0].throughput={{calibration: {name}}}"),
+    ]);
+    let source = r["local"][0]["throughput"]["source"]
+        .as_str()
+        .expect("a source");
+    assert!(source.contains(&name), "{source}");
+    tmux.wait_for(&expected_lines(&r).0);
+
+    tmux.keys(&["q"]);
+    tmux.wait_for("Quit without saving?");
+    tmux.keys(&["y"]);
+    tmux.wait_for("TUI-EXITED-0");
+}
+
+/// The probe screen of a tco built without llama.cpp says so and how to get
+/// it, instead of probing; the calculator stays usable.
+#[cfg(not(feature = "llama"))]
+#[test]
+fn tui_probe_screen_without_llama_says_how_to_get_it() {
+    let tmux = Tmux::start(
+        "noprobe",
+        &format!("'{TCO}' tui {SCENARIO}; echo TUI-EXITED-$?; sleep 60"),
+    );
+    tmux.wait_for(&expected_lines(&report_json(&[SCENARIO])).0);
+    tmux.keys(&["3"]);
+    tmux.wait_for("This tco was built without llama.cpp");
+    tmux.keys(&["p"]);
+    tmux.wait_for("The probe did not finish: this tco was built without llama.cpp");
+    tmux.keys(&["a"]);
+    tmux.wait_for("no probe result to apply yet");
+    tmux.keys(&["q"]);
+    tmux.wait_for("TUI-EXITED-0");
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the forced panic is compiled into debug builds only (tco-tui's PANIC_FOR_TEST_ENV)"
+)]
 fn a_panic_restores_the_terminal_before_its_message() {
-    if !cfg!(debug_assertions) {
-        // The forced panic exists in debug builds only (tco-tui's PANIC_FOR_TEST_ENV).
-        eprintln!("skipped: the forced panic is compiled into debug builds only");
-        return;
-    }
     let tmux = Tmux::start(
         "panic",
         &format!(

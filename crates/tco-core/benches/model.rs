@@ -74,6 +74,19 @@ fn benches(c: &mut Criterion) {
     c.bench_function("sweep 1,000 volumes (flagship, 5 options)", |b| {
         b.iter(|| black_box(&flagship).sweep(black_box(&vols)))
     });
+
+    // What the page and the TUI do after every edit before pricing: read the
+    // scenario text (YAML, every range check of the field registry).
+    c.bench_function("parse the flagship scenario", |b| {
+        b.iter(|| {
+            Scenario::parse(
+                black_box(bundled::FLAGSHIP.1),
+                bundled::FLAGSHIP.0,
+                tables.as_ref(),
+                &NoFiles,
+            )
+        })
+    });
 }
 
 criterion_group!(model, benches);

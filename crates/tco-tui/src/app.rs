@@ -916,18 +916,49 @@ mod tests {
         assert_ne!(std::fs::read_to_string(&target).unwrap(), text);
     }
 
+    /// tco-tui's `llama` feature (turned on by tco-cli's) must agree with the
+    /// probe crate's build, or the two tests below would test the wrong build.
+    #[test]
+    fn the_llama_feature_matches_the_probe_build() {
+        assert_eq!(
+            cfg!(feature = "llama"),
+            tco_probe::HAS_ENGINE,
+            "tco-probe's llama.cpp engine is {}, tco-tui's `llama` feature is not the same: \
+             build with tco-cli's (or tco-tui's) `llama` feature",
+            if tco_probe::HAS_ENGINE { "in" } else { "out" }
+        );
+    }
+
+    #[cfg(not(feature = "llama"))]
     #[test]
     fn a_build_without_llama_says_so_instead_of_probing() {
-        if tco_probe::HAS_ENGINE {
-            return; // the real probe is exercised by tco probe's own tests
-        }
         let mut a = app();
+        assert!(!a.probe_built);
         key(&mut a, KeyCode::Char('3'));
         key(&mut a, KeyCode::Char('p'));
         let ProbeState::Failed(m) = &a.probe else {
             panic!("{:?}", a.probe)
         };
         assert!(m.contains("without llama.cpp"), "{m}");
+        assert!(a.probe_job.is_none());
+        key(&mut a, KeyCode::Char('a'));
+        assert_eq!(
+            a.message,
+            Some(Message::Info("no probe result to apply yet".into()))
+        );
+    }
+
+    /// With llama.cpp the probe screen offers the probe. Pressing `p` here would
+    /// start this test binary as the probe's worker process; the real probe from
+    /// the calculator runs end to end in tco-cli's tests/tui.rs (same build).
+    #[cfg(feature = "llama")]
+    #[test]
+    fn a_build_with_llama_offers_the_probe() {
+        let mut a = app();
+        assert!(a.probe_built);
+        key(&mut a, KeyCode::Char('3'));
+        assert_eq!(a.screen, Screen::Probe);
+        assert_eq!(a.probe, ProbeState::Idle);
         assert!(a.probe_job.is_none());
         key(&mut a, KeyCode::Char('a'));
         assert_eq!(

@@ -3,7 +3,7 @@
 //! Every figure comes from `Scenario::evaluate` and `Scenario::sweep`; the
 //! chart only takes log10 of what the core priced, to place it on screen.
 
-use tco_core::analysis::sweep::{volumes, Spacing};
+use tco_core::analysis::sweep::{chart_range, chart_volumes};
 use tco_core::input::scenario::{Resolve, Tables};
 use tco_core::input::yaml::Node;
 use tco_core::model::units::Tokens;
@@ -64,26 +64,10 @@ fn log10(v: u64) -> f64 {
     (v.max(1) as f64).log10()
 }
 
-/// The volume range: a decade either side of the workload and every break-even.
-fn range(report: &Report) -> (u64, u64) {
-    let mut lo = report.tokens_per_month.max(1_000);
-    let mut hi = lo;
-    for b in &report.break_even {
-        if let Some(v) = b.tokens_per_month {
-            lo = lo.min(v.max(1_000));
-            hi = hi.max(v);
-        }
-    }
-    let lo = 10f64.powf((lo as f64).log10().floor() - 1.0).max(1_000.0) as u64;
-    let hi = 10f64
-        .powf((hi as f64).log10().ceil() + 1.0)
-        .min(tco_core::model::units::MAX_TOKENS as f64) as u64;
-    (lo, hi.max(lo * 100))
-}
-
 fn chart(s: &Scenario, report: &Report) -> Result<ChartData, Error> {
-    let (lo, hi) = range(report);
-    let vols = volumes(Tokens(lo), Tokens(hi), CHART_POINTS, Spacing::Log)?;
+    // The range every face uses (tco_core::analysis::sweep::chart_range).
+    let (Tokens(lo), Tokens(hi)) = chart_range(report);
+    let vols = chart_volumes(report, CHART_POINTS);
     let sweep = s.sweep(&vols);
     let cost = |m: tco_core::model::units::Money| m.to_f64_lossy().max(0.01).log10();
     let mut series: Vec<Series> = sweep

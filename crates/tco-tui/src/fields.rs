@@ -1,5 +1,6 @@
-//! The editable inputs: which scenario fields the calculator offers, their
-//! tree paths, units, allowed ranges and +/− steps.
+//! The editable inputs: which scenario fields the calculator offers, with
+//! the labels, units, allowed ranges and +/− steps of the core's field
+//! registry (`tco_core::model::fields`).
 //!
 //! The list is rebuilt from the checked [`Scenario`] after every change, so a
 //! value shown is always the value the core computed with (defaults included).
@@ -14,6 +15,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use tco_core::input::yaml::Node;
+use tco_core::model::fields::{self as reg, FieldSpec, Kind};
 use tco_core::model::format;
 use tco_core::model::scenario::{HardwareCost, Scenario};
 use tco_core::model::uncertain::{Dist, InputSource};
@@ -51,7 +53,9 @@ pub struct Field {
     pub label: &'static str,
     /// `set_path` path, e.g. `local[0].owned.price`.
     pub path: String,
-    pub unit: &'static str,
+    /// The unit with the scenario's currency: `USD/kWh`.
+    pub unit: String,
+    /// What the core accepts, as its error messages say it.
     pub range: &'static str,
     pub step: Step,
     pub show: Show,
@@ -231,134 +235,94 @@ fn tree_at<'a>(root: &'a Node, path: &[&str], index: usize, section: &str) -> Op
     Some(n)
 }
 
-/// The inputs of `s`, in list order. `tree` says which throughput keys the file uses.
+/// How the calculator steps and shows a registry field.
+fn step_show(spec: &FieldSpec) -> (Step, Show) {
+    use rust_decimal::prelude::ToPrimitive;
+    let step = match spec.step {
+        reg::Step::Volume => Step::Volume,
+        reg::Step::Share => Step::Share,
+        reg::Step::Percent5 { dp } => Step::Percent5 { dp },
+        reg::Step::Add { by } if spec.kind == Kind::Integer => Step::Int {
+            by: by.to_i64().unwrap_or(1),
+            min: spec.min.to_i64().unwrap_or(0),
+        },
+        reg::Step::Add { by } => Step::Add { by, min: spec.min },
+        reg::Step::None => Step::Add {
+            by: Decimal::ZERO,
+            min: spec.min,
+        },
+    };
+    let show = match spec.kind {
+        Kind::Tokens => Show::Tokens,
+        Kind::Money => Show::Money,
+        Kind::Price => Show::Price,
+        _ => Show::Plain,
+    };
+    (step, show)
+}
+
+/// The inputs of `s`, in list order. `tree` says which throughput keys the
+/// file uses. Labels, units, ranges and steps are the field registry's
+/// ([`tco_core::model::fields`]).
 pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
     let mut out = Vec::new();
-    let money = Step::Percent5 { dp: 2 };
-    let price = Step::Percent5 { dp: 4 };
-    let share = |label, path: &str, value| Field {
-        group: "Workload".into(),
-        label,
-        path: path.into(),
-        unit: "share",
-        range: "0 to 1",
-        step: Step::Share,
-        show: Show::Plain,
-        value,
-        dist: None,
-    };
-    let w = &s.workload;
-    out.push(Field {
-        group: "Workload".into(),
-        label: "volume",
-        path: "workload.tokens_per_month".into(),
-        unit: "tokens/month (input + output)",
-        range: "0 to 10^15; 250k, 100M, 1.5B accepted",
-        step: Step::Volume,
-        show: Show::Tokens,
-        value: w.tokens_per_month.as_decimal(),
-        dist: None,
-    });
-    out.push(share("input share", "workload.input_share", w.input_share));
-    out.push(Field {
-        unit: "share of input tokens",
-        ..share(
-            "cached input share",
-            "workload.cached_input_share",
-            w.cached_input_share,
-        )
-    });
-    out.push(share("batch share", "workload.batch_share", w.batch_share));
-    out.push(Field {
-        unit: "share of input tokens",
-        ..share(
-            "cache-write share",
-            "workload.cache_write_share",
-            w.cache_write_share,
-        )
-    });
-    out.push(share(
-        "off-peak share",
-        "workload.off_peak_share",
-        w.off_peak_share,
-    ));
-    out.push(Field {
-        group: "Workload".into(),
-        label: "prompt length",
-        path: "workload.prompt_tokens_per_request".into(),
-        unit: "prompt tokens per request (selects a long-context price tier; 0 = not set)",
-        range: "1 to 100,000,000",
-        step: Step::Int { by: 10_000, min: 1 },
-        show: Show::Plain,
-        value: Decimal::from(w.prompt_tokens_per_request.unwrap_or(0)),
-        dist: None,
-    });
-    out.push(Field {
-        group: "Workload".into(),
-        label: "hours per month",
-        path: "hours_per_month".into(),
-        unit: "hours",
-        range: "1 to 744 (730 = 365 × 24 / 12)",
-        step: Step::Add {
-            by: Decimal::from(10),
-            min: Decimal::ONE,
-        },
-        show: Show::Plain,
-        value: s.hours_per_month,
-        dist: None,
-    });
-    for (i, a) in s.api.iter().enumerate() {
-        let group = format!("API: {}", a.name);
-        for (label, key, v) in [
-            ("input price", "input_per_mtok", a.input_per_mtok.amount()),
-            (
-                "output price",
-                "output_per_mtok",
-                a.output_per_mtok.amount(),
-            ),
-        ] {
-            out.push(Field {
-                group: group.clone(),
-                label,
-                path: format!("api[{i}].{key}"),
-                unit: "per MTok",
-                range: "0 or more",
-                step: price,
-                show: Show::Price,
-                value: v,
-                dist: None,
-            });
-        }
+    let cur = s.currency.as_str();
+    let mut push = |group: &str, path: String, value: Decimal| {
+        let spec = reg::known(&reg::pattern(&path));
+        let (step, show) = step_show(spec);
         out.push(Field {
-            group: group.clone(),
-            label: "uplift",
-            path: format!("api[{i}].uplift"),
-            unit: "× every price (regional processing, priority)",
-            range: "1 to 10",
-            step: Step::Add {
-                by: Decimal::new(5, 2),
-                min: Decimal::ONE,
-            },
-            show: Show::Plain,
-            value: a.uplift,
+            group: group.to_string(),
+            label: spec.label,
+            unit: spec.unit_in(cur),
+            range: spec.allowed,
+            step,
+            show,
+            path,
+            value,
             dist: None,
         });
+    };
+    let w = &s.workload;
+    let g = "Workload";
+    push(
+        g,
+        "workload.tokens_per_month".into(),
+        w.tokens_per_month.as_decimal(),
+    );
+    push(g, "workload.input_share".into(), w.input_share);
+    push(
+        g,
+        "workload.cached_input_share".into(),
+        w.cached_input_share,
+    );
+    push(g, "workload.batch_share".into(), w.batch_share);
+    push(g, "workload.cache_write_share".into(), w.cache_write_share);
+    push(g, "workload.off_peak_share".into(), w.off_peak_share);
+    // 0 = not set (the standard prices, no long-context tier).
+    push(
+        g,
+        "workload.prompt_tokens_per_request".into(),
+        Decimal::from(w.prompt_tokens_per_request.unwrap_or(0)),
+    );
+    push(g, "hours_per_month".into(), s.hours_per_month);
+    for (i, a) in s.api.iter().enumerate() {
+        let group = format!("API: {}", a.name);
+        push(
+            &group,
+            format!("api[{i}].input_per_mtok"),
+            a.input_per_mtok.amount(),
+        );
+        push(
+            &group,
+            format!("api[{i}].output_per_mtok"),
+            a.output_per_mtok.amount(),
+        );
+        push(&group, format!("api[{i}].uplift"), a.uplift);
     }
     for (i, l) in s.local.iter().enumerate() {
         let group = format!("Local: {}", l.name);
-        let mut push = |label, key: &str, unit, range, step, show, value| {
-            out.push(Field {
-                group: group.clone(),
-                label,
-                path: format!("local[{i}].{key}"),
-                unit,
-                range,
-                step,
-                show,
-                value,
-                dist: None,
-            })
-        };
+        let mut local =
+            |key: &str, value: Decimal| push(&group, format!("local[{i}].{key}"), value);
         match &l.hardware {
             HardwareCost::Owned {
                 price: p,
@@ -366,159 +330,49 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
                 cost_of_capital,
                 ..
             } => {
-                push(
-                    "price",
-                    "owned.price",
-                    "per node",
-                    "0 or more",
-                    money,
-                    Show::Money,
-                    p.amount(),
-                );
-                push(
-                    "amortization",
+                local("owned.price", p.amount());
+                local(
                     "owned.amortization_months",
-                    "months",
-                    "1 or more",
-                    Step::Int { by: 1, min: 1 },
-                    Show::Plain,
                     Decimal::from(*amortization_months),
                 );
-                push(
-                    "cost of capital",
-                    "owned.cost_of_capital",
-                    "annual rate (monthly = annual / 12)",
-                    "0 or more; 0 = straight line",
-                    Step::Add {
-                        by: Decimal::new(1, 2),
-                        min: Decimal::ZERO,
-                    },
-                    Show::Plain,
-                    *cost_of_capital,
-                );
+                local("owned.cost_of_capital", *cost_of_capital);
             }
             HardwareCost::Rented {
                 price_per_gpu_hour, ..
-            } => push(
-                "rent",
-                "rented.price_per_gpu_hour",
-                "per GPU-hour",
-                "0 or more",
-                price,
-                Show::Price,
-                price_per_gpu_hour.amount(),
-            ),
+            } => local("rented.price_per_gpu_hour", price_per_gpu_hour.amount()),
         }
         if let Some(p) = &l.power {
-            push(
-                "load watts",
-                "power.load_watts",
-                "W per node",
-                "0 or more",
-                Step::Percent5 { dp: 0 },
-                Show::Plain,
-                p.load_watts,
-            );
-            push(
-                "electricity",
-                "power.price_per_kwh",
-                "per kWh",
-                "0 or more",
-                price,
-                Show::Price,
-                p.price_per_kwh.amount(),
-            );
-            push(
-                "PUE",
-                "power.pue",
-                "facility / IT power",
-                "1 or more",
-                Step::Add {
-                    by: Decimal::new(5, 2),
-                    min: Decimal::ONE,
-                },
-                Show::Plain,
-                p.pue,
-            );
+            local("power.load_watts", p.load_watts);
+            local("power.price_per_kwh", p.price_per_kwh.amount());
+            local("power.pue", p.pue);
         }
         if let Some(st) = &l.staff {
-            push(
-                "staff FTE",
-                "staff.fte",
-                "full-time equivalents",
-                "0 or more",
-                Step::Add {
-                    by: Decimal::new(5, 2),
-                    min: Decimal::ZERO,
-                },
-                Show::Plain,
-                st.fte,
-            );
-            push(
-                "FTE annual cost",
-                "staff.annual_cost",
-                "per year, fully loaded",
-                "0 or more",
-                money,
-                Show::Money,
-                st.annual_cost.amount(),
-            );
+            local("staff.fte", st.fte);
+            local("staff.annual_cost", st.annual_cost.amount());
         }
-        push(
-            "other monthly",
-            "other_monthly",
-            "per node per month",
-            "0 or more",
-            money,
-            Show::Money,
-            l.other_monthly.amount(),
-        );
+        local("other_monthly", l.other_monthly.amount());
         // Edit the throughput keys the file uses; a calibration is read-only here.
         let tp = tree_at(tree, &["throughput"], i, "local");
         let has = |k: &str| tp.and_then(|t| t.get(k)).is_some();
-        let tps_step = Step::Percent5 { dp: 1 };
         if has("tokens_per_second") {
-            push(
-                "throughput",
+            local(
                 "throughput.tokens_per_second",
-                "tokens/s per node",
-                "above 0",
-                tps_step,
-                Show::Plain,
                 l.throughput.decode.per_second().round_dp(4),
             );
         }
         if has("prefill_tokens_per_second") {
-            push(
-                "prefill rate",
+            local(
                 "throughput.prefill_tokens_per_second",
-                "input tokens/s per node",
-                "above 0",
-                tps_step,
-                Show::Plain,
                 l.throughput.prefill.per_second().round_dp(4),
             );
         }
         if has("decode_tokens_per_second") {
-            push(
-                "decode rate",
+            local(
                 "throughput.decode_tokens_per_second",
-                "output tokens/s per node",
-                "above 0",
-                tps_step,
-                Show::Plain,
                 l.throughput.decode.per_second().round_dp(4),
             );
         }
-        push(
-            "max utilization",
-            "max_utilization",
-            "share of the month a node is busy",
-            "0.01 to 1",
-            Step::Share,
-            Show::Plain,
-            l.max_utilization,
-        );
+        local("max_utilization", l.max_utilization);
     }
     for f in &mut out {
         f.dist = s
@@ -540,7 +394,7 @@ mod tests {
             group: String::new(),
             label: "x",
             path: "x".into(),
-            unit: "",
+            unit: String::new(),
             range: "",
             step,
             show: Show::Plain,

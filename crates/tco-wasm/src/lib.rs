@@ -9,6 +9,7 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::cell::RefCell;
 use tco_chart::CostChart;
 use tco_core::analysis::sensitivity::{self, SensOptions, Sensitivity};
 use tco_core::analysis::sim::{self, SimOptions, Simulation};
@@ -18,10 +19,9 @@ use tco_core::input::scenario::NoFiles;
 use tco_core::input::yaml::{self, Node, Value};
 use tco_core::model::format;
 use tco_core::model::prices::{HardwareTable, PriceTable};
-use tco_core::model::units::{parse_tokens, Money, PerMTok, Tokens, MAX_TOKENS};
+use tco_core::model::units::{parse_tokens, Money, PerMTok, Tokens};
 use tco_core::output::emit;
 use tco_core::Error;
-use tco_core::Report;
 use tco_core::Scenario;
 use wasm_bindgen::prelude::*;
 
@@ -120,11 +120,44 @@ fn today() -> Option<tco_core::model::date::Date> {
     }
 }
 
+/// The last simulation or sensitivity run, kept so that the charts of the
+/// same text reuse it instead of running it again.
+#[derive(Debug, Clone, Default)]
+struct Cache {
+    sim: Option<(String, u32, u64, Simulation)>,
+    sens: Option<(String, bool, Sensitivity)>,
+}
+
 /// The calculator: price tables parsed once, scenarios priced on each call.
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
 pub struct Tco {
     tables: OwnedTables,
+    cache: RefCell<Cache>,
+}
+
+fn cache_key(text: &str, origin: &str) -> String {
+    format!("{origin}\n{text}")
+}
+
+/// Everything one edit of the page needs, from one parse: see [`Tco::update`].
+#[derive(Serialize)]
+struct Update {
+    /// The scenario text after the edits (the input text when there were none).
+    text: String,
+    /// The checked scenario, defaults filled in (what `scenario` returns).
+    scenario: Scenario,
+    /// `tco report --format json`, byte for byte (a string, so the page can
+    /// offer it for download unchanged).
+    report: String,
+    /// The cost chart as SVG text, or the reason it cannot be drawn.
+    chart: Result<String, String>,
+    /// Per break-even pair, the "Local wins" cell as every face writes it.
+    wins: Vec<String>,
+    /// Per break-even pair, the payback cell (`35.0 months`, `—`).
+    payback: Vec<String>,
+    /// The notes under the tables (warnings, throughput source, memory fit).
+    notes: Vec<String>,
 }
 
 #[wasm_bindgen]
@@ -134,7 +167,10 @@ impl Tco {
     pub fn new() -> Result<Tco, JsValue> {
         let mut tables = bundled::tables().map_err(js_error)?;
         tables.date = today();
-        Ok(Tco { tables })
+        Ok(Tco {
+            tables,
+            cache: RefCell::default(),
+        })
     }
 
     /// Prices in force on `date` (`YYYY-MM-DD`, what `tco --date` does);
@@ -147,6 +183,8 @@ impl Tco {
             )))
         })?;
         self.tables.date = Some(d);
+        // Runs kept for the old date no longer hold.
+        *self.cache.borrow_mut() = Cache::default();
         Ok(())
     }
 
@@ -163,7 +201,10 @@ impl Tco {
         if let Some(text) = hardware {
             tables.hardware = HardwareTable::parse(&text, "hardware").map_err(js_error)?;
         }
-        Ok(Tco { tables })
+        Ok(Tco {
+            tables,
+            cache: RefCell::default(),
+        })
     }
 
     fn parse(&self, text: &str, origin: &str) -> Result<Scenario, JsValue> {
@@ -174,6 +215,48 @@ impl Tco {
     /// computes with, for the page's form.
     pub fn scenario(&self, text: &str, origin: &str) -> Result<String, JsValue> {
         json(&self.parse(text, origin)?)
+    }
+
+    /// Everything one page edit needs from one parse of the YAML: applies
+    /// `sets` (`PATH=VALUE`, the CLI's `--set`; an empty VALUE removes the
+    /// field), checks the scenario, prices it and draws the cost chart.
+    /// Returns JSON `{text, scenario, report, chart: {Ok: svg} | {Err: msg},
+    /// wins, payback, notes}`; `text` is the edited YAML (the input itself
+    /// when `sets` is empty). A refused edit or a wrong scenario is the
+    /// located error.
+    pub fn update(&self, text: &str, origin: &str, sets: Vec<String>) -> Result<String, JsValue> {
+        let mut root = yaml::parse(text, origin).map_err(|d| js_error(d.into()))?;
+        for s in &sets {
+            yaml::set_path(&mut root, s).map_err(|d| js_error(d.into()))?;
+        }
+        if !sets.is_empty() {
+            prune_removed(&mut root);
+        }
+        let scenario =
+            Scenario::from_tree(&root, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)?;
+        let text = if sets.is_empty() {
+            text.to_string()
+        } else {
+            emit::to_yaml(&root)
+        };
+        let report = scenario.evaluate();
+        let v = sweep::chart_volumes(&report, sweep::CHART_POINTS);
+        let chart = CostChart::from_report(&report, &scenario.sweep(&v), true)
+            .to_svg()
+            .map_err(|e| e.to_string());
+        json(&Update {
+            text,
+            wins: report.break_even.iter().map(format::local_wins).collect(),
+            payback: report
+                .break_even
+                .iter()
+                .map(|b| format::payback(b.payback_months))
+                .collect(),
+            notes: report.notes(),
+            report: cli_json(&report)?,
+            chart,
+            scenario,
+        })
     }
 
     /// `tco report --format json`, byte for byte.
@@ -250,14 +333,12 @@ impl Tco {
     /// The cost-versus-volume chart as SVG text (tco-chart's `CostChart`): one
     /// line per option, break-even markers and the workload volume, on log
     /// axes from a decade below to a decade above the workload and every
-    /// break-even volume ([`chart_range`]).
+    /// break-even volume (`tco_core::analysis::sweep::chart_range`).
     #[wasm_bindgen(js_name = costChart)]
     pub fn cost_chart(&self, text: &str, origin: &str) -> Result<String, JsValue> {
         let s = self.parse(text, origin)?;
         let report = s.evaluate();
-        let (lo, hi) = chart_range(&report);
-        let v =
-            sweep::volumes(Tokens(lo), Tokens(hi), CHART_POINTS, Spacing::Log).map_err(js_error)?;
+        let v = sweep::chart_volumes(&report, sweep::CHART_POINTS);
         CostChart::from_report(&report, &s.sweep(&v), true)
             .to_svg()
             .map_err(|e| invalid(e.to_string()))
@@ -276,6 +357,8 @@ impl Tco {
         cli_json(&self.simulation(text, origin, samples, seed)?)
     }
 
+    /// The simulation of this text, samples and seed: the last one run when
+    /// it was of the same, else a new run (kept for the next call).
     fn simulation(
         &self,
         text: &str,
@@ -283,15 +366,24 @@ impl Tco {
         samples: u32,
         seed: f64,
     ) -> Result<Simulation, JsValue> {
+        let seed = seed_of(seed)?;
+        let key = cache_key(text, origin);
+        if let Some((k, n, sd, sim)) = &self.cache.borrow().sim {
+            if *k == key && *n == samples && *sd == seed {
+                return Ok(sim.clone());
+            }
+        }
         let s = self.parse(text, origin)?;
-        sim::simulate(
+        let sim = sim::simulate(
             &s,
             SimOptions {
                 samples: samples as usize,
-                seed: seed_of(seed)?,
+                seed,
             },
         )
-        .map_err(js_error)
+        .map_err(js_error)?;
+        self.cache.borrow_mut().sim = Some((key, samples, seed, sim.clone()));
+        Ok(sim)
     }
 
     /// The break-even histogram of pair `pair` (index into simulate's
@@ -324,16 +416,26 @@ impl Tco {
         cli_json(&self.sensitivity_of(text, origin, all)?)
     }
 
+    /// The sensitivity of this text: the last one run when it was of the
+    /// same text and `all`, else a new run (kept for the next call).
     fn sensitivity_of(&self, text: &str, origin: &str, all: bool) -> Result<Sensitivity, JsValue> {
+        let key = cache_key(text, origin);
+        if let Some((k, a, sens)) = &self.cache.borrow().sens {
+            if *k == key && *a == all {
+                return Ok(sens.clone());
+            }
+        }
         let root = yaml::parse(text, origin).map_err(|d| js_error(d.into()))?;
-        sensitivity::sensitivity(
+        let sens = sensitivity::sensitivity(
             &root,
             origin,
             self.tables.as_ref(),
             &NoFiles,
             SensOptions { all },
         )
-        .map_err(js_error)
+        .map_err(js_error)?;
+        self.cache.borrow_mut().sens = Some((key, all, sens.clone()));
+        Ok(sens)
     }
 
     /// The tornado of pair `pair` (index into sensitivity's `pairs`) as SVG
@@ -428,38 +530,6 @@ impl Tco {
     }
 }
 
-/// Volumes the cost chart samples: enough that each node step shows.
-pub const CHART_POINTS: usize = 241;
-
-/// The cost chart's volume range: from a decade below the smallest to a decade
-/// above the largest of the workload and the first break-even volumes, at
-/// least two decades wide, within 1,000 to 10^15 tokens (the terminal
-/// calculator's rule).
-pub fn chart_range(report: &Report) -> (u64, u64) {
-    let firsts = report.break_even.iter().filter_map(|b| b.tokens_per_month);
-    let lo = firsts
-        .clone()
-        .chain([report.tokens_per_month])
-        .map(|v| v.max(1_000))
-        .min()
-        .unwrap_or(1_000);
-    let hi = firsts
-        .chain([report.tokens_per_month])
-        .max()
-        .unwrap_or(1_000);
-    let mut floor = 1u64;
-    while floor <= lo / 10 {
-        floor *= 10;
-    }
-    let mut ceil = 1u64;
-    while ceil < hi && ceil < MAX_TOKENS {
-        ceil *= 10;
-    }
-    let lo = (floor / 10).max(1_000);
-    let hi = ceil.saturating_mul(10).min(MAX_TOKENS);
-    (lo, hi.max(lo * 100).min(MAX_TOKENS))
-}
-
 /// Drops what an edit set to nothing: null values and the empty mappings an
 /// edit created on the way to them. Values the user wrote are left alone.
 fn prune_removed(node: &mut Node) {
@@ -506,6 +576,36 @@ pub fn bundled_scenarios() -> Result<String, JsValue> {
         })
         .collect();
     json(&list)
+}
+
+/// The field registry as JSON: `[{path, label, unit, kind, min, max,
+/// allowed, dist, step}]` (`tco_core::model::fields::FIELDS`), from which
+/// the page builds its form: labels, units, limits and hints are the ones
+/// the scenario reader checks against.
+#[wasm_bindgen(js_name = fieldSpecs)]
+pub fn field_specs() -> Result<String, JsValue> {
+    #[derive(Serialize)]
+    struct Spec {
+        #[serde(flatten)]
+        spec: &'static tco_core::model::fields::FieldSpec,
+        /// The number box's step (`null`: any).
+        input_step: Option<String>,
+    }
+    let list: Vec<Spec> = tco_core::model::fields::FIELDS
+        .iter()
+        .map(|spec| Spec {
+            spec,
+            input_step: spec.step.input_step().map(|d| d.normalize().to_string()),
+        })
+        .collect();
+    json(&list)
+}
+
+/// A field's label with its option, as the tornado and the CLI write it:
+/// `local[0].power.price_per_kwh` → `electricity price (local 1)`.
+#[wasm_bindgen(js_name = fieldLabel)]
+pub fn field_label(path: &str) -> String {
+    tco_core::model::fields::label(path)
 }
 
 /// The version of the bindings (the workspace version), for the page's footer.

@@ -382,3 +382,90 @@ fn hybrid_and_npv_are_the_cli_json() {
     // No finance block: nothing to discount.
     assert!(tco.npv(SMALL, "pasted").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn one_update_call_gives_what_the_separate_calls_give() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("lit-4xa100-vs-sonnet");
+    // No edits: the text as given, the report and chart of the separate calls.
+    let u: Value = serde_json::from_str(&tco.update(&text, &path, vec![]).unwrap()).unwrap();
+    assert_eq!(u["text"].as_str().unwrap(), text);
+    assert_eq!(
+        u["report"].as_str().unwrap(),
+        tco.report(&text, &path).unwrap()
+    );
+    assert_eq!(
+        u["chart"]["Ok"].as_str().unwrap(),
+        tco.cost_chart(&text, &path).unwrap()
+    );
+    let scenario: Value = serde_json::from_str(&tco.scenario(&text, &path).unwrap()).unwrap();
+    assert_eq!(u["scenario"], scenario);
+    // The display texts are the CLI's (README: "988M and up", the memory note).
+    assert_eq!(u["wins"][0], "988M and up");
+    assert_eq!(u["payback"][0], "—");
+    assert_eq!(
+        u["notes"][0],
+        "4x A100 80GB server, owned: model needs 225.90 GB (140 GB weights + 85.90 GB KV cache, estimated from the nearest Llama shape) of 320 GB: fit"
+    );
+    // With an edit: the text `edit` writes, priced.
+    let sets = vec!["workload.tokens_per_month=2B".to_string()];
+    let u: Value = serde_json::from_str(&tco.update(&text, &path, sets.clone()).unwrap()).unwrap();
+    let edited = tco.edit(&text, &path, sets).unwrap();
+    assert_eq!(u["text"].as_str().unwrap(), edited);
+    assert_eq!(
+        u["report"].as_str().unwrap(),
+        tco.report(&edited, &path).unwrap()
+    );
+    // A refused edit is the located error, as from `edit`.
+    let e = tco
+        .update(&text, &path, vec!["workload.input_share=1.5".into()])
+        .unwrap_err();
+    assert_eq!(prop_str(&e, "path"), "workload.input_share");
+    assert_eq!(
+        prop_str(&e, "allowed"),
+        "a share between 0 and 1 (0.8 = 80 %)"
+    );
+}
+
+#[wasm_bindgen_test]
+fn field_specs_are_the_readers_ranges() {
+    let specs: Value = serde_json::from_str(&field_specs().unwrap()).unwrap();
+    let kwh = specs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"] == "local[].power.price_per_kwh")
+        .unwrap();
+    assert_eq!(kwh["label"], "electricity price");
+    assert_eq!(
+        (kwh["min"].as_str(), kwh["max"].as_str()),
+        (Some("0"), Some("1000"))
+    );
+    assert_eq!(kwh["allowed"], "a price per kWh from 0 to 1,000");
+    assert_eq!(
+        field_label("local[0].power.price_per_kwh"),
+        "electricity price (local 1)"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_histogram_reuses_the_simulation_just_run() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("flagship");
+    // A fresh calculator draws the histogram from its own run; one that has
+    // just simulated reuses that run: the same picture either way.
+    let fresh = Tco::new()
+        .unwrap()
+        .histogram_chart(&text, &path, 2000, 7.0, 0)
+        .unwrap();
+    tco.simulate(&text, &path, 2000, 7.0).unwrap();
+    assert_eq!(
+        tco.histogram_chart(&text, &path, 2000, 7.0, 0).unwrap(),
+        fresh
+    );
+    // Another seed is another run, not the kept one.
+    assert_ne!(
+        tco.histogram_chart(&text, &path, 2000, 8.0, 0).unwrap(),
+        fresh
+    );
+}

@@ -4,7 +4,7 @@ use crate::args::{Format, ReportArgs, ScenarioArgs};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::Result;
-use tco_core::model::breakeven::{BreakEven, Status};
+use tco_core::model::breakeven::Status;
 use tco_core::model::format::{money, per_mtok, percent, tokens, tokens_short};
 use tco_core::model::scenario::{Billing, HardwareCost, LocalOption, Scenario};
 use tco_core::model::units::{Money, Tokens};
@@ -89,8 +89,27 @@ fn hardware_detail(l: &LocalOption, cur: &str) -> String {
             "rented, {gpus} GPU × {}/hour, {}",
             money(*price_per_gpu_hour, cur),
             match billing {
-                Billing::AlwaysOn => "always on",
-                Billing::BusyHours => "busy hours only",
+                Billing::AlwaysOn => "always on".to_string(),
+                Billing::BusyHours => "busy hours only".to_string(),
+                Billing::Reserved {
+                    term_months,
+                    upfront,
+                } => format!(
+                    "reserved for {term_months} months, {} paid upfront (spread over the term)",
+                    percent(*upfront)
+                ),
+                Billing::Spot {
+                    discount,
+                    interruption_overhead,
+                } => format!(
+                    "spot, {} off, {} of capacity lost to preemption",
+                    percent(*discount),
+                    percent(*interruption_overhead)
+                ),
+                Billing::Autoscaled { min_nodes } => format!(
+                    "autoscaled by the hour, at least {min_nodes} node{}",
+                    if *min_nodes == 1 { "" } else { "s" }
+                ),
             }
         ),
     }
@@ -157,27 +176,6 @@ fn breakdown_table(s: &Scenario, r: &Report) -> Table {
     t
 }
 
-pub fn wins_text(b: &BreakEven) -> String {
-    let parts: Vec<String> = b
-        .local_wins
-        .iter()
-        .take(4)
-        .map(|r| match r.to {
-            Some(to) => format!(
-                "{}–{}",
-                tokens_short(Tokens(r.from)),
-                tokens_short(Tokens(to))
-            ),
-            None => format!("{} and up", tokens_short(Tokens(r.from))),
-        })
-        .collect();
-    let mut s = parts.join(", ");
-    if b.local_wins.len() > 4 || b.local_wins_truncated {
-        s.push_str(&format!(", … ({} ranges)", b.local_wins.len()));
-    }
-    s
-}
-
 fn break_even_table(r: &Report) -> Table {
     let mut t = Table::new(
         &[
@@ -200,14 +198,8 @@ fn break_even_table(r: &Report) -> Table {
         let from = b.tokens_per_month.map_or("—".to_string(), |v| {
             format!("{} ({})", tokens(Tokens(v)), tokens_short(Tokens(v)))
         });
-        let wins = if b.local_wins.is_empty() {
-            b.reason.clone().unwrap_or_default()
-        } else {
-            wins_text(b)
-        };
-        let payback = b
-            .payback_months
-            .map_or("—".to_string(), |m| format!("{} months", m.round_dp(1)));
+        let wins = tco_core::model::format::local_wins(b);
+        let payback = tco_core::model::format::payback(b.payback_months);
         t.row(vec![
             b.local.clone(),
             b.api.clone(),
@@ -272,61 +264,7 @@ pub fn render(s: &Scenario, r: &Report, md: bool) -> String {
         out.push_str(&crate::cmd::npv::summary(&f, md));
         out.push('\n');
     }
-    let notes: Vec<String> = r
-        .notes
-        .iter()
-        .cloned()
-        .chain(r.local.iter().flat_map(|l| {
-            let mut v: Vec<String> = l
-                .warnings
-                .iter()
-                .map(|w| format!("{}: {w}", l.name))
-                .collect();
-            if l.throughput.source != "declared in the scenario" {
-                let ci = l
-                    .throughput
-                    .decode_ci95
-                    .map(|(a, b)| {
-                        format!(
-                            ", 95 % interval {}–{} tokens/s",
-                            a.round_dp(1),
-                            b.round_dp(1)
-                        )
-                    })
-                    .unwrap_or_default();
-                v.push(format!(
-                    "{}: throughput from {}{ci}",
-                    l.name, l.throughput.source
-                ));
-            }
-            if let Some(m) = &l.memory {
-                let fit = m.status.as_ref().map_or(String::new(), |st| {
-                    format!(
-                        " of {} GB: {}",
-                        m.memory_gb.unwrap_or_default(),
-                        serde_json::to_value(st)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default()
-                            .replace('_', " ")
-                    )
-                });
-                v.push(format!(
-                    "{}: model needs {} GB ({} GB weights + {} GB KV cache{}){fit}",
-                    l.name,
-                    m.total_gb,
-                    m.weights_gb,
-                    m.kv_cache_gb,
-                    if m.kv_estimated {
-                        ", estimated from the nearest Llama shape"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            v
-        }))
-        .collect();
+    let notes = r.notes();
     if !notes.is_empty() {
         out.push_str(if md { "### Notes\n\n" } else { "Notes\n" });
         for n in notes {

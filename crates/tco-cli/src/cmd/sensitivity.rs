@@ -90,7 +90,7 @@ fn pair_tables(p: &PairTornado, cur: &str, top: usize) -> (Table, Table) {
         .unwrap_or(0) as f64;
     for b in p.break_even.iter().take(top) {
         be.row(vec![
-            b.path.clone(),
+            b.label.clone(),
             format!("{} → {}", b.low.normalize(), b.high.normalize()),
             vol(b.at_low),
             vol(b.at_high),
@@ -124,7 +124,7 @@ fn pair_tables(p: &PairTornado, cur: &str, top: usize) -> (Table, Table) {
         .fold(0.0, f64::max);
     for s in p.saving.iter().take(top) {
         sv.row(vec![
-            s.path.clone(),
+            s.label.clone(),
             format!("{} → {}", s.low.normalize(), s.high.normalize()),
             cash(s.at_low, cur),
             cash(s.at_high, cur),
@@ -158,7 +158,7 @@ fn render(s: &Sensitivity, top: usize, md: bool) -> String {
         .titled("Inputs swung");
         for i in &s.inputs {
             t.row(vec![
-                i.path.clone(),
+                i.label.clone(),
                 i.point.normalize().to_string(),
                 i.low.normalize().to_string(),
                 i.high.normalize().to_string(),

@@ -47,8 +47,9 @@ fn sig(d: rust_decimal::Decimal) -> String {
     d.round_sf(4).unwrap_or(d).normalize().to_string()
 }
 
+/// Shares as every face writes them (`43.7%`).
 fn pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x)
+    tco_core::model::format::share_percent(x)
 }
 
 fn money_row(p: &Percentiles<Money>, cur: &str) -> Vec<String> {
@@ -147,7 +148,7 @@ fn render(sim: &Simulation, md: bool) -> String {
     );
     for i in &sim.inputs {
         t.row(vec![
-            i.path.clone(),
+            tco_core::model::fields::label(&i.path),
             i.dist.describe(),
             i.point.normalize().to_string(),
             sig(i.p10),

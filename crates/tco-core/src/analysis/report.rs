@@ -16,6 +16,54 @@ pub struct ApiLine {
     pub model_id: Option<String>,
     pub blended_per_mtok: PerMTok,
     pub monthly_cost: Money,
+    /// kg CO2e a month, only when the scenario declares the option's figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kg_co2e_per_month: Option<Decimal>,
+}
+
+/// Energy and carbon of a local option at the workload volume (docs/billing.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Energy {
+    /// kWh a month drawn by the nodes, PUE included.
+    pub kwh_per_month: Decimal,
+    /// Null at a volume of zero.
+    pub kwh_per_mtok: Option<Decimal>,
+    /// Grid plus embodied kg CO2e a month; null without a grid factor.
+    pub kg_co2e_per_month: Option<Decimal>,
+    pub kg_co2e_per_mtok: Option<Decimal>,
+    /// The embodied part: embodied_kg_co2e / months per node in use.
+    pub embodied_kg_co2e_per_month: Option<Decimal>,
+}
+
+impl Energy {
+    /// From the month's kWh (None without a `power` block).
+    pub fn of(l: &LocalOption, kwh: Option<Decimal>, nodes: u64, v: Tokens) -> Option<Energy> {
+        let kwh = kwh?;
+        let per_mtok = |x: Decimal| {
+            (v.0 > 0).then(|| {
+                (x * Decimal::from(1_000_000u32) / v.as_decimal())
+                    .round_dp(6)
+                    .normalize()
+            })
+        };
+        let embodied = l
+            .embodied
+            .as_ref()
+            .map(|e| e.kg_co2e * Decimal::from(nodes) / Decimal::from(e.months));
+        let grid = l
+            .power
+            .as_ref()
+            .and_then(|p| p.grid_kg_co2e_per_kwh)
+            .map(|g| g * kwh);
+        let co2 = grid.map(|g| g + embodied.unwrap_or_default());
+        Some(Energy {
+            kwh_per_month: kwh.round_dp(6).normalize(),
+            kwh_per_mtok: per_mtok(kwh),
+            kg_co2e_per_month: co2.map(|c| c.round_dp(6).normalize()),
+            kg_co2e_per_mtok: co2.and_then(per_mtok),
+            embodied_kg_co2e_per_month: embodied.map(|e| e.round_dp(6).normalize()),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,6 +91,55 @@ pub struct LocalLine {
     pub warnings: Vec<String>,
     pub throughput: ThroughputLine,
     pub memory: Option<MemoryFit>,
+    /// Null without a `power` block (no draw known).
+    pub energy: Option<Energy>,
+}
+
+impl Report {
+    /// The notes every face lists: the price notes (`notes`: exchange rates,
+    /// tiers, stale or deprecated prices), then every local option's notes in
+    /// option order ([`LocalLine::notes`]).
+    pub fn notes(&self) -> Vec<String> {
+        self.notes
+            .iter()
+            .cloned()
+            .chain(self.local.iter().flat_map(LocalLine::notes))
+            .collect()
+    }
+}
+
+impl LocalLine {
+    /// The notes every face lists under the tables, each starting with the
+    /// option's name: its warnings, where its throughput came from (with the
+    /// measured 95 % interval), and its memory fit ([`format::memory_note`]).
+    pub fn notes(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {w}", self.name))
+            .collect();
+        if self.throughput.source != "declared in the scenario" {
+            let ci = self
+                .throughput
+                .decode_ci95
+                .map(|(a, b)| {
+                    format!(
+                        ", 95 % interval {}–{} tokens/s",
+                        a.round_dp(1),
+                        b.round_dp(1)
+                    )
+                })
+                .unwrap_or_default();
+            v.push(format!(
+                "{}: throughput from {}{ci}",
+                self.name, self.throughput.source
+            ));
+        }
+        if let Some(m) = &self.memory {
+            v.push(format!("{}: {}", self.name, format::memory_note(m)));
+        }
+        v
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,6 +246,7 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
             decode_ci95: ci,
         },
         memory,
+        energy: Energy::of(l, cost.energy_kwh, cost.nodes, v),
     }
 }
 
@@ -164,6 +262,11 @@ impl Scenario {
                 model_id: a.model_id.clone(),
                 blended_per_mtok: a.blended(&self.workload),
                 monthly_cost: a.monthly(&self.workload, v),
+                kg_co2e_per_month: a.kg_co2e_per_mtok.map(|k| {
+                    (k * v.as_decimal() / Decimal::from(1_000_000u32))
+                        .round_dp(6)
+                        .normalize()
+                }),
             })
             .collect();
         let local: Vec<LocalLine> = self.local.iter().map(|l| local_line(self, l, v)).collect();
@@ -219,6 +322,7 @@ fn verdict(s: &Scenario, api: &[ApiLine], local: &[LocalLine]) -> Verdict {
             model_id: None,
             blended_per_mtok: PerMTok::default(),
             monthly_cost: Money::ZERO,
+            kg_co2e_per_month: None,
         });
     let best_local = local
         .iter()

@@ -31,6 +31,8 @@ pub struct SensOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Swing {
     pub path: String,
+    /// What a person reads: "electricity price (local 1)" (the field registry's label).
+    pub label: String,
     /// The value `report` uses.
     pub point: Decimal,
     pub low: Decimal,
@@ -43,6 +45,8 @@ pub struct Swing {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BreakEvenBar {
     pub path: String,
+    /// What a person reads: "electricity price (local 1)" (the field registry's label).
+    pub label: String,
     pub low: Decimal,
     pub high: Decimal,
     /// First break-even volume with the input at low / high (`null` = never).
@@ -56,6 +60,8 @@ pub struct BreakEvenBar {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SavingBar {
     pub path: String,
+    /// What a person reads: "electricity price (local 1)" (the field registry's label).
+    pub label: String,
     pub low: Decimal,
     pub high: Decimal,
     /// API monthly minus local monthly at the workload volume (`null` where
@@ -264,6 +270,7 @@ pub fn sensitivity(
         swings.push((
             Swing {
                 path: u.path.clone(),
+                label: crate::model::fields::label(&u.path),
                 point: u.point,
                 low: round_for(u.param, uncertain::four_digits(u.dist.quantile(0.1))),
                 high: round_for(u.param, uncertain::four_digits(u.dist.quantile(0.9))),
@@ -296,6 +303,7 @@ pub fn sensitivity(
             }
             swings.push((
                 Swing {
+                    label: crate::model::fields::label(&path),
                     path,
                     point: v,
                     low,
@@ -348,6 +356,7 @@ pub fn sensitivity(
             let (bl, bh) = (first(&lo, k), first(&hi, k));
             pair.break_even.push(BreakEvenBar {
                 path: swing.path.clone(),
+                label: swing.label.clone(),
                 low: swing.low,
                 high: swing.high,
                 at_low: bl,
@@ -361,6 +370,7 @@ pub fn sensitivity(
             let (sl, sh) = (saving(&lo, i, j), saving(&hi, i, j));
             pair.saving.push(SavingBar {
                 path: swing.path.clone(),
+                label: swing.label.clone(),
                 low: swing.low,
                 high: swing.high,
                 at_low: sl,

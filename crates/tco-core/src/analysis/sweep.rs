@@ -19,6 +19,46 @@ pub enum Spacing {
     Log,
 }
 
+/// Volumes the cost chart samples on every face that draws it at full
+/// resolution (`tco report --plot`, the page): enough that each node step shows.
+pub const CHART_POINTS: usize = 241;
+
+/// The cost chart's volume range, the one rule every face uses: from a
+/// decade below the smallest to a decade above the largest of the workload
+/// volume and the first break-even volumes (whole powers of ten), at least
+/// two decades wide, within 1,000 to 10^15 tokens.
+pub fn chart_range(report: &crate::Report) -> (Tokens, Tokens) {
+    let firsts = report.break_even.iter().filter_map(|b| b.tokens_per_month);
+    let lo = firsts
+        .clone()
+        .chain([report.tokens_per_month])
+        .map(|v| v.max(1_000))
+        .min()
+        .unwrap_or(1_000);
+    let hi = firsts
+        .chain([report.tokens_per_month])
+        .max()
+        .unwrap_or(1_000);
+    let mut floor = 1u64;
+    while floor <= lo / 10 {
+        floor *= 10;
+    }
+    let mut ceil = 1u64;
+    while ceil < hi && ceil < MAX_TOKENS {
+        ceil *= 10;
+    }
+    let lo = (floor / 10).max(1_000);
+    let hi = ceil.saturating_mul(10).min(MAX_TOKENS);
+    (Tokens(lo), Tokens(hi.max(lo * 100).min(MAX_TOKENS)))
+}
+
+/// `points` log-spaced volumes over [`chart_range`].
+pub fn chart_volumes(report: &crate::Report, points: usize) -> Vec<Tokens> {
+    let (lo, hi) = chart_range(report);
+    // The range is valid by construction (1,000 ≤ lo < hi ≤ 10^15).
+    volumes(lo, hi, points, Spacing::Log).unwrap_or_default()
+}
+
 /// `points` volumes from `from` to `to` inclusive, evenly or log-evenly spaced, whole tokens.
 pub fn volumes(
     from: Tokens,
@@ -170,6 +210,40 @@ pub struct CompareRow {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_chart_range_is_whole_decades_around_workload_and_break_evens() {
+        use crate::input::{bundled, scenario::NoFiles};
+        let tables = bundled::tables().unwrap();
+        let (origin, text) = bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
+        // 100M workload, break-even 988,411,523: 10^7 to 10^10.
+        let r = Scenario::parse(text, origin, tables.as_ref(), &NoFiles)
+            .unwrap()
+            .evaluate();
+        assert_eq!(
+            chart_range(&r),
+            (Tokens(10_000_000), Tokens(10_000_000_000))
+        );
+        // 1M workload: 10^5 to 10^10.
+        let t = text.replace("tokens_per_month: 100M", "tokens_per_month: 1M");
+        let r = Scenario::parse(&t, origin, tables.as_ref(), &NoFiles)
+            .unwrap()
+            .evaluate();
+        assert_eq!(chart_range(&r), (Tokens(100_000), Tokens(10_000_000_000)));
+        let v = chart_volumes(&r, CHART_POINTS);
+        assert_eq!(
+            (v.len(), v[0], v[240]),
+            (241, Tokens(100_000), Tokens(10_000_000_000))
+        );
+        // Tiny volumes stay at least two decades wide from 1,000.
+        let t = text.replace("tokens_per_month: 100M", "tokens_per_month: 5");
+        let r = Scenario::parse(&t, origin, tables.as_ref(), &NoFiles)
+            .unwrap()
+            .evaluate();
+        let (lo, hi) = chart_range(&r);
+        assert_eq!(lo, Tokens(1_000));
+        assert!(hi.0 >= 100_000);
+    }
 
     #[test]
     fn volume_spacing() {

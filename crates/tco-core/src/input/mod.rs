@@ -2,12 +2,15 @@
 //!
 //! [`yaml`] reads YAML into a tree that remembers where every value came
 //! from; [`read`] turns tree nodes into checked values with located errors;
-//! [`scenario`], [`pricing`] and [`calibration`] read the three file formats;
+//! [`scenario`], [`pricing`] and [`calibration`] read the three file formats
+//! ([`calibration_schema`] is the calibration file's serde types, shared with
+//! its writers);
 //! [`distributions`] handles `{dist: …}` inputs; [`bundled`] holds the files
 //! shipped inside the binary.
 
 pub mod bundled;
 pub mod calibration;
+pub mod calibration_schema;
 pub mod distributions;
 pub mod genai;
 pub mod pricing;

@@ -195,6 +195,21 @@ impl<'a> Field<'a> {
         Ok(v)
     }
 
+    /// A number in the registry field's range, with its allowed text.
+    pub fn within(&self, spec: &crate::model::fields::FieldSpec) -> Result<Decimal, Diagnostic> {
+        self.decimal_in(spec.min, spec.max, spec.allowed)
+    }
+
+    /// A whole number in the registry field's range, with its allowed text.
+    pub fn whole(&self, spec: &crate::model::fields::FieldSpec) -> Result<u64, Diagnostic> {
+        use rust_decimal::prelude::ToPrimitive;
+        self.integer(
+            spec.min.to_u64().unwrap_or(0),
+            spec.max.to_u64().unwrap_or(u64::MAX),
+            spec.allowed,
+        )
+    }
+
     /// A number in `(0, hi]`.
     pub fn positive(&self, hi: Decimal, what: &str) -> Result<Decimal, Diagnostic> {
         let v = self.decimal()?;

@@ -5,10 +5,10 @@
 
 use crate::error::{Diagnostic, Error};
 use crate::input::calibration::Calibration;
-use crate::input::pricing::{max_money, price};
 use crate::input::read::{Field, Obj};
 use crate::input::yaml::{self, Node};
 use crate::model::date::Date;
+use crate::model::fields::known as spec;
 use crate::model::fit::{ModelShape, Quant};
 use crate::model::prices::{Hardware, HardwareTable, PriceTable};
 use crate::model::scenario::{
@@ -16,7 +16,7 @@ use crate::model::scenario::{
     Scenario, Staff, Workload, TABLE_CURRENCY,
 };
 use crate::model::throughput::{Rate, Throughput, ThroughputSource};
-use crate::model::units::Money;
+use crate::model::units::{Money, PerMTok};
 use rust_decimal::Decimal;
 
 /// Where a scenario's files and tables come from. The CLI reads files; the
@@ -130,6 +130,7 @@ const WORKLOAD_KEYS: &[&str] = &[
     "prompt_tokens_per_request",
     "cache_write_share",
     "off_peak_share",
+    "hourly_profile",
 ];
 const API_KEYS: &[&str] = &[
     "model",
@@ -140,6 +141,7 @@ const API_KEYS: &[&str] = &[
     "cache_write_per_mtok",
     "batch_discount",
     "uplift",
+    "kg_co2e_per_mtok",
 ];
 const LOCAL_KEYS: &[&str] = &[
     "name",
@@ -154,6 +156,8 @@ const LOCAL_KEYS: &[&str] = &[
     "max_nodes",
     "model",
     "machine",
+    "embodied_kg_co2e",
+    "embodied_months",
 ];
 const OWNED_KEYS: &[&str] = &[
     "price",
@@ -161,8 +165,32 @@ const OWNED_KEYS: &[&str] = &[
     "amortization_months",
     "cost_of_capital",
 ];
-const RENTED_KEYS: &[&str] = &["price_per_gpu_hour", "gpus", "billing"];
-const POWER_KEYS: &[&str] = &["load_watts", "idle_watts", "price_per_kwh", "pue"];
+const RENTED_KEYS: &[&str] = &[
+    "price_per_gpu_hour",
+    "gpus",
+    "billing",
+    "term_months",
+    "upfront",
+    "discount",
+    "interruption_overhead",
+    "min_nodes",
+];
+/// `rented.billing` choices; `always_on` is the older name of `on_demand`.
+const BILLINGS: &[&str] = &[
+    "on_demand",
+    "always_on",
+    "reserved",
+    "spot",
+    "busy_hours",
+    "autoscaled",
+];
+const POWER_KEYS: &[&str] = &[
+    "load_watts",
+    "idle_watts",
+    "price_per_kwh",
+    "pue",
+    "grid_kg_co2e_per_kwh",
+];
 const STAFF_KEYS: &[&str] = &["fte", "annual_cost"];
 const THROUGHPUT_KEYS: &[&str] = &[
     "tokens_per_second",
@@ -189,12 +217,12 @@ const FINANCE_KEYS: &[&str] = &[
 ];
 
 fn money(f: &Field<'_>) -> Result<Money, Diagnostic> {
-    f.decimal_in(
-        Decimal::ZERO,
-        max_money(),
-        "an amount of money from 0 to 10^12",
-    )
-    .map(Money::new)
+    f.within(spec("local[].owned.price")).map(Money::new)
+}
+
+/// An API price per million tokens (every such field has the same range).
+fn price(f: &Field<'_>) -> Result<PerMTok, Diagnostic> {
+    f.within(spec("api[].input_per_mtok")).map(PerMTok::new)
 }
 
 fn opt<T>(
@@ -210,17 +238,14 @@ fn opt<T>(
 }
 
 // Lower bounds keep every cost within what `Decimal` holds: at 10^15 tokens a
-// month, 0.01 tokens/s and 1 % utilization still need fewer than 10^16 nodes.
+// month, 0.01 tokens/s and 1 % utilization still need fewer than 10^16 nodes
+// (the registry's ranges for throughput and max_utilization).
 fn min_tps() -> Decimal {
-    Decimal::new(1, 2)
-}
-
-fn min_utilization() -> Decimal {
-    Decimal::new(1, 2)
+    spec("local[].throughput.tokens_per_second").min
 }
 
 fn max_tps() -> Decimal {
-    Decimal::from(100_000_000u32)
+    spec("local[].throughput.tokens_per_second").max
 }
 
 impl Scenario {
@@ -276,11 +301,7 @@ impl Scenario {
             None => "USD".to_string(),
         };
         let hours_per_month = opt(&top, "hours_per_month", Decimal::from(730), |f| {
-            f.decimal_in(
-                Decimal::ONE,
-                Decimal::from(744),
-                "hours in a month from 1 to 744 (31 × 24); 730 = 365 × 24 / 12",
-            )
+            f.within(spec("hours_per_month"))
         })?;
         let source = top.get("source").map(|f| f.text()).transpose()?;
         let description = top.get("description").map(|f| f.text()).transpose()?;
@@ -292,21 +313,29 @@ impl Scenario {
             tokens_per_month: w
                 .req("tokens_per_month", "tokens per month, e.g. 100M")?
                 .tokens()?,
-            input_share: opt(&w, "input_share", Decimal::new(8, 1), |f| f.share())?,
-            cached_input_share: opt(&w, "cached_input_share", Decimal::ZERO, |f| f.share())?,
-            batch_share: opt(&w, "batch_share", Decimal::ZERO, |f| f.share())?,
+            input_share: opt(&w, "input_share", Decimal::new(8, 1), |f| {
+                f.within(spec("workload.input_share"))
+            })?,
+            cached_input_share: opt(&w, "cached_input_share", Decimal::ZERO, |f| {
+                f.within(spec("workload.cached_input_share"))
+            })?,
+            batch_share: opt(&w, "batch_share", Decimal::ZERO, |f| {
+                f.within(spec("workload.batch_share"))
+            })?,
+            hourly_profile: match w.get("hourly_profile") {
+                None => None,
+                Some(f) => read_profile(&f)?,
+            },
             prompt_tokens_per_request: w
                 .get("prompt_tokens_per_request")
-                .map(|f| {
-                    f.integer(
-                        1,
-                        100_000_000,
-                        "a whole number of prompt tokens from 1 to 100,000,000",
-                    )
-                })
+                .map(|f| f.whole(spec("workload.prompt_tokens_per_request")))
                 .transpose()?,
-            cache_write_share: opt(&w, "cache_write_share", Decimal::ZERO, |f| f.share())?,
-            off_peak_share: opt(&w, "off_peak_share", Decimal::ZERO, |f| f.share())?,
+            cache_write_share: opt(&w, "cache_write_share", Decimal::ZERO, |f| {
+                f.within(spec("workload.cache_write_share"))
+            })?,
+            off_peak_share: opt(&w, "off_peak_share", Decimal::ZERO, |f| {
+                f.within(spec("workload.off_peak_share"))
+            })?,
         };
         if workload.cached_input_share + workload.cache_write_share > Decimal::ONE {
             let f = w
@@ -381,41 +410,24 @@ impl Scenario {
             Some(f) => {
                 let o = f.map(FINANCE_KEYS)?;
                 Some(Finance {
-                    horizon_months: o.req("horizon_months", "months to look ahead")?.integer(
-                        1,
-                        600,
-                        "whole months from 1 to 600",
-                    )? as u32,
+                    horizon_months: o
+                        .req("horizon_months", "months to look ahead")?
+                        .whole(spec("finance.horizon_months"))?
+                        as u32,
                     discount_rate: opt(&o, "discount_rate", Decimal::ZERO, |f| {
-                        f.decimal_in(
-                            Decimal::ZERO,
-                            Decimal::ONE,
-                            "an annual rate from 0 to 1 (0.08 = 8 %)",
-                        )
+                        f.within(spec("finance.discount_rate"))
                     })?,
                     volume_growth_per_month: opt(
                         &o,
                         "volume_growth_per_month",
                         Decimal::ZERO,
-                        |f| {
-                            f.decimal_in(
-                                Decimal::new(-1, 0),
-                                Decimal::ONE,
-                                "a monthly growth rate from -1 to 1 (0.02 = 2 % a month)",
-                            )
-                        },
+                        |f| f.within(spec("finance.volume_growth_per_month")),
                     )?,
                     api_price_change_per_year: opt(
                         &o,
                         "api_price_change_per_year",
                         Decimal::ZERO,
-                        |f| {
-                            f.decimal_in(
-                                Decimal::new(-1, 0),
-                                Decimal::from(10),
-                                "an annual change from -1 to 10 (-0.3 = prices fall 30 % a year)",
-                            )
-                        },
+                        |f| f.within(spec("finance.api_price_change_per_year")),
                     )?,
                 })
             }
@@ -561,17 +573,15 @@ fn read_api(
         _ => input,
     };
     let batch_discount = match (o.get("batch_discount"), &base) {
-        (Some(p), _) => p.share()?,
+        (Some(p), _) => p.within(spec("api[].batch_discount"))?,
         (None, Some(b)) => b.batch_discount,
         (None, None) => Decimal::ZERO,
     };
-    let uplift = opt(&o, "uplift", Decimal::ONE, |f| {
-        f.decimal_in(
-            Decimal::ONE,
-            Decimal::from(10),
-            "a multiplier from 1 to 10 on every price (1.1 = 10 % regional or priority uplift)",
-        )
-    })?;
+    let kg_co2e_per_mtok = o
+        .get("kg_co2e_per_mtok")
+        .map(|f| f.within(spec("api[].kg_co2e_per_mtok")))
+        .transpose()?;
+    let uplift = opt(&o, "uplift", Decimal::ONE, |f| f.within(spec("api[].uplift")))?;
     // Inline prices replace the table's: its later changes and off-peak
     // prices no longer describe them.
     let inline = inline_input || o.has("output_per_mtok");
@@ -580,6 +590,7 @@ fn read_api(
         _ => (Vec::new(), None, Vec::new()),
     };
     Ok(ApiOption {
+        kg_co2e_per_mtok,
         model_id: o.get("model").map(|m| m.name()).transpose()?,
         name,
         input_per_mtok: input,
@@ -655,14 +666,10 @@ fn read_local(
                         "amortization_months",
                         "months over which the price is spread",
                     )?
-                    .integer(1, 600, "whole months from 1 to 600")?
+                    .whole(spec("local[].owned.amortization_months"))?
                     as u32,
                 cost_of_capital: opt(&ow, "cost_of_capital", Decimal::ZERO, |f| {
-                    f.decimal_in(
-                        Decimal::ZERO,
-                        Decimal::ONE,
-                        "an annual rate from 0 to 1 (0.08 = 8 %); 0 = straight line",
-                    )
+                    f.within(spec("local[].owned.cost_of_capital"))
                 })?,
             }
         }
@@ -674,22 +681,10 @@ fn read_local(
                         "price_per_gpu_hour",
                         "the rental price of one GPU for one hour",
                     )?
-                    .decimal_in(
-                        Decimal::ZERO,
-                        Decimal::from(100_000u32),
-                        "an hourly price from 0 to 100,000",
-                    )
+                    .within(spec("local[].rented.price_per_gpu_hour"))
                     .map(Money::new)?,
-                gpus: opt(&r, "gpus", 1, |f| {
-                    f.integer(1, 10_000, "a whole number of GPUs from 1 to 10,000")
-                })? as u32,
-                billing: match r.get("billing") {
-                    None => Billing::AlwaysOn,
-                    Some(b) => match b.choice(&["always_on", "busy_hours"])? {
-                        "busy_hours" => Billing::BusyHours,
-                        _ => Billing::AlwaysOn,
-                    },
-                },
+                gpus: opt(&r, "gpus", 1, |f| f.whole(spec("local[].rented.gpus")))? as u32,
+                billing: read_billing(&r)?,
             }
         }
     };
@@ -714,13 +709,7 @@ fn read_local(
         },
         rented => rented,
     };
-    let watts = |f: &Field<'_>| {
-        f.decimal_in(
-            Decimal::ZERO,
-            Decimal::from(10_000_000u32),
-            "watts from 0 to 10,000,000",
-        )
-    };
+    let watts = |f: &Field<'_>| f.within(spec("local[].power.load_watts"));
     let power = match o.get("power") {
         None => None,
         Some(p) => {
@@ -744,18 +733,14 @@ fn read_local(
                 idle_watts: idle,
                 price_per_kwh: p
                     .req("price_per_kwh", "electricity price per kWh")?
-                    .decimal_in(
-                        Decimal::ZERO,
-                        Decimal::from(1000),
-                        "a price per kWh from 0 to 1,000",
-                    )
+                    .within(spec("local[].power.price_per_kwh"))
                     .map(Money::new)?,
+                grid_kg_co2e_per_kwh: p
+                    .get("grid_kg_co2e_per_kwh")
+                    .map(|f| f.within(spec("local[].power.grid_kg_co2e_per_kwh")))
+                    .transpose()?,
                 pue: opt(&p, "pue", Decimal::ONE, |f| {
-                    f.decimal_in(
-                        Decimal::ONE,
-                        Decimal::from(5),
-                        "a power usage effectiveness from 1 to 5 (1.0 = no cooling overhead)",
-                    )
+                    f.within(spec("local[].power.pue"))
                 })?,
             })
         }
@@ -767,11 +752,7 @@ fn read_local(
             Some(Staff {
                 fte: s
                     .req("fte", "full-time equivalents spent on this option")?
-                    .decimal_in(
-                        Decimal::ZERO,
-                        Decimal::from(10_000),
-                        "full-time equivalents from 0 to 10,000",
-                    )?,
+                    .within(spec("local[].staff.fte"))?,
                 annual_cost: money(&s.req("annual_cost", "fully loaded annual cost of one FTE")?)?,
             })
         }
@@ -799,25 +780,175 @@ fn read_local(
         None => None,
         Some(m) => Some(read_model(&m)?),
     };
+    let embodied = read_embodied(&o, &hw)?;
     Ok(LocalOption {
         name,
         hardware: hw,
         power,
         staff,
         other_monthly: opt(&o, "other_monthly", Money::ZERO, money)?,
-        overhead_share: opt(&o, "overhead_share", Decimal::ZERO, |f| f.share())?,
+        overhead_share: opt(&o, "overhead_share", Decimal::ZERO, |f| {
+            f.within(spec("local[].overhead_share"))
+        })?,
         throughput,
         max_utilization: opt(&o, "max_utilization", Decimal::ONE, |f| {
-            f.decimal_in(min_utilization(), Decimal::ONE, "a share from 0.01 to 1")
+            f.within(spec("local[].max_utilization"))
         })?,
         max_nodes: o
             .get("max_nodes")
-            .map(|f| f.integer(1, 1_000_000, "a whole number of nodes from 1 to 1,000,000"))
+            .map(|f| f.whole(spec("local[].max_nodes")))
             .transpose()?,
+        embodied,
         model,
         machine,
         notes,
     })
+}
+
+/// `workload.hourly_profile`: `flat`, or 24 non-negative weights.
+fn read_profile(f: &Field<'_>) -> Result<Option<Vec<Decimal>>, Diagnostic> {
+    let allowed =
+        "`flat`, or a list of 24 non-negative numbers: traffic in each hour of the day (any scale)";
+    if let Ok(t) = f.text() {
+        if t == "flat" {
+            return Ok(None);
+        }
+        return Err(f
+            .error(format!("`{t}` is not an hourly profile"))
+            .allowed(allowed));
+    }
+    let items = f.seq().map_err(|d| d.allowed(allowed))?;
+    if items.len() != 24 {
+        return Err(f
+            .error(format!(
+                "{} weights given, one per hour of the day needs 24",
+                items.len()
+            ))
+            .allowed(allowed));
+    }
+    let w = items
+        .iter()
+        .map(|i| {
+            i.decimal_in(
+                Decimal::ZERO,
+                Decimal::from(1_000_000_000u32),
+                "a weight from 0 to 10^9",
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if w.iter().all(|x| x.is_zero()) {
+        return Err(f
+            .error("every weight is 0: no hour carries traffic")
+            .allowed(allowed));
+    }
+    Ok(Some(w))
+}
+
+/// `rented.billing` and the fields that go with it.
+fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
+    let kind = match r.get("billing") {
+        None => "on_demand",
+        Some(b) => b.choice(BILLINGS)?,
+    };
+    let own: &[&str] = match kind {
+        "reserved" => &["term_months", "upfront"],
+        "spot" => &["discount", "interruption_overhead"],
+        "autoscaled" => &["min_nodes"],
+        _ => &[],
+    };
+    for k in [
+        "term_months",
+        "upfront",
+        "discount",
+        "interruption_overhead",
+        "min_nodes",
+    ] {
+        if let Some(f) = r.get(k) {
+            if !own.contains(&k) {
+                let needs = match k {
+                    "term_months" | "upfront" => "reserved",
+                    "discount" | "interruption_overhead" => "spot",
+                    _ => "autoscaled",
+                };
+                return Err(f
+                    .error(format!("`{k}` applies to `billing: {needs}`, not `{kind}`"))
+                    .allowed(format!(
+                        "with billing `{kind}`: {}",
+                        if own.is_empty() {
+                            "no further fields".to_string()
+                        } else {
+                            own.join(", ")
+                        }
+                    )));
+            }
+        }
+    }
+    Ok(match kind {
+        "busy_hours" => Billing::BusyHours,
+        "reserved" => Billing::Reserved {
+            term_months: r
+                .req("term_months", "the length of the commitment in months")?
+                .whole(spec("local[].rented.term_months"))? as u32,
+            upfront: opt(r, "upfront", Decimal::ZERO, |f| {
+                f.within(spec("local[].rented.upfront"))
+            })?,
+        },
+        "spot" => Billing::Spot {
+            discount: r
+                .req(
+                    "discount",
+                    "the spot discount on the hourly price, e.g. 0.6",
+                )?
+                .within(spec("local[].rented.discount"))?,
+            interruption_overhead: opt(r, "interruption_overhead", Decimal::ZERO, |f| {
+                f.within(spec("local[].rented.interruption_overhead"))
+            })?,
+        },
+        "autoscaled" => Billing::Autoscaled {
+            min_nodes: opt(r, "min_nodes", 0, |f| {
+                f.whole(spec("local[].rented.min_nodes"))
+            })?,
+        },
+        _ => Billing::AlwaysOn,
+    })
+}
+
+/// `embodied_kg_co2e` per node, spread over the owned hardware's
+/// amortization months or a rented option's `embodied_months`.
+fn read_embodied(
+    o: &Obj<'_>,
+    hw: &HardwareCost,
+) -> Result<Option<crate::model::scenario::Embodied>, Diagnostic> {
+    let months_field = o.get("embodied_months");
+    let Some(f) = o.get("embodied_kg_co2e") else {
+        if let Some(m) = months_field {
+            return Err(m
+                .error("`embodied_months` without `embodied_kg_co2e`")
+                .allowed("`embodied_kg_co2e` (kg CO2e to make one node) with it, or neither"));
+        }
+        return Ok(None);
+    };
+    let kg = f.within(spec("local[].embodied_kg_co2e"))?;
+    let months =
+        match (hw, months_field) {
+            (_, Some(m)) => m.whole(spec("local[].embodied_months"))? as u32,
+            (
+                HardwareCost::Owned {
+                    amortization_months,
+                    ..
+                },
+                None,
+            ) => *amortization_months,
+            (HardwareCost::Rented { .. }, None) => return Err(f
+                .error("a rented option's embodied carbon needs the months to spread it over")
+                .allowed(
+                    "`embodied_months`: the months of the hardware's life the rent covers, e.g. 48",
+                )),
+        };
+    Ok(Some(crate::model::scenario::Embodied {
+        kg_co2e: kg,
+        months,
+    }))
 }
 
 fn read_throughput(
@@ -826,8 +957,7 @@ fn read_throughput(
     files: &dyn Resolve,
 ) -> Result<Throughput, Diagnostic> {
     let o = f.clone().map(THROUGHPUT_KEYS)?;
-    let tps =
-        |f: &Field<'_>| f.decimal_in(min_tps(), max_tps(), "tokens per second from 0.01 to 10^8");
+    let tps = |f: &Field<'_>| f.within(spec("local[].throughput.tokens_per_second"));
     let given: Vec<&str> = THROUGHPUT_KEYS
         .iter()
         .copied()
@@ -847,11 +977,11 @@ fn read_throughput(
         ["tokens_per_hour"] => {
             let t = o.req("tokens_per_hour", "")?;
             let v = t.tokens()?;
-            let per_hour = Decimal::from(3600);
-            if v.as_decimal() < min_tps() * per_hour || v.as_decimal() > max_tps() * per_hour {
+            let per_hour = spec("local[].throughput.tokens_per_hour");
+            if v.as_decimal() < per_hour.min || v.as_decimal() > per_hour.max {
                 return Err(t
                     .error(format!("{} tokens per hour is out of range", v.0))
-                    .allowed("tokens per hour from 36 to 360,000,000,000"));
+                    .allowed(per_hour.allowed));
             }
             Ok(declared(Rate {
                 tokens: v.as_decimal(),
@@ -873,7 +1003,7 @@ fn read_throughput(
             let c = o.req("calibration", "")?;
             let file = c.name()?;
             let concurrency = opt(&o, "concurrency", 1, |f| {
-                f.integer(1, 4096, "parallel sequences from 1 to 4,096")
+                f.whole(spec("local[].throughput.concurrency"))
             })? as u32;
             let text = files.calibration(&file).map_err(|m| c.error(m).allowed("a calibration file written by `tco probe --out`, path relative to the scenario"))?;
             let cal = Calibration::parse(&text)
@@ -939,32 +1069,127 @@ fn read_model(f: &Field<'_>) -> Result<ModelShape, Diagnostic> {
         }
         quant_field.error(msg).allowed(names.join(", "))
     })?;
-    let shape = |k: &str, hi: u64| {
+    let shape = |k: &str| {
         o.get(k)
-            .map(|f| f.integer(1, hi, "a whole number above 0"))
+            .map(|f| f.whole(spec(&format!("local[].model.{k}"))))
             .transpose()
     };
     Ok(ModelShape {
         params_b: o
             .req("params_b", "parameters in billions, e.g. 70")?
-            .decimal_in(
-                Decimal::new(1, 3),
-                Decimal::from(100_000u32),
-                "billions of parameters from 0.001 to 100,000",
-            )?,
+            .within(spec("local[].model.params_b"))?,
         quant,
         context: opt(&o, "context", 4096, |f| {
-            f.integer(
-                1,
-                10_000_000,
-                "a context length in tokens from 1 to 10,000,000",
-            )
+            f.whole(spec("local[].model.context"))
         })?,
         concurrency: opt(&o, "concurrency", 1, |f| {
-            f.integer(1, 100_000, "parallel sequences from 1 to 100,000")
+            f.whole(spec("local[].model.concurrency"))
         })?,
-        layers: shape("layers", 10_000)?,
-        kv_heads: shape("kv_heads", 10_000)?,
-        head_dim: shape("head_dim", 100_000)?,
+        layers: shape("layers")?,
+        kv_heads: shape("kv_heads")?,
+        head_dim: shape("head_dim")?,
     })
+}
+
+/// Every leaf path pattern the reader accepts (`local[].power.pue`).
+pub fn accepted_paths() -> Vec<String> {
+    let sections = [
+        "workload",
+        "api",
+        "local",
+        "finance",
+        "owned",
+        "rented",
+        "power",
+        "staff",
+        "throughput",
+        "model",
+    ];
+    let leaves = |prefix: &str, keys: &[&str]| -> Vec<String> {
+        keys.iter()
+            .filter(|k| !sections.contains(k) || (prefix.starts_with("api") && **k == "model"))
+            .map(|k| format!("{prefix}{k}"))
+            .collect()
+    };
+    let mut out = leaves("", TOP_KEYS);
+    for (prefix, keys) in [
+        ("workload.", WORKLOAD_KEYS),
+        ("api[].", API_KEYS),
+        ("local[].", LOCAL_KEYS),
+        ("local[].owned.", OWNED_KEYS),
+        ("local[].rented.", RENTED_KEYS),
+        ("local[].power.", POWER_KEYS),
+        ("local[].staff.", STAFF_KEYS),
+        ("local[].throughput.", THROUGHPUT_KEYS),
+        ("local[].model.", MODEL_KEYS),
+        ("finance.", FINANCE_KEYS),
+    ] {
+        out.extend(leaves(prefix, keys));
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod registry_tests {
+    use super::*;
+    use crate::model::fields::{spec, FIELDS};
+
+    #[test]
+    fn every_reader_key_has_a_spec_and_back() {
+        let accepted = accepted_paths();
+        for p in &accepted {
+            assert!(
+                spec(p).is_some(),
+                "the reader accepts `{p}` but FIELDS has no line for it"
+            );
+        }
+        for f in FIELDS {
+            assert!(
+                accepted.iter().any(|p| p == f.path),
+                "FIELDS has `{}` but the reader does not accept it",
+                f.path
+            );
+        }
+    }
+
+    #[test]
+    fn the_reader_refuses_what_the_registry_refuses() {
+        use crate::input::bundled;
+        let tables = bundled::tables().unwrap();
+        // Every numeric field of the flagship: its max is accepted and just
+        // above its max is refused with the registry's allowed text.
+        let cases = [
+            "hours_per_month",
+            "workload.input_share",
+            "local[0].power.price_per_kwh",
+            "local[0].power.pue",
+            "local[0].owned.cost_of_capital",
+            "local[0].owned.amortization_months",
+            "local[0].max_utilization",
+            "local[0].staff.fte",
+        ];
+        for path in cases {
+            let s = crate::model::fields::spec_of(path).unwrap();
+            let ok = Scenario::parse_with_overrides(
+                bundled::FLAGSHIP.1,
+                "f.yaml",
+                &[format!("{path}={}", s.max)],
+                tables.as_ref(),
+                &NoFiles,
+            );
+            assert!(ok.is_ok(), "{path}={}: {ok:?}", s.max);
+            let above = s.max + Decimal::ONE;
+            let e = Scenario::parse_with_overrides(
+                bundled::FLAGSHIP.1,
+                "f.yaml",
+                &[format!("{path}={above}")],
+                tables.as_ref(),
+                &NoFiles,
+            )
+            .unwrap_err();
+            let Error::Input(d) = e else { panic!("{e:?}") };
+            assert_eq!(d.allowed.as_deref(), Some(s.allowed), "{path}");
+        }
+    }
 }

@@ -100,6 +100,9 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
     let cur = &scenario.currency;
     let steps = local.steps(w, hours);
     let mtok = Decimal::from(1_000_000u32);
+    if let Some(crate::model::scenario::Billing::Autoscaled { min_nodes }) = local.billing() {
+        return autoscaled(&pair, min_nodes);
+    }
 
     // gap(v, n) = n·F + S + slope·v/1e6, read off the cost function itself.
     let staff = local.staff_monthly().amount();
@@ -280,4 +283,159 @@ pub fn payback_months(
     capital
         .ratio(saving)
         .map(|m| m.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// Most linear pieces an autoscaled solve walks before it skips to the
+/// volume from which local surely wins (the skipped ranges are then
+/// `local_wins_truncated`).
+const MAX_PIECES: u64 = 200_000;
+
+/// Break-even of an autoscaled option: hour h runs n_h nodes, so the cost is
+/// linear between consecutive edges of the hourly step functions. Bounds
+/// (docs/billing.md): with F the cost of a node kept on a whole month, O its
+/// `other_monthly`, C the flat and C_peak the busiest-hour capacity per node,
+/// the gap is between S + m·V and S + O + (F − O)(1 + min_nodes) + m·V, with
+/// m = O/C_peak + (F − O)/C + (busy-hour cost − API price) per token. Only the
+/// pieces between where the lower bound turns non-positive and where the upper
+/// one does are walked, each settled on the report's cost function.
+fn autoscaled(pair: &Pair<'_>, min_nodes: u64) -> BreakEven {
+    use crate::model::scenario::{Billing, HardwareCost};
+    let (s, local, api) = (pair.scenario, pair.local, pair.api);
+    let w = &s.workload;
+    let hours = s.hours_per_month;
+    let cur = &s.currency;
+    let mtok = Decimal::from(1_000_000u32);
+    // The same option kept on all month: its per-node cost F and per-token slope.
+    let mut on = local.clone();
+    if let HardwareCost::Rented { billing, .. } = &mut on.hardware {
+        *billing = Billing::AlwaysOn;
+    }
+    let on_gap = |v: u64, n: u64| {
+        (on.cost_with_nodes(w, hours, Tokens(v), n).monthly - api.monthly(w, Tokens(v))).amount()
+    };
+    let staff = local.staff_monthly().amount();
+    let fixed = on_gap(0, 1) - staff;
+    let slope = (on_gap(1_000_000, 1) - fixed - staff) / mtok;
+    let other = local.other_monthly.amount();
+    let cap_flat = local.capacity_flat(w, hours);
+    let cap_peak = local.capacity(w, hours);
+    let m = other / cap_peak + (fixed - other) / cap_flat + slope;
+    let spread = other + (fixed - other) * Decimal::from(min_nodes.saturating_add(1));
+    let gap =
+        |v: u64| (local.cost_at(w, hours, Tokens(v)).monthly - api.monthly(w, Tokens(v))).amount();
+    let top_served = local
+        .max_nodes
+        .map(|c| local.steps(w, hours).top(c).min(MAX_TOKENS));
+    let end = top_served.unwrap_or(MAX_TOKENS);
+    let to_u64 = |d: Decimal| d.to_u64().unwrap_or(u64::MAX);
+    // Below `start` the lower bound is positive; from `sure` on the upper one is not.
+    let (start, sure) = if m < Decimal::ZERO {
+        let neg = -m;
+        let lo = (staff / neg).floor();
+        let hi = ((staff + spread) / neg).ceil();
+        (to_u64(lo).max(1), to_u64(hi).saturating_add(1))
+    } else {
+        // Never below zero from the bound's point of view; walk only where it is.
+        let lo = if m.is_zero() && staff.is_zero() && other.is_zero() {
+            1
+        } else {
+            u64::MAX
+        };
+        (lo, u64::MAX)
+    };
+    let groups = local.hour_steps(w, hours);
+    let mut ranges: Vec<Range> = Vec::new();
+    let mut truncated = false;
+    let mut lo = start;
+    let mut pieces = 0u64;
+    let push = |ranges: &mut Vec<Range>, from: u64, to: u64| match ranges.last_mut() {
+        Some(last) if last.to.is_some_and(|t| t + 1 >= from) => last.to = Some(to),
+        _ => ranges.push(Range { from, to: Some(to) }),
+    };
+    while lo <= end && lo < sure {
+        if pieces >= MAX_PIECES || ranges.len() >= MAX_RANGES {
+            truncated = true;
+            break;
+        }
+        pieces += 1;
+        let hi = groups
+            .iter()
+            .map(|g| g.top(g.nodes(lo)))
+            .min()
+            .unwrap_or(end)
+            .clamp(lo, end);
+        let (g_lo, g_hi) = (gap(lo), gap(hi));
+        if g_lo <= Decimal::ZERO {
+            push(&mut ranges, lo, hi);
+        } else if g_hi <= Decimal::ZERO {
+            // Linear on [lo, hi]: first volume with gap ≤ 0, settled exactly.
+            let guess = (Decimal::from(hi - lo) * g_lo / (g_lo - g_hi))
+                .ceil()
+                .to_u64()
+                .unwrap_or(0)
+                .saturating_add(lo)
+                .clamp(lo, hi);
+            let mut from = guess;
+            while from < hi && gap(from) > Decimal::ZERO {
+                from += 1;
+            }
+            while from > lo && gap(from - 1) <= Decimal::ZERO {
+                from -= 1;
+            }
+            push(&mut ranges, from, hi);
+        }
+        lo = hi.saturating_add(1);
+    }
+    if sure <= end {
+        // Local wins at every volume from `sure` on (the upper bound).
+        let from = sure.max(start);
+        if truncated {
+            ranges.push(Range {
+                from,
+                to: top_served,
+            });
+        } else {
+            push(&mut ranges, from, end);
+            if let Some(last) = ranges.last_mut() {
+                last.to = top_served;
+            }
+        }
+    } else if let (Some(last), None) = (ranges.last_mut(), local.max_nodes) {
+        if last.to == Some(MAX_TOKENS) {
+            last.to = None;
+        }
+    }
+    let reason = ranges.is_empty().then(|| {
+        if m >= Decimal::ZERO {
+            format!(
+                "scaled by the hour, each extra million tokens costs {} locally against {} on the API",
+                format::per_mtok(PerMTok::new(m * mtok + api.blended(w).amount()), cur),
+                format::per_mtok(api.blended(w), cur)
+            )
+        } else {
+            match local.max_nodes {
+                Some(c) => format!(
+                    "max_nodes {c} serves at most {} tokens/month, below the volume where local would first win",
+                    format::tokens(Tokens(end))
+                ),
+                None => "does not break even below 10^15 tokens/month".to_string(),
+            }
+        }
+    });
+    let status = match ranges.as_slice() {
+        [] => Status::Never,
+        [only] if only.from == 1 && only.to == top_served => Status::Always,
+        _ => Status::Crosses,
+    };
+    BreakEven {
+        local: local.name.clone(),
+        api: api.name.clone(),
+        status,
+        tokens_per_month: ranges.first().map(|r| r.from),
+        local_wins: ranges,
+        local_wins_truncated: truncated,
+        reason,
+        payback_months: payback_months(s, local, api),
+        finance: None,
+    }
 }

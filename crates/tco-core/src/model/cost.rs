@@ -26,7 +26,7 @@ impl ApiOption {
     /// Blended price per MTok:
     /// ((1−o)·mix(p) + o·mix(p_off)) · (1 − b·d_batch) · uplift, where
     /// mix(p) = s·((1−c−w)·p_in + c·p_cached + w·p_write) + (1−s)·p_out.
-    /// With no cache writes, off-peak share or uplift this is DESIGN.md's
+    /// With no cache writes, off-peak share or uplift this is docs/model.md's
     /// (s·((1−c)·p_in + c·p_cached) + (1−s)·p_out)·(1 − b·d_batch), digit for digit.
     pub fn blended(&self, w: &Workload) -> PerMTok {
         self.blended_with(&self.rates(), self.off_peak.as_ref(), w)
@@ -97,6 +97,9 @@ pub struct LocalCost {
     pub utilization: Decimal,
     pub breakdown: Breakdown,
     pub monthly: Money,
+    /// kWh drawn in the month (PUE included); `None` without a `power` block.
+    #[serde(skip)]
+    pub energy_kwh: Option<Decimal>,
     /// False when serving the volume needs more than `max_nodes` nodes.
     pub can_serve: bool,
 }
@@ -114,24 +117,100 @@ impl LocalOption {
         (v * k, p.tokens * d.tokens)
     }
 
-    /// Seconds one node can be kept busy in a month.
+    /// Seconds one node can be kept busy in a month: all its hours times
+    /// `max_utilization`, less the share spot preemption takes.
     fn node_seconds(&self, hours: Decimal) -> Decimal {
-        Decimal::from(SECONDS_PER_HOUR) * hours * self.max_utilization
+        let s = Decimal::from(SECONDS_PER_HOUR) * hours * self.max_utilization;
+        match self.billing() {
+            Some(Billing::Spot {
+                interruption_overhead,
+                ..
+            }) if !interruption_overhead.is_zero() => s * (Decimal::ONE - interruption_overhead),
+            _ => s,
+        }
     }
 
-    /// Tokens one node serves in a month at the workload's mix (may be fractional).
+    /// The rented billing, if rented.
+    pub fn billing(&self) -> Option<Billing> {
+        match &self.hardware {
+            HardwareCost::Rented { billing, .. } => Some(*billing),
+            HardwareCost::Owned { .. } => None,
+        }
+    }
+
+    /// Tokens one node serves in a month at the workload's mix (may be
+    /// fractional); with an hourly profile, a month of days like the busiest hour.
     pub fn capacity(&self, w: &Workload, hours: Decimal) -> Decimal {
-        let (num, den) = self.busy_fraction(Decimal::ONE, w.input_share);
-        self.node_seconds(hours) * den / num
+        let st = self.steps(w, hours);
+        st.per_node / st.k
     }
 
-    /// The node step function at the workload's mix.
+    /// The node step function at the workload's mix: nodes for the busiest
+    /// hour (for a flat profile, the month's busy seconds over a node's).
     pub fn steps(&self, w: &Workload, hours: Decimal) -> Steps {
         let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
-        Steps {
-            k,
-            per_node: den * self.node_seconds(hours),
+        let per_node = den * self.node_seconds(hours);
+        match w.peak() {
+            None => Steps { k, per_node },
+            Some((peak24, sum)) => Steps {
+                k: k * peak24,
+                per_node: per_node * sum,
+            },
         }
+    }
+
+    /// One step function per distinct non-zero hourly weight (one for a
+    /// flat profile): between two consecutive edges of any of them, every
+    /// hour's node count is fixed and an autoscaled cost is linear in the volume.
+    pub fn hour_steps(&self, w: &Workload, hours: Decimal) -> Vec<Steps> {
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        let per_node = den * self.node_seconds(hours);
+        let Some(weights) = w.hourly_profile.as_ref() else {
+            return vec![Steps { k, per_node }];
+        };
+        let sum: Decimal = weights.iter().copied().sum();
+        let mut distinct: Vec<Decimal> = weights.iter().copied().filter(|x| !x.is_zero()).collect();
+        distinct.sort();
+        distinct.dedup();
+        distinct
+            .into_iter()
+            .map(|wh| Steps {
+                k: k * wh * Decimal::from(24),
+                per_node: per_node * sum,
+            })
+            .collect()
+    }
+
+    /// Tokens one node serves in a month with a flat profile (the month's
+    /// average hour), at the workload's mix.
+    pub fn capacity_flat(&self, w: &Workload, hours: Decimal) -> Decimal {
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        den * self.node_seconds(hours) / k
+    }
+
+    /// Nodes running in each hour of the day under `autoscaled` billing:
+    /// n_h = ceil(busy_h / (3600·max_utilization)), busy_h the busy seconds of
+    /// that hour's share V·w_h/Σw/d of the month (d = hours/24 days).
+    pub fn hourly_nodes(&self, w: &Workload, hours: Decimal, v: Tokens) -> Vec<u64> {
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        let per_node = den * self.node_seconds(hours);
+        let flat = vec![Decimal::ONE; 24];
+        let weights = w.hourly_profile.as_ref().unwrap_or(&flat);
+        let sum: Decimal = weights.iter().copied().sum();
+        weights
+            .iter()
+            .map(|wh| {
+                if wh.is_zero() || v.0 == 0 {
+                    0
+                } else {
+                    Steps {
+                        k: k * *wh * Decimal::from(24),
+                        per_node: per_node * sum,
+                    }
+                    .nodes(v.0)
+                }
+            })
+            .collect()
     }
 
     /// Nodes needed for `v` tokens: ceil(busy seconds / node seconds), at least 1.
@@ -156,7 +235,19 @@ impl LocalOption {
         let n_dec = Decimal::from(n.max(1));
         let (num, den) = self.busy_fraction(v.as_decimal(), w.input_share);
         let busy_hours = num / (den * Decimal::from(SECONDS_PER_HOUR));
-        let node_hours = n_dec * hours;
+        // Node-hours running (and powered): all hours of every node, except
+        // that autoscaled nodes run only in the hours that need them.
+        let node_hours = match self.billing() {
+            Some(Billing::Autoscaled { min_nodes }) => {
+                let running: u64 = self
+                    .hourly_nodes(w, hours, v)
+                    .iter()
+                    .map(|nh| (*nh).max(min_nodes))
+                    .sum();
+                Decimal::from(running) * hours / Decimal::from(24)
+            }
+            _ => n_dec * hours,
+        };
         let hardware = match &self.hardware {
             HardwareCost::Owned { monthly, .. } => monthly.times(n_dec),
             HardwareCost::Rented {
@@ -164,19 +255,28 @@ impl LocalOption {
                 gpus,
                 billing,
             } => {
-                let paid_hours = match billing {
-                    Billing::AlwaysOn => node_hours,
-                    Billing::BusyHours => busy_hours,
+                let (price, paid_hours) = match billing {
+                    Billing::AlwaysOn | Billing::Reserved { .. } | Billing::Autoscaled { .. } => {
+                        (*price_per_gpu_hour, node_hours)
+                    }
+                    Billing::BusyHours => (*price_per_gpu_hour, busy_hours),
+                    Billing::Spot { discount, .. } => (
+                        price_per_gpu_hour.times(Decimal::ONE - discount),
+                        node_hours,
+                    ),
                 };
-                price_per_gpu_hour.times(Decimal::from(*gpus) * paid_hours)
+                price.times(Decimal::from(*gpus) * paid_hours)
             }
         };
         // n·hours·(idle + (load − idle)·u) watt-hours = n·hours·idle + (load − idle)·busy hours.
-        let power = self.power.as_ref().map_or(Money::ZERO, |p| {
+        let energy_kwh = self.power.as_ref().map(|p| {
             let watt_hours = node_hours * p.idle_watts + (p.load_watts - p.idle_watts) * busy_hours;
-            p.price_per_kwh
-                .times(watt_hours / Decimal::from(1000) * p.pue)
+            watt_hours / Decimal::from(1000) * p.pue
         });
+        let power = match (&self.power, energy_kwh) {
+            (Some(p), Some(kwh)) => p.price_per_kwh.times(kwh),
+            _ => Money::ZERO,
+        };
         let breakdown = Breakdown {
             hardware,
             power,
@@ -186,7 +286,12 @@ impl LocalOption {
         };
         LocalCost {
             nodes: n,
-            utilization: busy_hours / node_hours,
+            utilization: if node_hours.is_zero() {
+                Decimal::ZERO
+            } else {
+                busy_hours / node_hours
+            },
+            energy_kwh,
             monthly: breakdown.total(),
             breakdown,
             can_serve: self.max_nodes.is_none_or(|m| n <= m),

@@ -110,6 +110,74 @@ pub fn civil_date(days: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// A share held as a float (a simulation's P(local cheaper)) written like
+/// [`percent`]: `0.4371` → `43.7%`. Every face prints shares this one way.
+pub fn share_percent(x: f64) -> String {
+    use rust_decimal::prelude::FromPrimitive;
+    match Decimal::from_f64(x) {
+        Some(d) => percent(d),
+        None => "—".to_string(),
+    }
+}
+
+/// The volumes where local costs no more, as the break-even tables show
+/// them: `988M and up`, `1.2B–3.5B, 7B and up`; past four ranges
+/// `, … (N ranges)`. With no range, the reason local never wins.
+pub fn local_wins(b: &crate::model::breakeven::BreakEven) -> String {
+    if b.local_wins.is_empty() {
+        return b.reason.clone().unwrap_or_default();
+    }
+    let parts: Vec<String> = b
+        .local_wins
+        .iter()
+        .take(4)
+        .map(|r| match r.to {
+            Some(to) => format!(
+                "{}–{}",
+                tokens_short(Tokens(r.from)),
+                tokens_short(Tokens(to))
+            ),
+            None => format!("{} and up", tokens_short(Tokens(r.from))),
+        })
+        .collect();
+    let mut s = parts.join(", ");
+    if b.local_wins.len() > 4 || b.local_wins_truncated {
+        s.push_str(&format!(", … ({} ranges)", b.local_wins.len()));
+    }
+    s
+}
+
+/// The memory-fit note without the option's name: `model needs 225.90 GB
+/// (140 GB weights + 85.90 GB KV cache, estimated from the nearest Llama
+/// shape) of 320 GB: fit`.
+pub fn memory_note(m: &crate::model::fit::MemoryFit) -> String {
+    use crate::model::fit::FitStatus;
+    let fit = m.status.as_ref().map_or(String::new(), |st| {
+        let word = match st {
+            FitStatus::Fit => "fit",
+            FitStatus::Tight => "tight",
+            FitStatus::NoFit => "no fit",
+        };
+        format!(" of {} GB: {word}", m.memory_gb.unwrap_or_default())
+    });
+    format!(
+        "model needs {} GB ({} GB weights + {} GB KV cache{}){fit}",
+        m.total_gb,
+        m.weights_gb,
+        m.kv_cache_gb,
+        if m.kv_estimated {
+            ", estimated from the nearest Llama shape"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Payback as the break-even tables show it: `35.0 months`, or `—`.
+pub fn payback(months: Option<Decimal>) -> String {
+    months.map_or("—".to_string(), |m| format!("{} months", m.round_dp(1)))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -143,5 +211,8 @@ mod tests {
         assert_eq!(tokens_short(Tokens(250_000)), "250k");
         assert_eq!(tokens_short(Tokens(15_500_000)), "15.5M");
         assert_eq!(percent(dec!(0.43712)), "43.7%");
+        assert_eq!(share_percent(0.43712), "43.7%");
+        assert_eq!(share_percent(1.0), "100.0%");
+        assert_eq!(share_percent(0.0005), "0.1%");
     }
 }

@@ -5,11 +5,13 @@
 //! [`uncertain`] are the domain types; [`cost`] prices an option at a volume
 //! (amortization, power, staff, rent, capacity and nodes); [`breakeven`]
 //! solves where local and API costs cross; [`fit`] checks memory and the
-//! bandwidth ceiling.
+//! bandwidth ceiling. [`fields`] is the registry of every scenario input
+//! (label, unit, range, allowed text).
 
 pub mod breakeven;
 pub mod cost;
 pub mod date;
+pub mod fields;
 pub mod fit;
 pub mod format;
 pub mod prices;

@@ -25,6 +25,22 @@ pub struct Workload {
     pub cache_write_share: Decimal,
     /// Share of tokens sent in a vendor's off-peak hours.
     pub off_peak_share: Decimal,
+    /// Traffic per hour of day (24 non-negative weights, not all zero);
+    /// `None` is `flat`, every hour alike.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hourly_profile: Option<Vec<Decimal>>,
+}
+
+impl Workload {
+    /// The busiest hour's share of a day's traffic, as `(24·w_max, Σw)`:
+    /// a node count sized for the month is scaled by `24·w_max / Σw` so that
+    /// the busiest hour fits. `None` for a flat profile (the factor is 1).
+    pub fn peak(&self) -> Option<(Decimal, Decimal)> {
+        let w = self.hourly_profile.as_ref()?;
+        let max = w.iter().copied().max()?;
+        let sum: Decimal = w.iter().copied().sum();
+        Some((max * Decimal::from(24), sum))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,13 +64,30 @@ pub struct ApiOption {
     pub changes: Vec<(Date, Rates, Option<Rates>)>,
     /// Notes on the prices used (staleness, tier, deprecation).
     pub notes: Vec<String>,
+    /// kg CO2e per million tokens, only when the scenario declares one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kg_co2e_per_mtok: Option<Decimal>,
 }
 
+/// How rented GPUs are billed (docs/billing.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Billing {
+    /// `on_demand` (alias `always_on`): every hour of every node in use.
     AlwaysOn,
+    /// Only the busy hours.
     BusyHours,
+    /// A term commitment: every hour of every node, `upfront` share of the
+    /// term's total paid at signing; per month the same hourly price.
+    Reserved { term_months: u32, upfront: Decimal },
+    /// Preemptible: the price less `discount`; `interruption_overhead` of
+    /// each node's capacity lost to preemption and restarts.
+    Spot {
+        discount: Decimal,
+        interruption_overhead: Decimal,
+    },
+    /// Nodes follow the hourly traffic: hour h pays max(n_h, min_nodes).
+    Autoscaled { min_nodes: u64 },
 }
 
 /// How a node's hardware is paid for.
@@ -82,6 +115,14 @@ pub struct Power {
     pub idle_watts: Decimal,
     pub price_per_kwh: Money,
     pub pue: Decimal,
+    /// kg CO2e per kWh of the grid; carbon figures only when given.
+    pub grid_kg_co2e_per_kwh: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Embodied {
+    pub kg_co2e: Decimal,
+    pub months: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -101,6 +142,8 @@ pub struct LocalOption {
     pub throughput: Throughput,
     pub max_utilization: Decimal,
     pub max_nodes: Option<u64>,
+    /// kg CO2e to make one node, and the months it is spread over.
+    pub embodied: Option<Embodied>,
     pub model: Option<ModelShape>,
     pub machine: Option<Hardware>,
     /// Notes found while reading (e.g. a calibration scaled to another machine).
@@ -237,6 +280,7 @@ impl ApiOption {
             uplift: Decimal::ONE,
             changes,
             notes,
+            kg_co2e_per_mtok: None,
         }
     }
 }

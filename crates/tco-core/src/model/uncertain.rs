@@ -441,34 +441,48 @@ impl Param {
         })
     }
 
-    /// The values the scenario reader accepts for this input; draws outside
-    /// are set to the nearest bound (and counted).
-    pub fn bounds(self) -> (f64, f64) {
+    /// The registry's path pattern of this input (`local[].power.pue`).
+    pub fn pattern(self) -> &'static str {
         use Param::*;
         match self {
-            HoursPerMonth => (1.0, 744.0),
-            TokensPerMonth => (0.0, 1e15),
-            InputShare | CachedInputShare | BatchShare | ApiBatchDiscount(_) | OverheadShare(_) => {
-                (0.0, 1.0)
-            }
-            ApiInput(_) | ApiOutput(_) | ApiCachedInput(_) => (0.0, 1e6),
-            Price(_) | ResidualValue(_) | AnnualCost(_) | OtherMonthly(_) => (0.0, 1e12),
-            AmortizationMonths(_) => (1.0, 600.0),
-            CostOfCapital(_) | DiscountRate => (0.0, 1.0),
-            PricePerGpuHour(_) => (0.0, 1e5),
-            Gpus(_) => (1.0, 10_000.0),
-            LoadWatts(_) | IdleWatts(_) => (0.0, 1e7),
-            PricePerKwh(_) => (0.0, 1000.0),
-            Pue(_) => (1.0, 5.0),
-            Fte(_) => (0.0, 10_000.0),
-            MaxUtilization(_) => (0.01, 1.0),
-            TokensPerSecond(_) | PrefillTokensPerSecond(_) | DecodeTokensPerSecond(_) => {
-                (0.01, 1e8)
-            }
-            TokensPerHour(_) => (36.0, 3.6e11),
-            VolumeGrowth => (-1.0, 1.0),
-            ApiPriceChange => (-1.0, 10.0),
+            HoursPerMonth => "hours_per_month",
+            TokensPerMonth => "workload.tokens_per_month",
+            InputShare => "workload.input_share",
+            CachedInputShare => "workload.cached_input_share",
+            BatchShare => "workload.batch_share",
+            ApiInput(_) => "api[].input_per_mtok",
+            ApiOutput(_) => "api[].output_per_mtok",
+            ApiCachedInput(_) => "api[].cached_input_per_mtok",
+            ApiBatchDiscount(_) => "api[].batch_discount",
+            Price(_) => "local[].owned.price",
+            ResidualValue(_) => "local[].owned.residual_value",
+            AmortizationMonths(_) => "local[].owned.amortization_months",
+            CostOfCapital(_) => "local[].owned.cost_of_capital",
+            PricePerGpuHour(_) => "local[].rented.price_per_gpu_hour",
+            Gpus(_) => "local[].rented.gpus",
+            LoadWatts(_) => "local[].power.load_watts",
+            IdleWatts(_) => "local[].power.idle_watts",
+            PricePerKwh(_) => "local[].power.price_per_kwh",
+            Pue(_) => "local[].power.pue",
+            Fte(_) => "local[].staff.fte",
+            AnnualCost(_) => "local[].staff.annual_cost",
+            OtherMonthly(_) => "local[].other_monthly",
+            OverheadShare(_) => "local[].overhead_share",
+            MaxUtilization(_) => "local[].max_utilization",
+            TokensPerSecond(_) => "local[].throughput.tokens_per_second",
+            TokensPerHour(_) => "local[].throughput.tokens_per_hour",
+            PrefillTokensPerSecond(_) => "local[].throughput.prefill_tokens_per_second",
+            DecodeTokensPerSecond(_) => "local[].throughput.decode_tokens_per_second",
+            DiscountRate => "finance.discount_rate",
+            VolumeGrowth => "finance.volume_growth_per_month",
+            ApiPriceChange => "finance.api_price_change_per_year",
         }
+    }
+
+    /// The values the scenario reader accepts for this input (the field
+    /// registry's range); draws outside are set to the nearest bound (and counted).
+    pub fn bounds(self) -> (f64, f64) {
+        crate::model::fields::known(self.pattern()).bounds_f64()
     }
 
     /// Inputs that only take whole numbers (draws are rounded).
@@ -557,6 +571,39 @@ pub fn four_digits(x: f64) -> Decimal {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_distribution_path_is_a_registry_field_and_back() {
+        use crate::model::fields::{spec, FIELDS};
+        for f in FIELDS {
+            let concrete = f.path.replace("[]", "[0]");
+            let p = param_at(&concrete);
+            assert_eq!(p.is_some(), f.dist, "{}", f.path);
+            if let Some(p) = p {
+                assert_eq!(p.pattern(), f.path);
+                assert_eq!(
+                    p.is_integer(),
+                    matches!(
+                        f.kind,
+                        crate::model::fields::Kind::Integer | crate::model::fields::Kind::Tokens
+                    ) && f.path != "local[].throughput.tokens_per_hour",
+                    "{}",
+                    f.path
+                );
+                assert!(
+                    ALLOWED.contains(f.path.rsplit('.').next().unwrap()),
+                    "{}",
+                    f.path
+                );
+                assert!(spec(p.pattern()).is_some());
+            }
+        }
+        // The bounds the simulation clamps to are the reader's.
+        assert_eq!(Param::MaxUtilization(0).bounds(), (0.01, 1.0));
+        assert_eq!(Param::TokensPerHour(3).bounds(), (36.0, 3.6e11));
+        assert_eq!(Param::VolumeGrowth.bounds(), (-1.0, 1.0));
+        assert_eq!(Param::TokensPerMonth.bounds(), (0.0, 1e15));
+    }
 
     #[test]
     fn acklam_matches_known_quantiles() {

@@ -6,7 +6,6 @@
 //! saving of going local at the workload volume.
 
 use crate::app::{App, Tornado};
-use crate::ui::input_name;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -45,7 +44,7 @@ impl TornadoPanel<'_> {
                     .iter()
                     .filter(|b| b.swing != Some(0))
                     .map(|b| Bar {
-                        name: input_name(self.app, &b.path),
+                        name: b.label.clone(),
                         at_low: b.at_low.map(|v| v as f64),
                         at_high: b.at_high.map(|v| v as f64),
                     })
@@ -57,7 +56,7 @@ impl TornadoPanel<'_> {
                     .iter()
                     .filter(|b| b.swing.is_none_or(|m| !m.amount().is_zero()))
                     .map(|b| Bar {
-                        name: input_name(self.app, &b.path),
+                        name: b.label.clone(),
                         at_low: b.at_low.map(Money::to_f64_lossy),
                         at_high: b.at_high.map(Money::to_f64_lossy),
                     })
@@ -236,7 +235,10 @@ mod tests {
         // Owned A100s vs Sonnet: electricity and throughput move it; the
         // rented option's rent and the API price trend (finance only) do not.
         let names: Vec<&str> = bars.iter().map(|b| b.name.as_str()).collect();
-        assert_eq!(names, ["electricity", "throughput"]);
+        assert_eq!(
+            names,
+            ["electricity price (local 1)", "throughput (local 1)"]
+        );
         assert_eq!(still, 2);
         let base = base.unwrap();
         // Cheaper power (P10) lowers the break-even, dearer power raises it.

@@ -21,47 +21,17 @@ use tco_core::model::units::Tokens;
 pub struct UncertaintyPanel<'a>(pub &'a App);
 
 fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
+    tco_core::model::format::share_percent(x)
 }
 
 fn short(v: Option<u64>) -> String {
     v.map_or("never".into(), |t| tokens_short(Tokens(t)))
 }
 
-/// A short name for an input path: the calculator's label where it lists
-/// the field, else the last key in words.
-pub fn input_name(app: &App, path: &str) -> String {
-    if let Some(f) = app.fields.iter().find(|f| f.path == path) {
-        return f.label.to_string();
-    }
-    if let Some(what) = path
-        .strip_suffix(')')
-        .and_then(|p| p.rsplit_once(" ("))
-        .map(|(_, w)| w)
-    {
-        return format!("measured {what}");
-    }
-    path.rsplit('.')
-        .next()
-        .unwrap_or(path)
-        .replace('_', " ")
-        .to_string()
-}
-
-/// [`input_name`] with the option it belongs to when there are several.
-pub fn qualified_name(app: &App, path: &str) -> String {
-    let name = input_name(app, path);
-    let s = &app.now.scenario;
-    let index = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .and_then(|r| r.split(']').next())
-            .and_then(|i| i.parse::<usize>().ok())
-    };
-    match (index("local["), index("api[")) {
-        (Some(i), _) if s.local.len() > 1 => format!("{name} (local {})", i + 1),
-        (_, Some(j)) if s.api.len() > 1 => format!("{name} (API {})", j + 1),
-        _ => name,
-    }
+/// What a person reads for an input path: the field registry's label with
+/// its option ("electricity price (local 1)"), as every face writes it.
+pub fn input_name(path: &str) -> String {
+    tco_core::model::fields::label(path)
 }
 
 impl UncertaintyPanel<'_> {
@@ -141,7 +111,7 @@ impl UncertaintyPanel<'_> {
             .iter()
             .filter(|i| !i.dist.is_degenerate())
             .map(|i| {
-                let name = qualified_name(app, &i.path);
+                let name = input_name(&i.path);
                 if i.source == InputSource::Calibration {
                     format!("{name} (probe spread)")
                 } else {

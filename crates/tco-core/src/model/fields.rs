@@ -1,0 +1,370 @@
+//! The field registry: every scenario input, once.
+//!
+//! One line per field says its path pattern (`local[].power.price_per_kwh`,
+//! `[]` standing for any list index), the label a person reads ("electricity
+//! price"), its unit, the values the scenario reader accepts (`min`, `max`
+//! and the `allowed` text its error messages print), whether it may be
+//! written as a distribution, and how the calculators' `+`/`−` move it.
+//!
+//! Everything that needs one of these facts reads it from [`FIELDS`]: the
+//! scenario reader's range checks ([`crate::input::scenario`]), the bounds a
+//! simulation clamps draws to ([`crate::model::uncertain::Param::bounds`]),
+//! the terminal calculator's field list, the page's form (through tco-wasm's
+//! `fieldSpecs`) and the labels of the sensitivity tornado
+//! ([`label`]: "electricity price (local 1)").
+//!
+//! Adding a field is one line in [`FIELDS`] (and the reader's code that
+//! builds the value); `every_reader_key_has_a_spec` fails until both exist.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// What a field holds, which decides how faces show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A token volume (`100M`, `1.5B` accepted).
+    Tokens,
+    /// An amount of money, to the cent.
+    Money,
+    /// A unit price (per MTok, per kWh, per GPU-hour): to the cent, four places below ten cents.
+    Price,
+    /// A share in [0, 1].
+    Share,
+    /// A whole number.
+    Integer,
+    /// Any other number.
+    Number,
+    /// Text: a name, an id, a choice.
+    Text,
+}
+
+/// How `+`/`−` move a value in the calculators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Step {
+    /// Token volume: × or ÷ 1.25, whole tokens.
+    Volume,
+    /// A share: ± 0.05 within [0, 1].
+    Share,
+    /// Money or another positive quantity: × or ÷ 1.05, to `dp` places.
+    Percent5 { dp: u32 },
+    /// ± `by`, not below the field's minimum.
+    Add { by: Decimal },
+    /// Not stepped (text).
+    None,
+}
+
+impl Step {
+    /// The smallest change a number box offers (HTML `step`), or None for any.
+    pub fn input_step(self) -> Option<Decimal> {
+        match self {
+            Step::Volume | Step::None => None,
+            Step::Share => Some(Decimal::new(1, 2)),
+            Step::Percent5 { dp } => Some(Decimal::new(1, dp.min(28))),
+            Step::Add { by } => Some(by),
+        }
+    }
+}
+
+/// One scenario input.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FieldSpec {
+    /// Path pattern: `workload.input_share`, `local[].power.price_per_kwh`.
+    pub path: &'static str,
+    /// What a person calls it: "electricity price".
+    pub label: &'static str,
+    /// Unit text; `{cur}` stands for the scenario's currency ([`FieldSpec::unit_in`]).
+    pub unit: &'static str,
+    pub kind: Kind,
+    /// Smallest value accepted (numbers only).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub min: Decimal,
+    /// Largest value accepted (numbers only).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub max: Decimal,
+    /// What is allowed, as the reader's error messages say it.
+    pub allowed: &'static str,
+    /// Whether a `{dist: …}` may stand here.
+    pub dist: bool,
+    pub step: Step,
+}
+
+impl FieldSpec {
+    /// The unit with the currency filled in: `USD/kWh`.
+    pub fn unit_in(&self, currency: &str) -> String {
+        self.unit.replace("{cur}", currency)
+    }
+
+    /// The bounds as floats, for draws and swings.
+    pub fn bounds_f64(&self) -> (f64, f64) {
+        use rust_decimal::prelude::ToPrimitive;
+        (
+            self.min.to_f64().unwrap_or(0.0),
+            self.max.to_f64().unwrap_or(f64::MAX),
+        )
+    }
+}
+
+/// A decimal constant `n × 10^-scale`.
+const fn d(n: i64, scale: u32) -> Decimal {
+    let neg = n < 0;
+    let m = n.unsigned_abs();
+    Decimal::from_parts(m as u32, (m >> 32) as u32, 0, neg, scale)
+}
+
+const Z: Decimal = d(0, 0);
+const ONE: Decimal = d(1, 0);
+const E12: Decimal = d(1_000_000_000_000, 0);
+const E15: Decimal = d(1_000_000_000_000_000, 0);
+
+const MONEY: &str = "an amount of money from 0 to 10^12";
+const SHARE: &str = "a share between 0 and 1 (0.8 = 80 %)";
+const PER_MTOK: &str = "a price per million tokens from 0 to 1,000,000";
+const WATTS: &str = "watts from 0 to 10,000,000";
+const TPS: &str = "tokens per second from 0.01 to 10^8";
+const RATE: &str = "an annual rate from 0 to 1 (0.08 = 8 %)";
+const TEXT: &str = "text";
+
+use Kind::{Integer as I, Money as M, Number as N, Price as P, Share as S, Text as T, Tokens as V};
+
+const fn f(
+    path: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    kind: Kind,
+    min: Decimal,
+    max: Decimal,
+    allowed: &'static str,
+    dist: bool,
+    step: Step,
+) -> FieldSpec {
+    FieldSpec {
+        path,
+        label,
+        unit,
+        kind,
+        min,
+        max,
+        allowed,
+        dist,
+        step,
+    }
+}
+
+const PCT2: Step = Step::Percent5 { dp: 2 };
+const PCT4: Step = Step::Percent5 { dp: 4 };
+const PCT1: Step = Step::Percent5 { dp: 1 };
+const NO: Step = Step::None;
+const fn add(n: i64, scale: u32) -> Step {
+    Step::Add { by: d(n, scale) }
+}
+
+/// Every scenario input, one line each.
+#[rustfmt::skip]
+pub static FIELDS: &[FieldSpec] = &[
+    f("name", "scenario name", "", T, Z, Z, "a short title for the scenario", false, NO),
+    f("currency", "currency", "", T, Z, Z, "three capital letters, e.g. USD, EUR, GBP", false, NO),
+    f("hours_per_month", "hours per month", "hours", N, ONE, d(744, 0), "hours in a month from 1 to 744 (31 × 24); 730 = 365 × 24 / 12", true, add(10, 0)),
+    f("source", "source", "", T, Z, Z, TEXT, false, NO),
+    f("description", "description", "", T, Z, Z, TEXT, false, NO),
+    f("exchange_rates", "exchange rates", "", T, Z, Z, "{as_of: YYYY-MM-DD, USD: 0.92}: one unit of each currency, in the scenario's currency", false, NO),
+    f("workload.tokens_per_month", "volume", "tokens/month", V, Z, E15, "a whole number of tokens from 0 to 10^15, or 250k, 100M, 1.5B, 2T", true, Step::Volume),
+    f("workload.input_share", "input share", "share of tokens", S, Z, ONE, SHARE, true, Step::Share),
+    f("workload.cached_input_share", "cached input share", "share of input tokens", S, Z, ONE, SHARE, true, Step::Share),
+    f("workload.batch_share", "batch share", "share of tokens", S, Z, ONE, SHARE, true, Step::Share),
+    f("workload.hourly_profile", "hourly profile", "", T, Z, Z, "`flat`, or a list of 24 non-negative numbers: traffic in each hour of the day (any scale)", false, NO),
+    f("workload.prompt_tokens_per_request", "prompt length", "prompt tokens per request", I, ONE, d(100_000_000, 0), "a whole number of prompt tokens from 1 to 100,000,000", false, add(10_000, 0)),
+    f("workload.cache_write_share", "cache-write share", "share of input tokens", S, Z, ONE, SHARE, false, Step::Share),
+    f("workload.off_peak_share", "off-peak share", "share of tokens", S, Z, ONE, SHARE, false, Step::Share),
+    f("api[].model", "API model", "", T, Z, Z, "an id from the price table (tco prices list)", false, NO),
+    f("api[].name", "API name", "", T, Z, Z, TEXT, false, NO),
+    f("api[].input_per_mtok", "input price", "{cur}/MTok", P, Z, d(1_000_000, 0), PER_MTOK, true, PCT4),
+    f("api[].output_per_mtok", "output price", "{cur}/MTok", P, Z, d(1_000_000, 0), PER_MTOK, true, PCT4),
+    f("api[].cached_input_per_mtok", "cached input price", "{cur}/MTok", P, Z, d(1_000_000, 0), PER_MTOK, true, PCT4),
+    f("api[].cache_write_per_mtok", "cache-write price", "{cur}/MTok", P, Z, d(1_000_000, 0), PER_MTOK, false, PCT4),
+    f("api[].batch_discount", "batch discount", "share of the price", S, Z, ONE, SHARE, true, Step::Share),
+    f("api[].kg_co2e_per_mtok", "API emissions", "kg CO2e/MTok", N, Z, d(1_000_000, 0), "kg CO2e per million tokens from 0 to 1,000,000, as the provider declares it", false, PCT4),
+    f("api[].uplift", "uplift", "× every price", N, ONE, d(10, 0), "a multiplier from 1 to 10 on every price (1.1 = 10 % regional or priority uplift)", false, add(5, 2)),
+    f("local[].name", "name", "", T, Z, Z, "a name for this machine option", false, NO),
+    f("local[].machine", "hardware", "", T, Z, Z, "an id from the hardware table", false, NO),
+    f("local[].owned.price", "price per node", "{cur} per node", M, Z, E12, MONEY, true, PCT2),
+    f("local[].owned.residual_value", "residual value", "{cur} per node", M, Z, E12, MONEY, true, PCT2),
+    f("local[].owned.amortization_months", "amortization", "months", I, ONE, d(600, 0), "whole months from 1 to 600", true, add(1, 0)),
+    f("local[].owned.cost_of_capital", "cost of capital", "a year (monthly = annual / 12)", N, Z, ONE, "an annual rate from 0 to 1 (0.08 = 8 %); 0 = straight line", true, add(1, 2)),
+    f("local[].rented.price_per_gpu_hour", "rent per GPU-hour", "{cur}/GPU-hour", P, Z, d(100_000, 0), "an hourly price from 0 to 100,000", true, PCT4),
+    f("local[].rented.gpus", "GPUs per node", "GPUs", I, ONE, d(10_000, 0), "a whole number of GPUs from 1 to 10,000", true, add(1, 0)),
+    f("local[].rented.billing", "billing", "", T, Z, Z, "on_demand, always_on, reserved, spot, busy_hours, autoscaled", false, NO),
+    f("local[].rented.term_months", "reservation term", "months", I, ONE, d(120, 0), "whole months from 1 to 120", false, add(1, 0)),
+    f("local[].rented.upfront", "upfront share", "share of the term's rent", S, Z, ONE, SHARE, false, Step::Share),
+    f("local[].rented.discount", "spot discount", "share of the price", S, Z, ONE, "a share of the price from 0 to 1 (0.6 = 60 % off)", false, Step::Share),
+    f("local[].rented.interruption_overhead", "interruption overhead", "share of capacity", S, Z, d(9, 1), "a share of capacity lost to preemption from 0 to 0.9", false, Step::Share),
+    f("local[].rented.min_nodes", "min nodes", "nodes", I, Z, d(1_000_000, 0), "a whole number of nodes from 0 to 1,000,000", false, add(1, 0)),
+    f("local[].power.load_watts", "load power", "W per node", N, Z, d(10_000_000, 0), WATTS, true, Step::Percent5 { dp: 0 }),
+    f("local[].power.idle_watts", "idle power", "W per node", N, Z, d(10_000_000, 0), WATTS, true, Step::Percent5 { dp: 0 }),
+    f("local[].power.price_per_kwh", "electricity price", "{cur}/kWh", P, Z, d(1000, 0), "a price per kWh from 0 to 1,000", true, PCT4),
+    f("local[].power.pue", "PUE", "facility / IT power", N, ONE, d(5, 0), "a power usage effectiveness from 1 to 5 (1.0 = no cooling overhead)", true, add(5, 2)),
+    f("local[].power.grid_kg_co2e_per_kwh", "grid carbon intensity", "kg CO2e/kWh", N, Z, d(10, 0), "kg CO2e per kWh of the grid from 0 to 10, e.g. 0.35", false, PCT4),
+    f("local[].staff.fte", "staff time", "FTE", N, Z, d(10_000, 0), "full-time equivalents from 0 to 10,000", true, add(5, 2)),
+    f("local[].staff.annual_cost", "cost of one FTE", "{cur}/year", M, Z, E12, MONEY, true, PCT2),
+    f("local[].other_monthly", "other costs", "{cur} per node per month", M, Z, E12, MONEY, true, PCT2),
+    f("local[].overhead_share", "overhead share", "share of hardware", S, Z, ONE, SHARE, true, Step::Share),
+    f("local[].throughput.tokens_per_second", "throughput", "tokens/s per node", N, d(1, 2), d(100_000_000, 0), TPS, true, PCT1),
+    f("local[].throughput.tokens_per_hour", "throughput", "tokens/hour per node", V, d(36, 0), d(360_000_000_000, 0), "tokens per hour from 36 to 360,000,000,000", true, Step::Volume),
+    f("local[].throughput.prefill_tokens_per_second", "prefill rate", "input tokens/s per node", N, d(1, 2), d(100_000_000, 0), TPS, true, PCT1),
+    f("local[].throughput.decode_tokens_per_second", "decode rate", "output tokens/s per node", N, d(1, 2), d(100_000_000, 0), TPS, true, PCT1),
+    f("local[].throughput.calibration", "calibration file", "", T, Z, Z, "a calibration file written by `tco probe --out`, path relative to the scenario", false, NO),
+    f("local[].throughput.concurrency", "calibrated concurrency", "sequences", I, ONE, d(4096, 0), "parallel sequences from 1 to 4,096", false, add(1, 0)),
+    f("local[].max_utilization", "max utilization", "share of the month", S, d(1, 2), ONE, "a share from 0.01 to 1", true, Step::Share),
+    f("local[].max_nodes", "max nodes", "nodes", I, ONE, d(1_000_000, 0), "a whole number of nodes from 1 to 1,000,000", false, add(1, 0)),
+    f("local[].embodied_kg_co2e", "embodied carbon", "kg CO2e per node", N, Z, d(100_000_000, 0), "kg CO2e per node from 0 to 10^8", false, PCT2),
+    f("local[].embodied_months", "embodied carbon spread", "months", I, ONE, d(600, 0), "whole months from 1 to 600", false, add(1, 0)),
+    f("local[].model.params_b", "model size", "billion parameters", N, d(1, 3), d(100_000, 0), "billions of parameters from 0.001 to 100,000", false, PCT1),
+    f("local[].model.quant", "quantization", "", T, Z, Z, "a quantization name, e.g. Q4_K_M", false, NO),
+    f("local[].model.context", "context length", "tokens", I, ONE, d(10_000_000, 0), "a context length in tokens from 1 to 10,000,000", false, add(1024, 0)),
+    f("local[].model.concurrency", "concurrent sequences", "sequences", I, ONE, d(100_000, 0), "parallel sequences from 1 to 100,000", false, add(1, 0)),
+    f("local[].model.layers", "layers", "", I, ONE, d(10_000, 0), "a whole number above 0", false, add(1, 0)),
+    f("local[].model.kv_heads", "KV heads", "", I, ONE, d(10_000, 0), "a whole number above 0", false, add(1, 0)),
+    f("local[].model.head_dim", "head dimension", "", I, ONE, d(100_000, 0), "a whole number above 0", false, add(1, 0)),
+    f("finance.horizon_months", "horizon", "months", I, ONE, d(600, 0), "whole months from 1 to 600", false, add(1, 0)),
+    f("finance.discount_rate", "discount rate", "a year", N, Z, ONE, RATE, true, add(1, 2)),
+    f("finance.volume_growth_per_month", "volume growth", "a month", N, d(-1, 0), ONE, "a monthly growth rate from -1 to 1 (0.02 = 2 % a month)", true, add(1, 2)),
+    f("finance.api_price_change_per_year", "API price change", "a year", N, d(-1, 0), d(10, 0), "an annual change from -1 to 10 (-0.3 = prices fall 30 % a year)", true, add(5, 2)),
+];
+
+/// `local[3].power.pue` → `local[].power.pue` (indexes dropped).
+pub fn pattern(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut skip = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                out.push('[');
+                skip = true;
+            }
+            ']' => {
+                out.push(']');
+                skip = false;
+            }
+            _ if skip => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The spec of a path pattern (`local[].power.pue`), if it is a field.
+pub fn spec(pattern: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|s| s.path == pattern)
+}
+
+/// The spec of a concrete path (`local[3].power.pue`).
+pub fn spec_of(path: &str) -> Option<&'static FieldSpec> {
+    spec(&pattern(path))
+}
+
+/// The spec a reader's constant names; a path missing from [`FIELDS`] is a
+/// programming error that the registry's tests catch, so this falls back to
+/// an unbounded number rather than panicking.
+pub fn known(pattern: &str) -> &'static FieldSpec {
+    static FALLBACK: FieldSpec = f(
+        "?",
+        "?",
+        "",
+        N,
+        d(i64::MIN + 1, 0),
+        d(i64::MAX, 0),
+        "a number",
+        false,
+        NO,
+    );
+    spec(pattern).unwrap_or(&FALLBACK)
+}
+
+/// What a person reads for a concrete path: `local[0].power.price_per_kwh` →
+/// "electricity price (local 1)", `api[1].input_per_mtok` → "input price
+/// (API 2)", `workload.input_share` → "input share". A path that is not a
+/// field (a calibration's spread, `local[0].throughput.calibration
+/// (decode)`) keeps its text with the option named the same way.
+pub fn label(path: &str) -> String {
+    // A trailing note in parentheses (the calibration's "(prefill)") stays.
+    let (base, note) = match path.split_once(" (") {
+        Some((b, n)) => (b, Some(n.trim_end_matches(')'))),
+        None => (path, None),
+    };
+    let option = option_of(base);
+    let what = match spec_of(base) {
+        Some(s) => s.label.to_string(),
+        None => {
+            let last = base.rsplit('.').next().unwrap_or(base);
+            last.replace('_', " ")
+        }
+    };
+    let what = match note {
+        // A calibration's measured spread: "decode rate, measured".
+        Some(n @ ("prefill" | "decode")) => format!("{n} rate, measured"),
+        Some(n) => format!("{what} {n}"),
+        None => what,
+    };
+    match option {
+        Some(o) => format!("{what} ({o})"),
+        None => what,
+    }
+}
+
+/// "local 1", "API 2" for paths inside those lists.
+fn option_of(path: &str) -> Option<String> {
+    let (list, rest) = path.split_once('[')?;
+    let (idx, _) = rest.split_once(']')?;
+    let i: usize = idx.parse().ok()?;
+    let name = match list {
+        "local" => "local",
+        "api" => "API",
+        other => other,
+    };
+    Some(format!("{name} {}", i + 1))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_unique_and_numbers_have_a_range() {
+        for (i, s) in FIELDS.iter().enumerate() {
+            assert!(
+                FIELDS[..i].iter().all(|o| o.path != s.path),
+                "{} twice",
+                s.path
+            );
+            if s.kind != Kind::Text {
+                assert!(s.min < s.max, "{}: {} !< {}", s.path, s.min, s.max);
+            }
+            assert!(!s.label.is_empty() && !s.allowed.is_empty(), "{}", s.path);
+        }
+    }
+
+    #[test]
+    fn labels_name_the_option() {
+        assert_eq!(
+            label("local[0].power.price_per_kwh"),
+            "electricity price (local 1)"
+        );
+        assert_eq!(label("api[1].input_per_mtok"), "input price (API 2)");
+        assert_eq!(label("workload.input_share"), "input share");
+        assert_eq!(
+            label("local[2].throughput.calibration (decode)"),
+            "decode rate, measured (local 3)"
+        );
+        assert_eq!(pattern("local[12].owned.price"), "local[].owned.price");
+    }
+
+    #[test]
+    fn decimal_constants_are_what_they_say() {
+        assert_eq!(d(1, 2).to_string(), "0.01");
+        assert_eq!(d(-1, 0).to_string(), "-1");
+        assert_eq!(E15.to_string(), "1000000000000000");
+        assert_eq!(d(360_000_000_000, 0).to_string(), "360000000000");
+    }
+}
