@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test of tco on a fresh Debian machine: installs what the suite
-# needs (apt packages for llama.cpp, the wasm32 target), checks formatting,
-# proves tco-core builds for wasm32, then runs the whole workspace's tests
-# with the real llama.cpp probe compiled in and a real llama-server (built
-# from the llama-cpp-python source distribution by tests/tools/llama-tools.sh,
-# cached under target/llama-tools), then the terminal calculator's tests again
-# as built without llama.cpp, compiles the benchmarks, and
-# tests the browser page in headless Chromium (tests/web/run.sh, which installs
+# needs (apt packages for llama.cpp, the wasm32 target), checks formatting
+# and clippy's lints (warnings are errors), proves tco-core builds for
+# wasm32, then runs the whole workspace's tests with the real llama.cpp
+# probe compiled in and a real llama-server (built from the
+# llama-cpp-python source distribution by tests/tools/llama-tools.sh,
+# cached under target/llama-tools), then the terminal calculator's tests
+# again as built without llama.cpp, compiles the benchmarks, and tests the
+# browser page in headless Chromium (tests/web/run.sh, which installs
 # chromium, chromium-driver, nodejs and npm when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +27,13 @@ fi
 
 step "rust targets"
 rustup target add wasm32-unknown-unknown >/dev/null
+rustup component add clippy rustfmt >/dev/null
 
 step "formatting"
 cargo fmt --all -- --check
+
+step "lints: clippy on every crate and target, with the llama.cpp probe, warnings are errors"
+cargo clippy --locked --workspace --all-targets --features tco-cli/llama -- -D warnings
 
 step "tco-core and tco-chart build for wasm32-unknown-unknown (no file, network or terminal I/O)"
 cargo build --locked -p tco-core --target wasm32-unknown-unknown

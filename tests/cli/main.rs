@@ -19,6 +19,7 @@ mod plot;
 mod prices;
 mod server;
 mod set;
+mod slo;
 mod uncertainty;
 
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -12,6 +12,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod bandwidth;
 pub mod calibration;
 #[cfg(feature = "llama")]
 mod engine;

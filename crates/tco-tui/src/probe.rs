@@ -104,7 +104,7 @@ impl ProbeJob {
                     path = dir.join(format!("calibration-{stem}-{n}.yaml"));
                 }
                 let text = cal.to_text(&path.display().to_string())?;
-                crate::app::write_atomic(&path, text.as_bytes(), false)
+                crate::save::write_atomic(&path, text.as_bytes(), false)
                     .map_err(|e| format!("{}: {e}", path.display()))?;
                 let s = &cal.summary;
                 let mut lines = vec![

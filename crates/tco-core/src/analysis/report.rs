@@ -224,6 +224,17 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
         ThroughputSource::Calibration { measured, .. } => {
             (measured.description.clone(), Some(measured.decode.ci95))
         }
+        ThroughputSource::Slo { capacity, file } => (
+            match file {
+                Some(f) => format!("{} (calibration {f})", capacity.description),
+                None => capacity.description.clone(),
+            },
+            None,
+        ),
+        ThroughputSource::Level { concurrency } => (
+            format!("measured at concurrency {concurrency} (levels in the scenario)"),
+            None,
+        ),
     };
     LocalLine {
         name: l.name.clone(),

@@ -630,7 +630,7 @@ impl CalibrationFile {
             .filter(|t| *t > 0.0 && t.is_finite())
             .ok_or("the lowest level has no TTFT, so prefill cannot be told from decode")?;
         let mean_prompt = base.prompt_tokens as f64 / f64::from(base.completed.max(1));
-        if !(mean_prompt > 0.0) {
+        if mean_prompt.is_nan() || mean_prompt <= 0.0 {
             return Err("the lowest level counted no prompt tokens".to_string());
         }
         let prefill_tps = mean_prompt / (ttft / 1e3);

@@ -5,6 +5,7 @@
 //! [`scenario`], [`pricing`] and [`calibration`] read the three file formats
 //! ([`calibration_schema`] is the calibration file's serde types, shared with
 //! its writers);
+//! [`load_curve`] reads measured load levels and latency targets;
 //! [`distributions`] handles `{dist: …}` inputs; [`bundled`] holds the files
 //! shipped inside the binary.
 
@@ -13,6 +14,7 @@ pub mod calibration;
 pub mod calibration_schema;
 pub mod distributions;
 pub mod genai;
+pub mod load_curve;
 pub mod pricing;
 pub mod read;
 pub mod scenario;

@@ -199,6 +199,8 @@ const THROUGHPUT_KEYS: &[&str] = &[
     "decode_tokens_per_second",
     "calibration",
     "concurrency",
+    "levels",
+    "slo",
 ];
 const MODEL_KEYS: &[&str] = &[
     "params_b",
@@ -433,6 +435,19 @@ impl Scenario {
             }
         };
 
+        let mut local = local;
+        for l in &mut local {
+            if let Some(share) = l.throughput.curve_input_share {
+                let gap = (share - workload.input_share).abs();
+                if gap > Decimal::new(5, 2) {
+                    l.notes.push(format!(
+                        "the load levels were measured with {} % prompt tokens, the workload has {} %: the capacity may differ at this mix",
+                        (share * Decimal::from(100)).round_dp(1).normalize(),
+                        (workload.input_share * Decimal::from(100)).round_dp(1).normalize()
+                    ));
+                }
+            }
+        }
         uncertain.extend(calibration_inputs(&local));
         Ok(Scenario {
             name,
@@ -581,7 +596,9 @@ fn read_api(
         .get("kg_co2e_per_mtok")
         .map(|f| f.within(spec("api[].kg_co2e_per_mtok")))
         .transpose()?;
-    let uplift = opt(&o, "uplift", Decimal::ONE, |f| f.within(spec("api[].uplift")))?;
+    let uplift = opt(&o, "uplift", Decimal::ONE, |f| {
+        f.within(spec("api[].uplift"))
+    })?;
     // Inline prices replace the table's: its later changes and off-peak
     // prices no longer describe them.
     let inline = inline_input || o.has("output_per_mtok");
@@ -961,13 +978,42 @@ fn read_throughput(
     let given: Vec<&str> = THROUGHPUT_KEYS
         .iter()
         .copied()
-        .filter(|k| *k != "concurrency" && o.has(k))
+        .filter(|k| *k != "concurrency" && *k != "slo" && o.has(k))
         .collect();
-    let one_of = "one of: tokens_per_second, tokens_per_hour, prefill_tokens_per_second with decode_tokens_per_second, or calibration";
+    let one_of = "one of: tokens_per_second, tokens_per_hour, prefill_tokens_per_second with decode_tokens_per_second, calibration, or levels (with slo or concurrency)";
+    let slo = o
+        .get("slo")
+        .map(|f| crate::input::load_curve::read_slo(&f))
+        .transpose()?;
+    if slo.is_some() && o.has("concurrency") {
+        let c = o.req("concurrency", "")?;
+        return Err(c
+            .error("`concurrency` and `slo` both choose the load level")
+            .allowed("one of them: `slo` finds the highest load that meets the targets"));
+    }
+    if slo.is_some() && !matches!(given.as_slice(), ["calibration"] | ["levels"]) {
+        let s = o.req("slo", "")?;
+        return Err(s
+            .error("latency targets need measured load levels")
+            .allowed("`slo` with `levels: [...]` or with a server probe's `calibration: FILE`"));
+    }
+    let per_second = |tps: Decimal| Throughput {
+        prefill: Rate {
+            tokens: tps,
+            per_seconds: Decimal::ONE,
+        },
+        decode: Rate {
+            tokens: tps,
+            per_seconds: Decimal::ONE,
+        },
+        source: ThroughputSource::Declared,
+        curve_input_share: None,
+    };
     let declared = |rate: Rate| Throughput {
         prefill: rate,
         decode: rate,
         source: ThroughputSource::Declared,
+        curve_input_share: None,
     };
     match given.as_slice() {
         ["tokens_per_second"] => Ok(declared(Rate {
@@ -998,7 +1044,75 @@ fn read_throughput(
                 per_seconds: Decimal::ONE,
             },
             source: ThroughputSource::Declared,
+            curve_input_share: None,
         }),
+        ["levels"] => {
+            let lf = o.req("levels", "")?;
+            let curve = crate::input::load_curve::read_levels(&lf)?;
+            match slo {
+                Some(slo) => {
+                    let capacity = curve.capacity(&slo).map_err(|e| {
+                        lf.error(e.to_string())
+                            .allowed("latency targets that at least the lowest level meets")
+                    })?;
+                    let mut t = per_second(capacity.total_tokens_per_second);
+                    t.source = ThroughputSource::Slo {
+                        file: None,
+                        capacity,
+                    };
+                    t.curve_input_share = curve.input_share();
+                    Ok(t)
+                }
+                None => {
+                    let Some(cf) = o.get("concurrency") else {
+                        return Err(f
+                            .error("measured levels need `slo` or `concurrency`")
+                            .allowed("`slo: {ttft_p95_ms: 2000, …}` (the highest load meeting the targets) or `concurrency: N` (that level)"));
+                    };
+                    let c = cf.integer(1, 100_000, "a concurrency measured in `levels`")? as u32;
+                    let level = curve
+                        .levels
+                        .iter()
+                        .find(|l| l.concurrency == c)
+                        .ok_or_else(|| {
+                            let have: Vec<String> = curve
+                                .levels
+                                .iter()
+                                .map(|l| l.concurrency.to_string())
+                                .collect();
+                            cf.error(format!("no level at concurrency {c}"))
+                                .allowed(format!("a concurrency of `levels`: {}", have.join(", ")))
+                        })?;
+                    let mut t = per_second(level.total_tokens_per_second);
+                    t.source = ThroughputSource::Level { concurrency: c };
+                    t.curve_input_share = curve.input_share();
+                    Ok(t)
+                }
+            }
+        }
+        ["calibration"] if slo.is_some() => {
+            let c = o.req("calibration", "")?;
+            let file = c.name()?;
+            let text = files.calibration(&file).map_err(|m| c.error(m).allowed("a calibration file written by `tco probe --server --out`, path relative to the scenario"))?;
+            let cal = crate::input::calibration_schema::CalibrationFile::from_text(&text)
+                .map_err(|m| c.error(format!("calibration `{file}`: {m}")))?;
+            let curve = crate::input::load_curve::load_curve_from_calibration(&cal)
+                .map_err(|m| c.error(format!("calibration `{file}`: {m}")))?;
+            let slo = slo.unwrap_or(crate::model::load_curve::Slo {
+                targets: Vec::new(),
+            });
+            let capacity = curve.capacity(&slo).map_err(|e| {
+                c.error(format!("calibration `{file}`: {e}"))
+                    .allowed("latency targets that at least the lowest level meets")
+            })?;
+            let mut t = per_second(capacity.total_tokens_per_second);
+            t.source = ThroughputSource::Slo {
+                file: Some(file),
+                capacity,
+            };
+            t.curve_input_share = curve.input_share();
+            Ok(t)
+        }
         ["calibration"] => {
             let c = o.req("calibration", "")?;
             let file = c.name()?;
@@ -1042,6 +1156,7 @@ fn read_throughput(
                     measured: Box::new(measured),
                     bandwidth_scale: scale,
                 },
+                curve_input_share: None,
             })
         }
         [] => Err(f.error("no throughput given").allowed(one_of)),

@@ -59,6 +59,16 @@ pub fn per_mtok(p: PerMTok, currency: &str) -> String {
     format!("{sign}{}{}", currency_prefix(currency), group(digits))
 }
 
+/// `1,630` or `1,630.25`: a decimal with thousands separators.
+pub fn decimal_grouped(d: Decimal) -> String {
+    let s = d.normalize().to_string();
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    match s.split_once('.') {
+        Some((i, f)) => format!("{sign}{}.{f}", group(i)),
+        None => format!("{sign}{}", group(s)),
+    }
+}
+
 /// `988,395,183`.
 pub fn tokens(t: Tokens) -> String {
     group(&t.0.to_string())

@@ -33,6 +33,16 @@ pub enum ThroughputSource {
         /// Factor applied for a different machine's bandwidth, when one was.
         bandwidth_scale: Option<Decimal>,
     },
+    /// The highest total tokens/s of a load curve that meets latency targets.
+    Slo {
+        /// The calibration file, when the curve came from one.
+        file: Option<String>,
+        capacity: crate::model::load_curve::SloCapacity,
+    },
+    /// One level of a load curve written in the scenario, by concurrency.
+    Level {
+        concurrency: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,6 +50,9 @@ pub struct Throughput {
     pub prefill: Rate,
     pub decode: Rate,
     pub source: ThroughputSource,
+    /// Prompt share of the measured requests, when a load curve gave the rate.
+    #[serde(skip)]
+    pub curve_input_share: Option<Decimal>,
 }
 
 /// One measured rate with its spread.

@@ -1,8 +1,36 @@
-//! Units as types: money, prices per million tokens, token volumes.
+//! Units as types: money, prices per million tokens, per kWh and per
+//! GPU-hour, power, energy, shares and token volumes.
 //!
 //! Amounts are `Decimal` throughout; only the arithmetic that makes sense is
-//! offered (money + money, money × ratio, price × tokens → money), so a
-//! formula that multiplies two amounts of money does not compile.
+//! offered (money + money, money × share, price × tokens → money, watts ×
+//! hours → watt-hours, kWh × price per kWh → money), so a formula that
+//! multiplies two amounts of money, or a rate stored where an amount belongs,
+//! does not compile:
+//!
+//! ```compile_fail
+//! use tco_core::model::units::Money;
+//! let a = Money::ZERO;
+//! let _ = a * a; // money × money has no meaning
+//! ```
+//!
+//! ```compile_fail
+//! use tco_core::model::units::{Money, PricePerKwh};
+//! let price: PricePerKwh = Money::ZERO; // a price per kWh is not an amount
+//! ```
+//!
+//! ```compile_fail
+//! use tco_core::model::units::{Money, Watts};
+//! let _ = Money::ZERO.share(Watts::new(rust_decimal::Decimal::ONE)); // watts are no share
+//! ```
+//!
+//! ```
+//! use rust_decimal_macros::dec;
+//! use tco_core::model::units::{Money, PricePerKwh, Share, Watts};
+//! // 1,600 W for 720 hours at $0.10/kWh: 1,152 kWh, $115.20.
+//! let kwh = Watts::new(dec!(1600)).over_hours(dec!(720)).kwh();
+//! assert_eq!(PricePerKwh::new(dec!(0.10)).cost(kwh), Money::new(dec!(115.20)));
+//! assert_eq!(Money::new(dec!(200)).share(Share::new(dec!(0.25)).unwrap()), Money::new(dec!(50)));
+//! ```
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
@@ -24,10 +52,16 @@ impl Money {
         self.0
     }
 
-    /// Scales by a plain number (a share, a count, a rate).
+    /// Scales by a plain number (a count, a rate).
     #[must_use]
     pub fn times(self, factor: Decimal) -> Money {
         Money(self.0 * factor)
+    }
+
+    /// That share of the amount.
+    #[must_use]
+    pub fn share(self, s: Share) -> Money {
+        Money(self.0 * s.0)
     }
 
     /// Divides by a plain number; `None` when dividing by zero.
@@ -126,6 +160,12 @@ impl PerMTok {
     pub fn times(self, factor: Decimal) -> PerMTok {
         PerMTok(self.0 * factor)
     }
+
+    /// That share of the price.
+    #[must_use]
+    pub fn share(self, s: Share) -> PerMTok {
+        PerMTok(self.0 * s.0)
+    }
 }
 
 impl Add for PerMTok {
@@ -138,6 +178,166 @@ impl Add for PerMTok {
 impl Serialize for PerMTok {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
+/// Serializes a decimal as its normalized string (`0.10` → `"0.1"`), the
+/// form money takes in JSON.
+fn normalized<S: Serializer>(d: Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.normalize().to_string())
+}
+
+/// A price per kilowatt-hour of electricity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct PricePerKwh(Decimal);
+
+impl PricePerKwh {
+    pub fn new(price: Decimal) -> Self {
+        PricePerKwh(price)
+    }
+
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// What one kWh costs, as money (for display).
+    pub fn unit_price(self) -> Money {
+        Money(self.0)
+    }
+
+    /// What `energy` costs at this price.
+    pub fn cost(self, energy: KilowattHours) -> Money {
+        Money(self.0 * energy.0)
+    }
+}
+
+impl Serialize for PricePerKwh {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        normalized(self.0, s)
+    }
+}
+
+/// A rental price of one GPU for one hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct PricePerGpuHour(Decimal);
+
+impl PricePerGpuHour {
+    pub fn new(price: Decimal) -> Self {
+        PricePerGpuHour(price)
+    }
+
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// What one GPU-hour costs, as money (for display).
+    pub fn unit_price(self) -> Money {
+        Money(self.0)
+    }
+
+    /// What `gpu_hours` GPU-hours cost at this price.
+    pub fn cost(self, gpu_hours: Decimal) -> Money {
+        Money(self.0 * gpu_hours)
+    }
+}
+
+impl Serialize for PricePerGpuHour {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        normalized(self.0, s)
+    }
+}
+
+/// Electrical power drawn by a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Watts(Decimal);
+
+impl Watts {
+    pub fn new(w: Decimal) -> Self {
+        Watts(w)
+    }
+
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// The energy drawn over `hours` hours.
+    pub fn over_hours(self, hours: Decimal) -> WattHours {
+        WattHours(self.0 * hours)
+    }
+}
+
+impl Sub for Watts {
+    type Output = Watts;
+    fn sub(self, rhs: Watts) -> Watts {
+        Watts(self.0 - rhs.0)
+    }
+}
+
+/// Energy in watt-hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct WattHours(Decimal);
+
+impl WattHours {
+    /// In kilowatt-hours, exactly.
+    pub fn kwh(self) -> KilowattHours {
+        KilowattHours(self.0 / Decimal::from(1000))
+    }
+}
+
+impl Add for WattHours {
+    type Output = WattHours;
+    fn add(self, rhs: WattHours) -> WattHours {
+        WattHours(self.0 + rhs.0)
+    }
+}
+
+/// Energy in kilowatt-hours, the unit electricity is billed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct KilowattHours(Decimal);
+
+impl KilowattHours {
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// Scaled by a plain factor (a power usage effectiveness).
+    #[must_use]
+    pub fn times(self, factor: Decimal) -> KilowattHours {
+        KilowattHours(self.0 * factor)
+    }
+}
+
+/// A share from 0 to 1 (of tokens, of a cost).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Share(Decimal);
+
+impl Share {
+    pub const ZERO: Share = Share(Decimal::ZERO);
+    pub const ONE: Share = Share(Decimal::ONE);
+
+    /// `None` outside 0..=1.
+    pub fn new(s: Decimal) -> Option<Self> {
+        (Decimal::ZERO..=Decimal::ONE)
+            .contains(&s)
+            .then_some(Share(s))
+    }
+
+    pub fn get(self) -> Decimal {
+        self.0
+    }
+
+    /// 1 − s.
+    #[must_use]
+    pub fn complement(self) -> Share {
+        Share(Decimal::ONE - self.0)
+    }
+
+    /// The share of a share (s · t).
+    #[must_use]
+    pub fn of(self, t: Share) -> Share {
+        Share(self.0 * t.0)
     }
 }
 

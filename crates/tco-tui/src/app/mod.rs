@@ -6,14 +6,17 @@
 //! and a full re-parse; a value the core refuses leaves the last good state
 //! and shows the core's message.
 
+mod keys;
+mod work;
+
 use crate::compute::{compute, Computed};
 use crate::fields::{fields, Field};
-use crate::probe::{ProbeJob, ProbeState, Target};
-use crate::uncertainty::{analyse, Outcome, Request, Uncertainty, Worker};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::probe::{ProbeJob, ProbeState};
+use crate::save::write_atomic;
+use crate::uncertainty::{Uncertainty, Worker};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tco_core::input::bundled::OwnedTables;
 use tco_core::input::scenario::Resolve;
 use tco_core::input::yaml::{set_path, Node};
@@ -228,364 +231,9 @@ impl App {
         self.fields.get(self.selected)
     }
 
-    /// The action a key stands for in the current mode.
-    pub fn action_for(&self, key: KeyEvent) -> Option<Action> {
-        let ctrl_c =
-            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-        match &self.mode {
-            Mode::Edit(_) | Mode::SavePath(_) | Mode::ProbePath(_) => match key.code {
-                _ if ctrl_c => Some(Action::Cancel),
-                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    Some(Action::Clear)
-                }
-                KeyCode::Char(_) if key.modifiers.contains(KeyModifiers::CONTROL) => None,
-                KeyCode::Enter => Some(Action::Submit),
-                KeyCode::Esc => Some(Action::Cancel),
-                KeyCode::Backspace => Some(Action::Backspace),
-                KeyCode::Char(c) => Some(Action::Type(c)),
-                _ => None,
-            },
-            Mode::ConfirmOverwrite(_) => match key.code {
-                KeyCode::Char('y' | 'Y') => Some(Action::Yes),
-                _ if ctrl_c => Some(Action::No),
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::No),
-                _ => None,
-            },
-            Mode::ConfirmQuit => match key.code {
-                _ if ctrl_c => Some(Action::ForceQuit),
-                KeyCode::Char('y' | 'Y' | 'q') => Some(Action::ForceQuit),
-                KeyCode::Char('s') => Some(Action::Save),
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::No),
-                _ => None,
-            },
-            Mode::Help => Some(Action::Cancel),
-            Mode::Normal => match key.code {
-                _ if ctrl_c => Some(Action::Quit),
-                KeyCode::Char('p') if self.screen == Screen::Probe => Some(Action::ProbeSynthetic),
-                KeyCode::Char('g') if self.screen == Screen::Probe => Some(Action::ProbeAsk),
-                KeyCode::Char('x') if self.screen == Screen::Probe => Some(Action::ProbeCancel),
-                KeyCode::Char('a') if self.screen == Screen::Probe => Some(Action::ProbeApply),
-                KeyCode::Right | KeyCode::Char('l' | ']') if self.screen == Screen::Uncertainty => {
-                    Some(Action::NextPair)
-                }
-                KeyCode::Left | KeyCode::Char('h' | '[') if self.screen == Screen::Uncertainty => {
-                    Some(Action::PrevPair)
-                }
-                KeyCode::Char('t') if self.screen == Screen::Uncertainty => {
-                    Some(Action::ToggleTornado)
-                }
-                KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                KeyCode::Char('+' | '=') | KeyCode::Right | KeyCode::Char('l') => {
-                    Some(Action::Increase)
-                }
-                KeyCode::Char('-' | '_') | KeyCode::Left | KeyCode::Char('h') => {
-                    Some(Action::Decrease)
-                }
-                KeyCode::Enter | KeyCode::Char('e') => Some(Action::StartEdit),
-                KeyCode::Char('u') => Some(Action::Undo),
-                KeyCode::Char('s') => Some(Action::Save),
-                KeyCode::Char('q') | KeyCode::Esc => Some(Action::Quit),
-                KeyCode::Char('?') => Some(Action::Help),
-                KeyCode::Char('1') => Some(Action::Show(Screen::Calculator)),
-                KeyCode::Char('2') => Some(Action::Show(Screen::Uncertainty)),
-                KeyCode::Char('3') => Some(Action::Show(Screen::Probe)),
-                KeyCode::Tab => Some(Action::NextScreen),
-                _ => None,
-            },
-        }
-    }
-
-    pub fn handle_key(&mut self, key: KeyEvent) {
-        if let Some(a) = self.action_for(key) {
-            self.apply(a);
-        }
-    }
-
-    pub fn apply(&mut self, a: Action) {
-        match (a, self.mode.clone()) {
-            (Action::Up, _) => self.selected = self.selected.saturating_sub(1),
-            (Action::Down, _) => {
-                self.selected = (self.selected + 1).min(self.fields.len().saturating_sub(1))
-            }
-            (Action::Increase, _) => self.step(true),
-            (Action::Decrease, _) => self.step(false),
-            (Action::StartEdit, _) => {
-                if let Some(f) = self.field() {
-                    self.mode = Mode::Edit(f.edit_text());
-                }
-            }
-            (Action::Type(c), Mode::Edit(mut b)) => {
-                b.push(c);
-                self.mode = Mode::Edit(b);
-            }
-            (Action::Type(c), Mode::SavePath(mut b)) => {
-                b.push(c);
-                self.mode = Mode::SavePath(b);
-            }
-            (Action::Backspace, Mode::Edit(mut b)) => {
-                b.pop();
-                self.mode = Mode::Edit(b);
-            }
-            (Action::Backspace, Mode::SavePath(mut b)) => {
-                b.pop();
-                self.mode = Mode::SavePath(b);
-            }
-            (Action::Type(c), Mode::ProbePath(mut b)) => {
-                b.push(c);
-                self.mode = Mode::ProbePath(b);
-            }
-            (Action::Backspace, Mode::ProbePath(mut b)) => {
-                b.pop();
-                self.mode = Mode::ProbePath(b);
-            }
-            (Action::Clear, Mode::ProbePath(_)) => self.mode = Mode::ProbePath(String::new()),
-            (Action::Submit, Mode::ProbePath(b)) => {
-                self.mode = Mode::Normal;
-                self.start_probe(Target::Gguf(PathBuf::from(b.trim())));
-            }
-            (Action::ProbeSynthetic, _) => self.start_probe(Target::SyntheticTiny),
-            (Action::ProbeAsk, _) if self.probe_job.is_none() => {
-                self.mode = Mode::ProbePath(String::new());
-            }
-            (Action::ProbeCancel, _) => {
-                if let Some(j) = &self.probe_job {
-                    j.cancel();
-                    self.message = Some(Message::Info("cancelling the probe…".into()));
-                }
-            }
-            (Action::ProbeApply, _) => self.apply_probe(),
-            (Action::Clear, Mode::Edit(_)) => self.mode = Mode::Edit(String::new()),
-            (Action::Clear, Mode::SavePath(_)) => self.mode = Mode::SavePath(String::new()),
-            (Action::Submit, Mode::Edit(b)) => {
-                self.mode = Mode::Normal;
-                if let Some(path) = self.field().map(|f| f.path.clone()) {
-                    self.set(&path, b.trim());
-                }
-            }
-            (Action::Submit, Mode::SavePath(b)) => {
-                let p = PathBuf::from(b.trim());
-                if b.trim().is_empty() {
-                    self.message = Some(Message::Error("no file name given".into()));
-                    self.mode = Mode::Normal;
-                } else if p.exists() {
-                    self.mode = Mode::ConfirmOverwrite(p);
-                } else {
-                    self.mode = Mode::Normal;
-                    self.save_to(&p, false);
-                }
-            }
-            (Action::Yes, Mode::ConfirmOverwrite(p)) => {
-                self.mode = Mode::Normal;
-                self.save_to(&p, true);
-            }
-            (Action::No, Mode::ConfirmOverwrite(_)) => {
-                self.mode = Mode::Normal;
-                self.message = Some(Message::Info("not saved".into()));
-            }
-            (Action::Cancel | Action::No, _) => {
-                self.quit_after_save = false;
-                self.mode = Mode::Normal;
-            }
-            (Action::Undo, _) => self.undo(),
-            (Action::Save, m) => {
-                self.quit_after_save = m == Mode::ConfirmQuit;
-                self.mode = Mode::SavePath(self.default_save_path());
-            }
-            (Action::Quit, _) => {
-                if self.dirty() {
-                    self.mode = Mode::ConfirmQuit;
-                } else {
-                    self.quit = true;
-                }
-            }
-            (Action::ForceQuit, _) => self.quit = true,
-            (Action::Help, _) => self.mode = Mode::Help,
-            (Action::Show(s), _) => self.screen = s,
-            (Action::NextScreen, _) => {
-                self.screen = match self.screen {
-                    Screen::Calculator => Screen::Uncertainty,
-                    Screen::Uncertainty => Screen::Probe,
-                    Screen::Probe => Screen::Calculator,
-                }
-            }
-            (Action::NextPair, _) => self.cycle_pair(true),
-            (Action::PrevPair, _) => self.cycle_pair(false),
-            (Action::ToggleTornado, _) => {
-                self.tornado = match self.tornado {
-                    Tornado::BreakEven => Tornado::Saving,
-                    Tornado::Saving => Tornado::BreakEven,
-                }
-            }
-            _ => {}
-        }
-    }
-
     /// Number of (local, API) pairs.
     pub fn pairs(&self) -> usize {
         self.now.report.break_even.len()
-    }
-
-    fn cycle_pair(&mut self, forward: bool) {
-        let n = self.pairs();
-        if n == 0 {
-            return;
-        }
-        self.pair = if forward {
-            (self.pair + 1) % n
-        } else {
-            (self.pair + n - 1) % n
-        };
-    }
-
-    /// Checks on a running probe and the uncertainty thread; called by the
-    /// key loop between keys.
-    pub fn tick(&mut self) {
-        if let Some(job) = &self.probe_job {
-            if job.drain(&mut self.probe) {
-                self.probe_job = None;
-            }
-        }
-        while let Some(out) = self.worker.as_ref().and_then(|w| w.try_recv().ok()) {
-            self.receive(out);
-        }
-    }
-
-    /// True while work is out whose answer the screen waits for: the key
-    /// loop then wakes up more often.
-    pub fn busy(&self) -> bool {
-        self.unc.pending || self.probe_job.is_some()
-    }
-
-    /// Asks for the figures of the current tree (nothing when no input is uncertain).
-    fn request_uncertainty(&mut self) {
-        self.unc.generation += 1;
-        self.unc.error = None;
-        if !self.now.scenario.has_uncertainty() {
-            self.unc.pending = false;
-            self.unc.result = None;
-            return;
-        }
-        let req = Request {
-            generation: self.unc.generation,
-            scenario: self.now.scenario.clone(),
-            tree: self.tree.clone(),
-            origin: self.origin.clone(),
-        };
-        self.unc.pending = true;
-        self.unc.requested_at = Some(Instant::now());
-        let sent = self.worker.as_ref().is_some_and(|w| w.request(req.clone()));
-        if !sent {
-            // No thread: compute here (a few milliseconds in a release build).
-            self.worker = None;
-            let result = analyse(
-                &req.scenario,
-                &req.tree,
-                &req.origin,
-                self.tables.as_ref(),
-                self.files.as_ref(),
-            )
-            .map_err(|e| e.to_string());
-            self.receive(Outcome {
-                generation: req.generation,
-                result,
-            });
-        }
-    }
-
-    /// Takes an answer from the uncertainty thread; one for an older tree is dropped.
-    pub fn receive(&mut self, out: Outcome) {
-        if out.generation != self.unc.generation {
-            self.unc.dropped += 1;
-            return;
-        }
-        self.unc.pending = false;
-        match out.result {
-            Ok(u) => {
-                self.unc.result = Some(Box::new(u));
-                self.unc.result_generation = out.generation;
-                self.unc.error = None;
-            }
-            Err(e) => {
-                self.unc.result = None;
-                self.unc.error = Some(e);
-            }
-        }
-    }
-
-    /// Waits (up to `timeout`) until the current tree's figures are in: for
-    /// tests and benchmarks, never called by the key loop.
-    pub fn settle(&mut self, timeout: Duration) -> bool {
-        let end = Instant::now() + timeout;
-        while self.unc.pending {
-            let left = end.saturating_duration_since(Instant::now());
-            let Some(w) = &self.worker else { return false };
-            match w.recv_timeout(left) {
-                Ok(out) => self.receive(out),
-                Err(_) => return false,
-            }
-        }
-        true
-    }
-
-    /// The folder a scenario's relative calibration paths are read from.
-    fn base_dir(&self) -> PathBuf {
-        match self.path.as_ref().and_then(|p| p.parent()) {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
-    }
-
-    fn start_probe(&mut self, target: Target) {
-        if self.probe_job.is_some() {
-            self.message = Some(Message::Info("a probe is already running".into()));
-            return;
-        }
-        let what = match &target {
-            Target::SyntheticTiny => "synthetic tiny Q4_K model".to_string(),
-            Target::Gguf(p) => p.display().to_string(),
-        };
-        match ProbeJob::start(target, &self.base_dir()) {
-            Ok(job) => {
-                self.probe_job = Some(job);
-                self.probe = ProbeState::Running {
-                    what,
-                    phase: "starting".into(),
-                    done: 0,
-                    total: 0,
-                };
-            }
-            Err(e) => self.probe = ProbeState::Failed(e),
-        }
-    }
-
-    /// The local option the selection is in, else the first.
-    fn selected_local(&self) -> usize {
-        self.field()
-            .and_then(|f| f.path.strip_prefix("local["))
-            .and_then(|r| r.split(']').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    }
-
-    fn apply_probe(&mut self) {
-        let ProbeState::Done { path, .. } = &self.probe else {
-            self.message = Some(Message::Info("no probe result to apply yet".into()));
-            return;
-        };
-        if self.now.scenario.local.is_empty() {
-            self.message = Some(Message::Error("the scenario has no local option".into()));
-            return;
-        }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let i = self.selected_local();
-        self.set(
-            &format!("local[{i}].throughput"),
-            &format!("{{calibration: {name}}}"),
-        );
     }
 
     /// One +/− step of the selected field (a distribution moves as a whole).
@@ -690,25 +338,6 @@ impl App {
     }
 }
 
-/// Writes through a temporary file in the same folder and renames it into
-/// place, so a crash never leaves half a scenario.
-pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    if overwrite {
-        tmp.persist(path).map_err(|e| e.error)?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    }
-    Ok(())
-}
-
 /// An app on a bundled scenario, for tests and benchmarks.
 pub fn bundled_app(path: &str) -> Option<App> {
     let (origin, text) = tco_core::input::bundled::find(path)?;
@@ -728,6 +357,7 @@ pub fn bundled_app(path: &str) -> Option<App> {
 mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::time::Duration;
     use tco_core::model::format::tokens;
     use tco_core::model::units::Tokens;
 

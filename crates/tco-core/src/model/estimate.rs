@@ -1,0 +1,440 @@
+//! Throughput estimated from a machine's specs (the roofline rule), for
+//! hardware the user does not own yet.
+//!
+//! One decode step of a batch of `B` streams reads every weight once and each
+//! stream's KV cache, and does `2 · active params` FLOPs per stream:
+//!
+//! ```text
+//! t(B) = max[ (W + B · ctx · kv) / (η_mem · BW),  2 · P_active · B / (η_flops · F) ] + overhead
+//! ```
+//!
+//! with `W` the weight bytes, `ctx` the mean context a stream holds while it
+//! decodes (prompt + half the output), `kv` the KV-cache bytes per token,
+//! `BW` the memory bandwidth and `F` the peak dense FLOPS. Per-stream decode
+//! is `1 / t(B)`, the aggregate `B / t(B)`. Prefill of a prompt of `p`
+//! tokens takes `max[W / (η_mem · BW), 2 · P_active · p / (η_flops · F)]`.
+//!
+//! Requests are modelled in a closed loop, as a server probe measures them:
+//! each of the `B` streams sends a prompt, reads the answer, and sends the
+//! next. Prefill and decode take turns (llama.cpp and most servers without
+//! chunked prefill), so in one cycle the machine prefills `B` prompts and runs
+//! `O` decode steps: `E2E(B) = B · prefill(p) + O · t(B)`; TTFT is the
+//! stream's own prefill plus, on average, half the other streams' prefills
+//! queued before it; TPOT = (E2E − TTFT) / (O − 1). Total tokens/s =
+//! `B · (p + O) / E2E(B)`. The batch grows 1, 2, 4, … while the weights and
+//! `B` full contexts fit in memory.
+//!
+//! Figures are f64 (rates, not money) rounded to what a report shows; the
+//! same inputs give the same figures on every platform, wasm32 included.
+
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// How much of the peak a real server reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Efficiency {
+    /// Share of the memory bandwidth decode reaches.
+    pub memory: Decimal,
+    /// Share of the peak dense FLOPS prefill reaches.
+    pub compute: Decimal,
+}
+
+/// Where an efficiency came from, for the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum EfficiencySource {
+    /// The defaults for the machine's kind (see [`default_efficiency`]).
+    Default { kind: String },
+    /// Written in the scenario.
+    Scenario,
+    /// Fitted to a measurement of the same machine.
+    Fitted { calibration: String },
+}
+
+/// Default efficiencies by machine kind, with the reasoning a report can cite.
+///
+/// Memory: decode on GPUs reaches 60–80 % of the bandwidth on vendors'
+/// kernels (the "memory bandwidth utilization" that inference engineering
+/// write-ups report for batch-1 decode); unified-memory and CPU machines reach
+/// less of their quoted figure. Compute: prefill on GPUs reaches roughly half
+/// of the dense peak; CPUs much less. Each default is the middle of the range
+/// and [`efficiency_range`] gives the ends for `simulate`.
+pub fn default_efficiency(kind: &str) -> Efficiency {
+    let (m, c) = match kind {
+        "gpu" | "server" => (Decimal::new(75, 2), Decimal::new(50, 2)),
+        "apple" | "unified" | "workstation" => (Decimal::new(65, 2), Decimal::new(40, 2)),
+        _ => (Decimal::new(50, 2), Decimal::new(25, 2)),
+    };
+    Efficiency {
+        memory: m,
+        compute: c,
+    }
+}
+
+/// The low and high ends around an efficiency: ±20 % of it, capped at 0.95.
+pub fn efficiency_range(e: Efficiency) -> (Efficiency, Efficiency) {
+    let lo = |x: Decimal| (x * Decimal::new(8, 1)).round_dp(4);
+    let hi = |x: Decimal| {
+        (x * Decimal::new(12, 1))
+            .min(Decimal::new(95, 2))
+            .round_dp(4)
+    };
+    (
+        Efficiency {
+            memory: lo(e.memory),
+            compute: lo(e.compute),
+        },
+        Efficiency {
+            memory: hi(e.memory),
+            compute: hi(e.compute),
+        },
+    )
+}
+
+/// What the estimate needs to know of the machine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MachineSpecs {
+    pub memory_gb: Decimal,
+    pub memory_bandwidth_gbs: Decimal,
+    /// Peak dense FP16/BF16 TFLOPS of the whole unit.
+    pub fp16_tflops: Decimal,
+}
+
+/// What the estimate needs to know of the model and the requests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelLoad {
+    /// Bytes of all weights (every expert of a mixture-of-experts model).
+    pub weight_bytes: Decimal,
+    /// Parameters used per token (the active ones for mixture-of-experts), billions.
+    pub active_params_b: Decimal,
+    /// KV-cache bytes per token of context.
+    pub kv_bytes_per_token: Decimal,
+    /// Prompt tokens per request.
+    pub prompt_tokens: u64,
+    /// Output tokens per request.
+    pub output_tokens: u64,
+}
+
+/// Fixed cost of one decode step (kernel launches, sampling, scheduling), s.
+pub const STEP_OVERHEAD_SECONDS: f64 = 0.002;
+
+/// The largest batch considered.
+pub const MAX_BATCH: u64 = 1024;
+
+/// What bounds a decode step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    Memory,
+    Compute,
+}
+
+/// One modelled load level: `batch` concurrent streams.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EstimatedLevel {
+    pub batch: u64,
+    pub bound: Bound,
+    /// Decode tokens/s of one stream.
+    pub per_stream_decode_tps: Decimal,
+    /// Decode tokens/s of all streams together, without prefill.
+    pub aggregate_decode_tps: Decimal,
+    /// Prompt and output tokens/s of the whole node in the closed loop.
+    pub total_tps: Decimal,
+    /// Output tokens/s of the whole node in the closed loop.
+    pub output_tps: Decimal,
+    pub ttft_ms: Decimal,
+    pub tpot_ms: Decimal,
+    pub e2e_ms: Decimal,
+}
+
+/// The modelled curve and the single-figure rates a scenario uses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    pub efficiency: Efficiency,
+    /// Prefill tokens/s of one prompt of the workload's length.
+    pub prefill_tps: Decimal,
+    pub levels: Vec<EstimatedLevel>,
+    /// Why the batch stopped growing where it did.
+    pub batch_limit: BatchLimit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchLimit {
+    /// The next doubling would not fit weights + KV caches in memory.
+    Memory,
+    /// [`MAX_BATCH`] reached.
+    MaxBatch,
+}
+
+/// Why no estimate can be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EstimateError {
+    /// The weights and one stream's context do not fit in memory.
+    DoesNotFit {
+        needed_gb: String,
+        memory_gb: String,
+    },
+    /// A spec is zero or missing.
+    MissingSpec(&'static str),
+}
+
+impl std::fmt::Display for EstimateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EstimateError::DoesNotFit {
+                needed_gb,
+                memory_gb,
+            } => write!(
+                f,
+                "the model needs {needed_gb} GB for its weights and one stream's context, the machine has {memory_gb} GB"
+            ),
+            EstimateError::MissingSpec(what) => {
+                write!(f, "the machine has no {what} to estimate from")
+            }
+        }
+    }
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// A rate or time to 4 significant digits, as a decimal.
+fn d4(x: f64) -> Decimal {
+    Decimal::from_f64(x)
+        .map(|d| d.round_sf(4).unwrap_or(d).normalize())
+        .unwrap_or(Decimal::ZERO)
+}
+
+/// The roofline estimate of a node's load curve.
+pub fn roofline(
+    machine: MachineSpecs,
+    load: ModelLoad,
+    eff: Efficiency,
+) -> Result<Estimate, EstimateError> {
+    let bw = f(machine.memory_bandwidth_gbs) * 1e9 * f(eff.memory);
+    let flops = f(machine.fp16_tflops) * 1e12 * f(eff.compute);
+    if bw <= 0.0 {
+        return Err(EstimateError::MissingSpec("memory bandwidth"));
+    }
+    if flops <= 0.0 {
+        return Err(EstimateError::MissingSpec("FP16 TFLOPS"));
+    }
+    let w = f(load.weight_bytes);
+    let kv = f(load.kv_bytes_per_token);
+    let p_active = f(load.active_params_b) * 1e9;
+    let prompt = load.prompt_tokens.max(1) as f64;
+    let out = load.output_tokens.max(1) as f64;
+    let ctx_mean = prompt + out / 2.0;
+    let ctx_full = prompt + out;
+    let mem = f(machine.memory_gb) * 1e9;
+    let fits = |b: u64| w + b as f64 * ctx_full * kv <= mem;
+    if !fits(1) {
+        return Err(EstimateError::DoesNotFit {
+            needed_gb: format!("{:.2}", (w + ctx_full * kv) / 1e9),
+            memory_gb: machine.memory_gb.normalize().to_string(),
+        });
+    }
+    let prefill_s = (w / bw).max(2.0 * p_active * prompt / flops);
+    let mut levels = Vec::new();
+    let mut b = 1u64;
+    let batch_limit = loop {
+        let mem_s = (w + b as f64 * ctx_mean * kv) / bw;
+        let cmp_s = 2.0 * p_active * b as f64 / flops;
+        let (step, bound) = if cmp_s > mem_s {
+            (cmp_s, Bound::Compute)
+        } else {
+            (mem_s, Bound::Memory)
+        };
+        let t = step + STEP_OVERHEAD_SECONDS;
+        let bf = b as f64;
+        let e2e = bf * prefill_s + out * t;
+        let ttft = prefill_s * (1.0 + (bf - 1.0) / 2.0);
+        let tpot = if out > 1.0 {
+            (e2e - ttft) / (out - 1.0)
+        } else {
+            t
+        };
+        levels.push(EstimatedLevel {
+            batch: b,
+            bound,
+            per_stream_decode_tps: d4(1.0 / t),
+            aggregate_decode_tps: d4(bf / t),
+            total_tps: d4(bf * (prompt + out) / e2e),
+            output_tps: d4(bf * out / e2e),
+            ttft_ms: d4(ttft * 1e3),
+            tpot_ms: d4(tpot * 1e3),
+            e2e_ms: d4(e2e * 1e3),
+        });
+        if b >= MAX_BATCH {
+            break BatchLimit::MaxBatch;
+        }
+        if !fits(b * 2) {
+            break BatchLimit::Memory;
+        }
+        b *= 2;
+    };
+    Ok(Estimate {
+        efficiency: eff,
+        prefill_tps: d4(prompt / prefill_s),
+        levels,
+        batch_limit,
+    })
+}
+
+/// The memory efficiency that makes the roofline's batch-1 decode equal a
+/// measured single-stream decode rate on the same machine (capped at 1).
+pub fn fit_memory_efficiency(
+    machine: MachineSpecs,
+    load: ModelLoad,
+    measured_decode_tps: Decimal,
+) -> Option<Decimal> {
+    let m = f(measured_decode_tps);
+    if m <= 0.0 {
+        return None;
+    }
+    let t = 1.0 / m - STEP_OVERHEAD_SECONDS;
+    if t <= 0.0 {
+        return None;
+    }
+    let prompt = load.prompt_tokens.max(1) as f64;
+    let out = load.output_tokens.max(1) as f64;
+    let bytes = f(load.weight_bytes) + (prompt + out / 2.0) * f(load.kv_bytes_per_token);
+    let bw = f(machine.memory_bandwidth_gbs) * 1e9;
+    if bw <= 0.0 {
+        return None;
+    }
+    Some(d4((bytes / t / bw).min(1.0)))
+}
+
+/// The compute efficiency that makes the roofline's prefill equal a measured
+/// prefill rate (prompt tokens/s) on the same machine (capped at 1).
+pub fn fit_compute_efficiency(
+    machine: MachineSpecs,
+    load: ModelLoad,
+    measured_prefill_tps: Decimal,
+) -> Option<Decimal> {
+    let m = f(measured_prefill_tps);
+    let flops = f(machine.fp16_tflops) * 1e12;
+    let p_active = f(load.active_params_b) * 1e9;
+    if m <= 0.0 || flops <= 0.0 || p_active <= 0.0 {
+        return None;
+    }
+    Some(d4((2.0 * p_active * m / flops).min(1.0)))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// Llama 3.3 70B at Q4_K_M (4.85 bits): 42.4375 GB of weights, 80 layers ×
+    /// 8 KV heads × 128 dims × 2 (K and V) × 2 bytes = 327,680 bytes a token.
+    fn llama70b_q4() -> ModelLoad {
+        ModelLoad {
+            weight_bytes: dec("42437500000"),
+            active_params_b: dec("70"),
+            kv_bytes_per_token: dec("327680"),
+            prompt_tokens: 200,
+            output_tokens: 500,
+        }
+    }
+
+    #[test]
+    fn batch_one_decode_is_bandwidth_over_bytes_plus_overhead() {
+        // 800 GB/s at η 0.75 = 600 GB/s; bytes = 42.4375e9 + 450 · 327,680
+        // = 42,584,956,000; t = 0.07097492667 + 0.002 = 0.07297492667 s
+        // → 13.70 tok/s per stream.
+        let m = MachineSpecs {
+            memory_gb: dec("128"),
+            memory_bandwidth_gbs: dec("800"),
+            fp16_tflops: dec("30"),
+        };
+        let e = roofline(m, llama70b_q4(), default_efficiency("apple")).unwrap();
+        let eff = default_efficiency("apple");
+        assert_eq!(eff.memory, dec("0.65"));
+        // at 0.65: 520 GB/s → t = 42,584,956,000 / 520e9 + 0.002 = 0.0838941462 s → 11.92
+        assert_eq!(e.levels[0].per_stream_decode_tps, dec("11.92"));
+        assert_eq!(e.levels[0].bound, Bound::Memory);
+        let e = roofline(
+            m,
+            llama70b_q4(),
+            Efficiency {
+                memory: dec("0.75"),
+                compute: dec("0.4"),
+            },
+        )
+        .unwrap();
+        assert_eq!(e.levels[0].per_stream_decode_tps, dec("13.70"));
+    }
+
+    #[test]
+    fn batch_grows_while_it_fits_and_aggregate_rises() {
+        // 4 × A100 80 GB: 320 GB, 8,156 GB/s, 1,248 TFLOPS dense FP16.
+        let m = MachineSpecs {
+            memory_gb: dec("320"),
+            memory_bandwidth_gbs: dec("8156"),
+            fp16_tflops: dec("1248"),
+        };
+        let e = roofline(m, llama70b_q4(), default_efficiency("gpu")).unwrap();
+        // KV per full stream = 700 · 327,680 = 229,376,000 B; (320e9 − 42.4375e9)
+        // / 229,376,000 = 1,210.1 streams: batches 1..1024 all fit.
+        assert_eq!(e.batch_limit, BatchLimit::MaxBatch);
+        assert_eq!(e.levels.len(), 11);
+        for pair in e.levels.windows(2) {
+            assert!(pair[1].aggregate_decode_tps > pair[0].aggregate_decode_tps);
+            assert!(pair[1].per_stream_decode_tps <= pair[0].per_stream_decode_tps);
+            assert!(pair[1].ttft_ms >= pair[0].ttft_ms);
+        }
+    }
+
+    #[test]
+    fn a_model_that_does_not_fit_is_an_error() {
+        let m = MachineSpecs {
+            memory_gb: dec("24"),
+            memory_bandwidth_gbs: dec("1008"),
+            fp16_tflops: dec("165"),
+        };
+        let err = roofline(m, llama70b_q4(), default_efficiency("gpu")).unwrap_err();
+        assert!(err.to_string().contains("42.67 GB"), "{err}");
+    }
+
+    #[test]
+    fn fitted_efficiency_reproduces_the_measurement() {
+        let m = MachineSpecs {
+            memory_gb: dec("64"),
+            memory_bandwidth_gbs: dec("400"),
+            fp16_tflops: dec("27"),
+        };
+        let eta = fit_memory_efficiency(m, llama70b_q4(), dec("5")).unwrap();
+        let e = roofline(
+            m,
+            llama70b_q4(),
+            Efficiency {
+                memory: eta,
+                compute: dec("0.4"),
+            },
+        )
+        .unwrap();
+        let got = e.levels[0].per_stream_decode_tps;
+        assert!((got - dec("5")).abs() <= dec("0.01"), "{got}");
+        let etc = fit_compute_efficiency(m, llama70b_q4(), dec("100")).unwrap();
+        // 2 · 70e9 · 100 / 27e12 = 0.5185
+        assert_eq!(etc, dec("0.5185"));
+    }
+
+    #[test]
+    fn range_brackets_the_point() {
+        let (lo, hi) = efficiency_range(default_efficiency("gpu"));
+        assert_eq!(lo.memory, dec("0.6"));
+        assert_eq!(hi.memory, dec("0.9"));
+        assert_eq!(lo.compute, dec("0.4"));
+        assert_eq!(hi.compute, dec("0.6"));
+    }
+}
