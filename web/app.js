@@ -488,11 +488,35 @@ async function encodeText(text) {
   return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
+// A link holds at most what the core reads (16 MiB of text): a few kilobytes
+// of deflate can expand to gigabytes, and a shared link must not take the tab
+// of whoever opens it down with it, so decompression stops at the limit.
+const MAX_LINK_TEXT = 16 * 1024 * 1024;
+
 async function decodeText(b64) {
   const bin = atob(b64.replaceAll('-', '+').replaceAll('_', '/'));
   const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Response(stream).text();
+  const reader = stream.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_LINK_TEXT) {
+      await reader.cancel();
+      throw new Error(`its scenario is larger than ${MAX_LINK_TEXT} bytes, the most tco reads`);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
 }
 
 let urlSeq = 0;

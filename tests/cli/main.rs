@@ -11,6 +11,7 @@
 
 mod commands;
 mod exit_codes;
+mod faults;
 mod finance;
 mod garbage;
 mod import;

@@ -12,6 +12,7 @@ mod billing;
 mod finance;
 mod golden;
 mod prices;
+mod limits;
 mod properties;
 mod simulate;
 mod worked;

@@ -482,6 +482,114 @@ try {
     await phone.close();
   });
 
+  // ---------------------------------------------------------- strangers (issue 12)
+
+  // A link to `text`, encoded as the page encodes its own (deflate-raw, base64url).
+  const linkTo = (text, origin = 'shared.yaml') => `${url}#${new URLSearchParams({
+    o: origin,
+    s: zlib.deflateRawSync(Buffer.from(text)).toString('base64url'),
+  })}`;
+  const laughs = ['a: &a [lol]'].concat('bcdefghij'.split('').map((n, i) =>
+    `${n}: &${n} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`)).join('\n') + '\n';
+
+  await check('a shared link with a hostile scenario shows a located error and the page stays responsive', async () => {
+    const other = await context.newPage();
+    other.on('pageerror', (e) => problems.push(`page error (hostile link): ${e.message}`));
+    other.on('console', (m) => { if (m.type() === 'error') problems.push(`console error (hostile link): ${m.text()}`); });
+    const t0 = Date.now();
+    await other.goto(linkTo(laughs));
+    await ready(other);
+    await other.waitForSelector('#yaml-error:not([hidden])');
+    const took = Date.now() - t0;
+    const msg = await other.textContent('#yaml-error');
+    assert.match(msg, /^Line 7, column \d+:/, msg);
+    assert.match(msg, /larger than 500000 values/, msg);
+    assert.ok(took < 10_000, `the hostile link took ${took} ms`);
+    // Responsive: the bundled scenario list still works and draws results.
+    await other.selectOption('#bundled', 'flagship');
+    await other.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/flagship.yaml');
+    await other.waitForSelector('#yaml-error', { state: 'hidden' });
+    assert.match(await other.textContent('#verdict'), /cheapest/);
+    // A deflate bomb: 200 MB of spaces in a 200 KB link stops at 16 MiB.
+    const bomb = `${url}#${new URLSearchParams({ o: 'bomb.yaml', s: zlib.deflateRawSync(Buffer.alloc(200 * 1024 * 1024, 32), { level: 9 }).toString('base64url') })}`;
+    await other.goto(bomb);
+    await other.reload();
+    await ready(other);
+    assert.match(await other.textContent('#action-status'), /cannot be read \(its scenario is larger than 16777216 bytes/);
+    assert.equal(await other.evaluate(() => window.tcoPage.state.origin), 'scenarios/flagship.yaml');
+    // Deep nesting typed into the box.
+    await other.evaluate(() => { document.getElementById('yaml-box').open = true; });
+    // (yaml-rust2's scanner stops flow nesting at 256 itself; tco's reader stops
+    // any nesting at 64, aliases included.)
+    await other.fill('#yaml', '['.repeat(100_000));
+    await other.waitForSelector('#yaml-error:not([hidden])');
+    assert.match(await other.textContent('#yaml-error'), /^Line 1, column \d+: this is not valid YAML: recursion limit exceeded/);
+    await other.fill('#yaml', Array.from({ length: 100 }, (_, i) => `${' '.repeat(2 * i)}k:`).join('\n') + ' 1\n');
+    await other.waitForFunction(() => /nesting deeper than 64 levels/.test(document.getElementById('yaml-error').textContent));
+    await other.close();
+    console.log(`\n  hostile link: located error shown in ${took} ms`);
+  });
+
+  await check('200 random edits of the form and the YAML box: no console error, panic, NaN or undefined', async () => {
+    await page.selectOption('#bundled', 'rtx4090-box');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/rtx4090-box.yaml');
+    let seed = 12;
+    const rnd = (n) => {
+      seed ^= seed << 13; seed >>>= 0;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5; seed >>>= 0;
+      return seed % n;
+    };
+    const values = ['0', '1', '-1', '0.5', '1.5', '2B', '100M', '250k', '1e28', '-1e-28', '99999999999999999999999999999',
+      '', ' ', 'abc', '1,000', '0x10', '1_000', '.inf', '-0', '3T', '1e400', '{dist: normal, mean: 1, sd: 2}',
+      '{dist: uniform, min: 5, max: 1}', '[1, 2]', '&a x', '*a', '"', '\u00e9\u200b', '744', '745', '0.0000001'];
+    const numbers = ['', '0', '1', '-1', '0.5', '1.5', '1e28', '-1e-28', '99999999999999999999999999999', '744', '745', '0.0000001', '-0', '12345.678'];
+    const tokens = ['&a ', '*a', '[', ']', '{', '}', '- ', ': ', '\n', '1e28', '-1', '0', '"', '~', '#', '  ', '{dist: pert, min: 1, mode: 2, max: 3}'];
+    const kinds = { form: 0, select: 0, yaml: 0 };
+    for (let i = 0; i < 200; i++) {
+      // By id, resolved at the moment of the edit: an edit may redraw the form.
+      const visible = (sel) => page.$$eval(sel, (els) => els.filter((e) => e.id && !e.disabled && e.offsetParent)
+        .map((e) => ({ id: e.id, numeric: e.type === 'number', opts: e.options ? [...e.options].map((o) => o.value) : [] })));
+      const inputs = await visible('#fields input');
+      const selects = await visible('#fields select');
+      const pick = rnd(10);
+      if (pick < 5 && inputs.length) {
+        const el = inputs[rnd(inputs.length)];
+        const pool = el.numeric ? numbers : values;
+        await page.fill(`[id="${el.id}"]`, pool[rnd(pool.length)], { timeout: 5000 });
+        kinds.form++;
+      } else if (pick < 7 && selects.length) {
+        const el = selects[rnd(selects.length)];
+        if (el.opts.length) await page.selectOption(`[id="${el.id}"]`, el.opts[rnd(el.opts.length)], { timeout: 5000 });
+        kinds.select++;
+      } else {
+        await page.evaluate(() => { document.getElementById('yaml-box').open = true; });
+        let text = await page.$eval('#yaml', (t) => t.value);
+        const at = rnd(text.length + 1);
+        switch (rnd(4)) {
+          case 0: text = text.slice(0, at) + tokens[rnd(tokens.length)] + text.slice(at); break;
+          case 1: text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + rnd(40))); break;
+          case 2: { const lines = text.split('\n'); const l = rnd(lines.length); lines.splice(l, 0, lines[rnd(lines.length)]); text = lines.join('\n'); break; }
+          default: text = text.slice(0, at);
+        }
+        await page.fill('#yaml', text);
+        kinds.yaml++;
+      }
+      // Every 20 edits, also let the simulation (run once typing pauses) finish.
+      await page.waitForTimeout(i % 20 === 19 ? 400 : 15);
+      const shown = await page.evaluate(() => document.body.innerText);
+      for (const bad of ['NaN', 'undefined', 'panicked', 'RuntimeError', 'unreachable']) {
+        assert.ok(!shown.includes(bad), `edit ${i}: \`${bad}\` on screen:\n${shown.slice(0, 2000)}`);
+      }
+      assert.deepEqual(problems, [], `edit ${i}`);
+      // Back to a valid scenario now and then, so edits keep reaching the model.
+      if (rnd(25) === 0) {
+        await page.selectOption('#bundled', ['flagship', 'rtx4090-box', 'lit-4xa100-vs-sonnet'][rnd(3)]);
+      }
+    }
+    console.log(`\n  random edits: ${kinds.form} form values, ${kinds.select} choices, ${kinds.yaml} YAML edits`);
+  });
+
   await check('no errors in the console', async () => {
     assert.deepEqual(problems, []);
   });

@@ -1,7 +1,7 @@
-//! `tco`: wires the arguments to the commands and turns errors into exit codes.
-//!
-//! 0 success; 1 a problem with the user's input (a located message on
-//! stderr); 2 a mistake on the command line (clap's usage error).
+// `tco`: wires the arguments to the commands and turns errors into exit codes.
+//
+// 0 success; 1 a problem with the user's input (a located message on
+// stderr); 2 a mistake on the command line (clap's usage error).
 
 mod args;
 mod cmd;

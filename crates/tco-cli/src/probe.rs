@@ -237,7 +237,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
     opts.hardware_id = args.machine.clone();
     opts.bandwidth_gbs = args.bandwidth_gbs;
     if let Some(out) = &args.output.out {
-        refuse_existing(out, args.output.force)?;
+        crate::files::check_destination(out, args.output.force)?;
     }
 
     let synthetic = match &args.synthetic {
@@ -322,16 +322,6 @@ pub(crate) fn progress_bar() -> ProgressBar {
     bar
 }
 
-fn refuse_existing(out: &Path, force: bool) -> anyhow::Result<()> {
-    if out.exists() && !force {
-        bail!(
-            "{}: the file exists; pass --force to overwrite it",
-            out.display()
-        );
-    }
-    Ok(())
-}
-
 /// Prints the results and writes --out.
 fn finish(cal: &CalibrationFile, output: &OutputArgs) -> anyhow::Result<i32> {
     for w in &cal.warnings {
@@ -358,33 +348,7 @@ fn write_atomically(out: &Path, cal: &CalibrationFile, force: bool) -> anyhow::R
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let text = cal.to_text(&name).map_err(|e| anyhow::anyhow!(e))?;
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tco-calibration-")
-        .tempfile_in(&dir)
-        .with_context(|| format!("{}: cannot write in {}", out.display(), dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", out.display()))?;
-    if force {
-        tmp.persist(out)
-            .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", out.display(), e.error))?;
-    } else {
-        tmp.persist_noclobber(out).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                anyhow::anyhow!(
-                    "{}: the file exists; pass --force to overwrite it",
-                    out.display()
-                )
-            } else {
-                anyhow::anyhow!("{}: cannot write: {}", out.display(), e.error)
-            }
-        })?;
-    }
-    Ok(())
+    crate::files::write_atomic(out, text.as_bytes(), force)
 }
 
 fn fmt_rate(x: f64) -> String {
@@ -414,8 +378,11 @@ fn row(table: &mut Table, what: &str, s: &Summary, unit: &str, scale: f64) {
 
 /// The results as a table with a few header lines.
 fn table(cal: &CalibrationFile) -> String {
-    let m = &cal.machine;
-    let md = &cal.model;
+    let (Some(m), Some(md), Some(s), Some(r)) =
+        (&cal.machine, &cal.model, &cal.settings, &cal.summary)
+    else {
+        return crate::server_probe::table(cal);
+    };
     let mut out = String::new();
     out.push_str(&format!(
         "model:   {} ({}, {}{}){}\n",
@@ -445,7 +412,6 @@ fn table(cal: &CalibrationFile) -> String {
             .unwrap_or_default(),
         m.threads
     ));
-    let s = &cal.settings;
     out.push_str(&format!(
         "source:  {}, {}; {} prompt + {} generated tokens, {} reps\n",
         cal.source, cal.date, s.prompt_tokens, s.gen_tokens, s.reps
@@ -453,7 +419,6 @@ fn table(cal: &CalibrationFile) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     t.set_header(vec!["measure", "mean", "sd", "95 % interval", "n"]);
-    let r = &cal.summary;
     row(&mut t, "prefill", &r.prefill_tps, "tok/s", 1.0);
     row(&mut t, "decode", &r.decode_tps, "tok/s", 1.0);
     if let Some(ttft) = &r.ttft_s {

@@ -213,7 +213,7 @@ mod llama {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert!(stderr(&o).contains("meaningless"));
         let printed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
-        assert_eq!(printed["format"], "tco-calibration/1");
+        assert_eq!(printed["format"], "tco-calibration/2");
         let text = std::fs::read_to_string(&out).expect("written");
         let cal = tco_core::input::calibration::Calibration::parse(&text).expect("core reads it");
         let t4 = cal.throughput(4).expect("concurrency 4");

@@ -372,6 +372,7 @@ fn tui_probe_screen_measures_and_applies_a_calibration() {
         .as_str()
         .expect("a source");
     assert!(source.contains(&name), "{source}");
+    tmux.keys(&["1"]);
     tmux.wait_for(&expected_lines(&r).0);
 
     tmux.keys(&["q"]);
@@ -433,4 +434,168 @@ fn a_panic_restores_the_terminal_before_its_message() {
             "`{flag}` not restored: {stty}"
         );
     }
+}
+
+/// The nine-line "billion laughs" (each line an anchor listing the previous
+/// one nine times): 9^9 values if a reader expanded it.
+fn billion_laughs() -> String {
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    let mut t = String::from("a: &a [lol]\n");
+    for w in names.windows(2) {
+        let items = vec![format!("*{}", w[0]); 9].join(",");
+        t.push_str(&format!("{}: &{} [{items}]\n", w[1], w[1]));
+    }
+    t
+}
+
+/// The terminal is as the shell left it: normal screen, cursor shown, line
+/// discipline back (echo, canonical input, signals).
+fn assert_terminal_restored(tmux: &Tmux, screen: &str) {
+    assert_eq!(tmux.format("#{alternate_on}"), "0", "alternate screen left");
+    assert_eq!(tmux.format("#{cursor_flag}"), "1", "cursor shown again");
+    let stty: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for flag in ["icanon", "echo", "isig"] {
+        assert!(
+            stty.contains(&format!(" {flag} ")) && !stty.contains(&format!("-{flag} ")),
+            "`{flag}` not restored: {stty}"
+        );
+    }
+}
+
+#[test]
+fn a_hostile_scenario_is_an_error_and_the_terminal_stays_usable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bomb = dir.path().join("laughs.yaml");
+    std::fs::write(&bomb, billion_laughs()).expect("write");
+    let tmux = Tmux::start(
+        "hostile",
+        &format!(
+            "'{TCO}' tui '{}'; echo TUI-EXITED-$?; stty -a | tr '\\n' ' '; echo; echo STTY-DONE; sleep 60",
+            bomb.display()
+        ),
+    );
+    let s = tmux.wait_for("STTY-DONE");
+    assert!(s.contains("TUI-EXITED-1"), "{s}");
+    assert!(s.contains("laughs.yaml:7:"), "located: {s}");
+    assert!(
+        s.contains("larger than 500000 values"),
+        "names the limit: {s}"
+    );
+    assert_terminal_restored(&tmux, &s);
+}
+
+#[test]
+fn a_hostile_value_typed_in_is_refused_and_the_calculator_carries_on() {
+    let tmux = Tmux::start(
+        "hostile-edit",
+        &format!("'{TCO}' tui {SCENARIO}; echo TUI-EXITED-$?; sleep 60"),
+    );
+    let (verdict0, _) = expected_lines(&report_json(&[SCENARIO]));
+    tmux.wait_for(&verdict0);
+    // The first field is the volume: type an alias bomb into it.
+    tmux.keys(&["Enter", "C-u"]);
+    tmux.literal("{a: &a [x,x,x,x,x,x,x,x,x], b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a], c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b], d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c], e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d], f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e], g: [*f,*f,*f,*f,*f,*f,*f,*f,*f]}");
+    tmux.keys(&["Enter"]);
+    // Refused, with the figures unchanged; and the calculator still answers.
+    let s = tmux.wait_for(&verdict0);
+    assert!(!s.contains("[modified]"), "{s}");
+    tmux.keys(&["Enter", "C-u"]);
+    tmux.literal("2B");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("At 2,000,000,000 tokens/month");
+    tmux.keys(&["u"]);
+    tmux.wait_for(&verdict0);
+    tmux.keys(&["q"]);
+    tmux.wait_for("TUI-EXITED-0");
+}
+
+#[test]
+fn resizing_to_one_cell_and_back_does_not_panic() {
+    let tmux = Tmux::start(
+        "resize",
+        &format!("'{TCO}' tui {SCENARIO}; echo TUI-EXITED-$?; sleep 60"),
+    );
+    let (verdict0, _) = expected_lines(&report_json(&[SCENARIO]));
+    tmux.wait_for(&verdict0);
+    for (x, y) in [(1, 1), (2, 1), (1, 3), (10, 2), (40, 8), (1, 1), (240, 50)] {
+        let o = tmux.run(&[
+            "resize-window",
+            "-t",
+            "tui",
+            "-x",
+            &x.to_string(),
+            "-y",
+            &y.to_string(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // Long enough for a few redraws at that size.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // Alive, drawing the full screen again, and it still takes keys.
+    tmux.wait_for(&verdict0);
+    tmux.keys(&["?"]);
+    std::thread::sleep(Duration::from_millis(200));
+    // Esc alone (an Esc followed at once by `q` would read as Alt-q).
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux.keys(&["q"]);
+    let s = tmux.wait_for("TUI-EXITED-0");
+    assert!(!s.contains("panicked"), "{s}");
+}
+
+#[test]
+fn sigkill_during_a_save_leaves_the_old_file_or_the_new_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("scenario.yaml");
+    let old = "# the old scenario, which must survive whole\n";
+    // One run to completion: the bytes a whole save writes.
+    let save = |kill_after: Option<Duration>| -> Vec<u8> {
+        std::fs::write(&target, old).expect("write");
+        let tmux = Tmux::start("kill-save", &format!("exec '{TCO}' tui {SCENARIO}"));
+        tmux.wait_for("Verdict:");
+        tmux.keys(&["s"]);
+        tmux.wait_for("Save to:");
+        tmux.keys(&["C-u"]);
+        tmux.literal(target.to_str().expect("utf-8 path"));
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("Overwrite it?");
+        let pid = tmux.format("#{pane_pid}");
+        tmux.keys(&["y"]);
+        match kill_after {
+            None => {
+                tmux.wait_for("saved to");
+            }
+            Some(d) => {
+                std::thread::sleep(d);
+                let k = Command::new("kill")
+                    .args(["-KILL", &pid])
+                    .status()
+                    .expect("kill runs");
+                let _ = k;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        std::fs::read(&target).expect("the file is there")
+    };
+    let whole = save(None);
+    assert!(whole.starts_with(b"# Saved by `tco tui`"));
+    let mut state = 0x5eed_u64;
+    let (mut kept, mut saved) = (0, 0);
+    for round in 0..12 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let now = save(Some(Duration::from_micros(state % 20_000)));
+        if now == old.as_bytes() {
+            kept += 1;
+        } else if now == whole {
+            saved += 1;
+        } else {
+            panic!(
+                "round {round}: neither the old file nor a whole save ({} bytes)",
+                now.len()
+            );
+        }
+    }
+    eprintln!("TUI save: 12 kills, old file kept {kept}×, new file whole {saved}×");
 }

@@ -381,13 +381,12 @@ async fn chat(sock: &mut TcpStream, req: &Request, shared: &Shared) -> bool {
         }
         if i == tokens / 2 {
             match opts.fault {
-                Fault::Garbage => {
+                Fault::Garbage
                     if chunk(&mut w, b"this is not an event stream line\n\n")
                         .await
-                        .is_err()
-                    {
-                        return false;
-                    }
+                        .is_err() =>
+                {
+                    return false;
                 }
                 Fault::HugeLine(n) => {
                     let mut line = b"data: {\"choices\":[{\"delta\":{\"content\":\"".to_vec();

@@ -1,9 +1,10 @@
 //! The calibration file `tco probe --out` writes and a scenario's
-//! `throughput: {calibration: FILE}` reads (tco-core parses it; the schema
-//! here is the writer's side, checked against the reader in tco-cli's tests).
+//! `throughput: {calibration: FILE}` reads. The schema is tco-core's
+//! (`tco_core::calibration_schema`): one set of types for the writers and the
+//! reader. This module adds the probe's summary of its samples.
 //!
 //! ```yaml
-//! format: tco-calibration/1
+//! format: tco-calibration/2   (version 1 files, the same fields, still read)
 //! tco_version: 0.1.0
 //! date: 2026-11-20T21:00:00Z
 //! source: tco probe            # or: llama-bench import
@@ -18,204 +19,14 @@
 //! ```
 //! Every rate is tokens per second; a Summary is `{mean, sd, ci95: [lo, hi], n}`.
 
-use serde::{Deserialize, Serialize};
+pub use tco_core::input::calibration_schema::{
+    BenchRow, CalibrationFile, ConcurrencyRow, MachineInfo, ModelInfo, ResultSummary, Sample,
+    Settings, Summary, TestKind,
+};
 
-use crate::stats::Summary;
-
-/// The value of the `format` field.
-pub const FORMAT: &str = "tco-calibration/1";
-
-/// A whole calibration file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CalibrationFile {
-    pub format: String,
-    pub tco_version: String,
-    /// When measured, RFC 3339 UTC.
-    pub date: String,
-    /// `tco probe` or `llama-bench import`.
-    pub source: String,
-    pub machine: MachineInfo,
-    pub model: ModelInfo,
-    pub settings: Settings,
-    pub samples: Vec<Sample>,
-    pub summary: ResultSummary,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
-}
-
-/// The machine measured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MachineInfo {
-    pub cpu: String,
-    /// Physical cores.
-    pub cores: u32,
-    /// Threads the probe used.
-    pub threads: u32,
-    /// llama.cpp backend (CPU, CUDA, Metal, Vulkan).
-    pub backend: String,
-    #[serde(default)]
-    pub gpu: Option<String>,
-    #[serde(default)]
-    pub memory_bytes: Option<u64>,
-    #[serde(default)]
-    pub os: Option<String>,
-    /// Id in pricing/hardware.yaml, when the user named it.
-    #[serde(default)]
-    pub hardware_id: Option<String>,
-    /// Memory bandwidth in GB/s, when known.
-    #[serde(default)]
-    pub bandwidth_gbs: Option<f64>,
-}
-
-/// The model measured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelInfo {
-    /// File name (no directory).
-    pub file: String,
-    /// Bytes of weights (tensor data).
-    pub bytes: u64,
-    #[serde(default)]
-    pub params: Option<u64>,
-    pub quantization: String,
-    #[serde(default)]
-    pub sha256: Option<String>,
-    #[serde(default)]
-    pub architecture: Option<String>,
-    /// Shape name when the model was a random-weight synthetic one.
-    #[serde(default)]
-    pub synthetic: Option<String>,
-}
-
-/// What the probe was asked to do.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    pub prompt_tokens: u32,
-    pub gen_tokens: u32,
-    pub reps: u32,
-    pub warmup: u32,
-    pub ctx: u32,
-    pub batch: u32,
-    pub gpu_layers: i32,
-    pub threads: u32,
-    pub concurrency: Vec<u32>,
-    /// llama-bench-style prompt test size (0 = skipped).
-    pub pp_tokens: u32,
-    /// llama-bench-style generation test size (0 = skipped).
-    pub tg_tokens: u32,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            prompt_tokens: 200,
-            gen_tokens: 500,
-            reps: 5,
-            warmup: 1,
-            ctx: 0,
-            batch: 512,
-            gpu_layers: 0,
-            threads: 0,
-            concurrency: vec![1, 4, 8],
-            pp_tokens: 512,
-            tg_tokens: 128,
-        }
-    }
-}
-
-/// What one sample measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TestKind {
-    /// Prompt processing of `prompt_tokens` (one sequence).
-    Prefill,
-    /// Generation after the prompt, summed over `concurrency` sequences.
-    Decode,
-    /// Time from submitting the prompt to having the first token.
-    Ttft,
-    /// llama-bench's pp test.
-    Pp,
-    /// llama-bench's tg test.
-    Tg,
-}
-
-/// One timed repetition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sample {
-    pub test: TestKind,
-    pub concurrency: u32,
-    pub rep: u32,
-    /// Tokens processed (over all sequences).
-    pub tokens: u64,
-    pub seconds: f64,
-}
-
-impl Sample {
-    pub fn tokens_per_second(&self) -> f64 {
-        self.tokens as f64 / self.seconds
-    }
-}
-
-/// Aggregate decode at one concurrency.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConcurrencyRow {
-    pub concurrency: u32,
-    /// Tokens/s summed over the parallel sequences.
-    pub decode_tps: Summary,
-}
-
-/// A llama-bench-style row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BenchRow {
-    pub tokens: u32,
-    pub tps: Summary,
-}
-
-/// The results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResultSummary {
-    pub prefill_tps: Summary,
-    /// Single-sequence decode.
-    pub decode_tps: Summary,
-    #[serde(default)]
-    pub ttft_s: Option<Summary>,
-    pub concurrency: Vec<ConcurrencyRow>,
-    #[serde(default)]
-    pub pp: Option<BenchRow>,
-    #[serde(default)]
-    pub tg: Option<BenchRow>,
-    /// Bandwidth ceiling of single-sequence decode, when bandwidth is known.
-    #[serde(default)]
-    pub decode_ceiling_tps: Option<f64>,
-    /// Measured single-sequence decode / ceiling.
-    #[serde(default)]
-    pub efficiency: Option<f64>,
-}
-
-impl CalibrationFile {
-    /// YAML or JSON by the file name's extension (`.json` → JSON).
-    pub fn to_text(&self, file_name: &str) -> Result<String, String> {
-        if file_name.to_ascii_lowercase().ends_with(".json") {
-            serde_json::to_string_pretty(self)
-                .map(|s| s + "\n")
-                .map_err(|e| e.to_string())
-        } else {
-            serde_yaml::to_string(self).map_err(|e| e.to_string())
-        }
-    }
-
-    /// Reads one back (YAML is a superset of JSON).
-    pub fn from_text(text: &str) -> Result<CalibrationFile, String> {
-        serde_yaml::from_str(text).map_err(|e| e.to_string())
-    }
-}
+/// The `format` the probe writes (the schema, the types above, is tco-core's,
+/// shared with the reader).
+pub const FORMAT: &str = tco_core::input::calibration_schema::FORMAT;
 
 /// Summarises samples into the results, applying the bandwidth ceiling.
 pub fn summarize(

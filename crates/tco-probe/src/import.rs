@@ -128,16 +128,15 @@ pub fn from_llama_bench(text: &str) -> Result<CalibrationFile, String> {
         .last()
         .unwrap_or("unknown")
         .to_string();
-    Ok(CalibrationFile {
-        format: FORMAT.to_string(),
-        tco_version: env!("CARGO_PKG_VERSION").to_string(),
-        date: if first.test_time.is_empty() {
+    Ok(CalibrationFile::in_process(
+        FORMAT,
+        "llama-bench import",
+        if first.test_time.is_empty() {
             crate::calibration::now_rfc3339()
         } else {
             first.test_time.clone()
         },
-        source: "llama-bench import".to_string(),
-        machine: MachineInfo {
+        MachineInfo {
             cpu: first.cpu_info.clone(),
             cores: 0,
             threads: first.n_threads,
@@ -152,7 +151,7 @@ pub fn from_llama_bench(text: &str) -> Result<CalibrationFile, String> {
             hardware_id: None,
             bandwidth_gbs: None,
         },
-        model: ModelInfo {
+        ModelInfo {
             file,
             bytes: first.model_size,
             params: first.model_n_params,
@@ -169,7 +168,7 @@ pub fn from_llama_bench(text: &str) -> Result<CalibrationFile, String> {
         samples,
         summary,
         warnings,
-    })
+    ))
 }
 
 #[cfg(test)]
@@ -189,10 +188,12 @@ mod tests {
         );
         let c = from_llama_bench(&text).unwrap();
         // pp: 512 tokens in 1 s and 0.5 s → 512 and 1024 tok/s.
-        assert_eq!(c.summary.prefill_tps.mean, 768.0);
-        assert_eq!(c.summary.decode_tps.mean, 128.0);
-        assert_eq!(c.model.file, "a.gguf");
-        assert_eq!(c.model.quantization, "Q8_0");
+        let summary = c.summary.as_ref().unwrap();
+        assert_eq!(summary.prefill_tps.mean, 768.0);
+        assert_eq!(summary.decode_tps.mean, 128.0);
+        let model = c.model.as_ref().unwrap();
+        assert_eq!(model.file, "a.gguf");
+        assert_eq!(model.quantization, "Q8_0");
     }
 
     #[test]

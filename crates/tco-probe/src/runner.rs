@@ -132,12 +132,11 @@ pub fn run_probe(
         &mut warnings,
     )
     .map_err(ProbeError::Engine)?;
-    Ok(CalibrationFile {
-        format: FORMAT.to_string(),
-        tco_version: env!("CARGO_PKG_VERSION").to_string(),
-        date: crate::calibration::now_rfc3339(),
-        source: "tco probe".to_string(),
-        machine: MachineInfo {
+    Ok(CalibrationFile::in_process(
+        FORMAT,
+        "tco probe",
+        crate::calibration::now_rfc3339(),
+        MachineInfo {
             cpu: machine.cpu.clone(),
             cores: machine.physical_cores,
             threads: settings.threads,
@@ -148,12 +147,12 @@ pub fn run_probe(
             hardware_id: opts.hardware_id.clone(),
             bandwidth_gbs: opts.bandwidth_gbs,
         },
-        model: model_info(file, info.as_ref(), model_bytes, outcome.n_params, sha256),
+        model_info(file, info.as_ref(), model_bytes, outcome.n_params, sha256),
         settings,
-        samples: outcome.samples,
+        outcome.samples,
         summary,
         warnings,
-    })
+    ))
 }
 
 /// Writes a random-weight model of `shape` to a temporary file, probes it and
@@ -223,8 +222,10 @@ pub fn run_synthetic(
     o.model = tmp.path().to_path_buf();
     o.hash = false;
     let mut cal = run_probe(exe, &o, on_progress)?;
-    cal.model.file = format!("synthetic-{}-{quant}.gguf", shape.name);
-    cal.model.synthetic = Some(shape.name.to_string());
+    if let Some(model) = cal.model.as_mut() {
+        model.file = format!("synthetic-{}-{quant}.gguf", shape.name);
+        model.synthetic = Some(shape.name.to_string());
+    }
     cal.warnings.insert(
         0,
         format!(

@@ -1,64 +1,7 @@
 //! Summary statistics of repeated measurements: mean, sample standard
 //! deviation and the 95 % Student's-t confidence interval of the mean.
 
-use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, StudentsT};
-
-/// Mean, spread and 95 % interval of a set of samples.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Summary {
-    pub mean: f64,
-    /// Sample standard deviation (n − 1 in the denominator); 0 for one sample.
-    pub sd: f64,
-    /// 95 % confidence interval of the mean; absent with fewer than two samples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ci95: Option<[f64; 2]>,
-    pub n: usize,
-}
-
-impl Summary {
-    /// Summarises `samples`; None when there are none or one is not finite.
-    ///
-    /// ```
-    /// let s = tco_probe::stats::Summary::of(&[10.0, 12.0, 14.0]).unwrap();
-    /// assert_eq!((s.mean, s.sd), (12.0, 2.0));
-    /// ```
-    pub fn of(samples: &[f64]) -> Option<Summary> {
-        if samples.is_empty() || samples.iter().any(|x| !x.is_finite()) {
-            return None;
-        }
-        let n = samples.len();
-        let mean = samples.iter().sum::<f64>() / n as f64;
-        if n == 1 {
-            return Some(Summary {
-                mean,
-                sd: 0.0,
-                ci95: None,
-                n,
-            });
-        }
-        let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        let sd = var.sqrt();
-        let t = t_975(n - 1);
-        let half = t * sd / (n as f64).sqrt();
-        Some(Summary {
-            mean,
-            sd,
-            ci95: Some([mean - half, mean + half]),
-            n,
-        })
-    }
-}
-
-/// The 97.5th percentile of Student's t with `df` degrees of freedom.
-pub fn t_975(df: usize) -> f64 {
-    match StudentsT::new(0.0, 1.0, df as f64) {
-        Ok(t) => t.inverse_cdf(0.975),
-        // df ≥ 1 always here; fall back to the normal quantile regardless.
-        Err(_) => 1.959_963_984_540_054,
-    }
-}
+pub use tco_core::input::calibration_schema::{t_975, Summary};
 
 /// The median of `samples` (NaN-free input assumed).
 pub fn median(samples: &[f64]) -> Option<f64> {

@@ -11,7 +11,6 @@ pub mod app;
 pub mod compute;
 pub mod fields;
 pub mod probe;
-pub mod save;
 pub mod ui;
 pub mod uncertainty;
 

@@ -96,7 +96,11 @@ impl ProbeJob {
                 }
             };
             let done = result.map_err(|e| e.to_string()).and_then(|cal| {
-                let stem = cal.model.file.trim_end_matches(".gguf").to_string();
+                let (Some(model), Some(machine), Some(s)) = (&cal.model, &cal.machine, &cal.summary)
+                else {
+                    return Err("the probe returned no results".to_string());
+                };
+                let stem = model.file.trim_end_matches(".gguf").to_string();
                 let mut path = dir.join(format!("calibration-{stem}.yaml"));
                 let mut n = 1;
                 while path.exists() {
@@ -104,13 +108,12 @@ impl ProbeJob {
                     path = dir.join(format!("calibration-{stem}-{n}.yaml"));
                 }
                 let text = cal.to_text(&path.display().to_string())?;
-                crate::save::write_atomic(&path, text.as_bytes(), false)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                let s = &cal.summary;
+                tco_fs::write_atomic(&path, text.as_bytes(), tco_fs::Overwrite::Refuse)
+                    .map_err(|e| e.to_string())?;
                 let mut lines = vec![
                     format!(
                         "model {} ({}), {} on {}",
-                        cal.model.file, cal.model.quantization, cal.machine.backend, cal.machine.cpu
+                        model.file, model.quantization, machine.backend, machine.cpu
                     ),
                     format!(
                         "prefill {:.1} tokens/s (sd {:.1}), decode {:.1} tokens/s (sd {:.1}), n = {}",

@@ -129,6 +129,47 @@ fn a_yaml_mistake_is_a_js_error_with_its_location() {
     assert!(prop_str(&e, "allowed").contains("workload"));
 }
 
+/// The nine-line "billion laughs": 9^9 values if expanded.
+fn billion_laughs() -> String {
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    let mut t = String::from("a: &a [lol]\n");
+    for w in names.windows(2) {
+        let items = vec![format!("*{}", w[0]); 9].join(",");
+        t.push_str(&format!("{}: &{} [{items}]\n", w[1], w[1]));
+    }
+    t
+}
+
+#[wasm_bindgen_test]
+fn hostile_text_is_a_located_error_naming_the_limit() {
+    let tco = Tco::new().unwrap();
+    let laughs = billion_laughs();
+    for e in [
+        tco.report(&laughs, "shared.yaml").unwrap_err(),
+        tco.validate(&laughs, "shared.yaml").unwrap_err(),
+        tco.edit(SMALL, "pasted", vec![format!("api={laughs}")])
+            .unwrap_err(),
+    ] {
+        assert_eq!(prop_str(&e, "kind"), "input");
+        assert!(prop_num(&e, "line") >= 1.0);
+        assert!(
+            prop_str(&e, "problem").contains("larger than 500000 values"),
+            "{}",
+            prop_str(&e, "message")
+        );
+        assert!(prop_str(&e, "allowed").contains("at most 500000"));
+    }
+    let e = tco.report(&"[".repeat(100_000), "deep.yaml").unwrap_err();
+    assert!(prop_str(&e, "problem").contains("recursion limit exceeded"));
+    let nested: Vec<String> = (0..100)
+        .map(|i| format!("{}k:", " ".repeat(2 * i)))
+        .collect();
+    let e = tco
+        .report(&(nested.join("\n") + " 1\n"), "deep.yaml")
+        .unwrap_err();
+    assert!(prop_str(&e, "problem").contains("deeper than 64"));
+}
+
 #[wasm_bindgen_test]
 fn edit_sets_a_path_and_returns_checked_yaml() {
     let tco = Tco::new().unwrap();

@@ -112,7 +112,7 @@ pub fn text_histogram(bins: &[Bin], width: usize) -> String {
     out
 }
 
-fn render(sim: &Simulation, md: bool) -> String {
+pub fn render(sim: &Simulation, md: bool) -> String {
     let cur = &sim.currency;
     let mut out = String::new();
     let head = format!(
@@ -262,7 +262,7 @@ fn render(sim: &Simulation, md: bool) -> String {
     out
 }
 
-fn csv(sim: &Simulation) -> String {
+pub fn csv(sim: &Simulation) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
         "kind", "local", "api", "metric", "p5", "p10", "p50", "p90", "p95", "share",

@@ -221,9 +221,10 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
     }
     let (source, ci) = match &l.throughput.source {
         ThroughputSource::Declared => ("declared in the scenario".to_string(), None),
-        ThroughputSource::Calibration { measured, .. } => {
-            (measured.description.clone(), Some(measured.decode.ci95))
-        }
+        ThroughputSource::Calibration { measured, file, .. } => (
+            format!("{} (calibration {file})", measured.description),
+            Some(measured.decode.ci95),
+        ),
         ThroughputSource::Slo { capacity, file } => (
             match file {
                 Some(f) => format!("{} (calibration {f})", capacity.description),

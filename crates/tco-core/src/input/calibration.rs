@@ -1,143 +1,26 @@
 //! Calibration files: what `tco probe` measured on a machine, read back by a
 //! scenario's `throughput: {calibration: FILE, concurrency: N}`.
 //!
-//! The file is written by tco-probe (`tco probe --out`, `tco probe import`);
-//! this is the reading side, pure so the page can use it too. Unknown fields
-//! are errors: a calibration is tco's own format (llama-bench's output is
-//! turned into one by `tco probe import`, which tolerates llama-bench's
-//! growing schema).
+//! The file is written by tco-probe (`tco probe --out`, `tco probe import`)
+//! and tco-loadgen (`tco probe --server`) through the same serde types this
+//! reader uses ([`crate::input::calibration_schema`]); this is the reading
+//! side, pure so the page can use it too. Unknown fields are errors: a
+//! calibration is tco's own format (llama-bench's, vLLM's and guidellm's
+//! outputs are turned into one by `tco probe import`, which tolerates their
+//! growing schemas).
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
 
+use crate::input::calibration_schema::{CalibrationFile, Summary};
 use crate::model::throughput::{Measured, MeasuredThroughput};
 
-/// The `format` value of the files this version reads.
-pub const FORMAT: &str = "tco-calibration/1";
+pub use crate::input::calibration_schema::{FORMAT, FORMAT_V1};
 
-/// A parsed calibration file.
+/// A parsed calibration file (either version; the schema is
+/// [`crate::input::calibration_schema`], the same types the writers use).
 #[derive(Debug, Clone)]
 pub struct Calibration {
-    raw: RawFile,
-}
-
-// Every field is parsed so a file is checked whole; not all are used yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFile {
-    format: String,
-    tco_version: String,
-    date: String,
-    source: String,
-    machine: RawMachine,
-    model: RawModel,
-    settings: serde_yaml::Value,
-    samples: Vec<RawSample>,
-    summary: RawSummary,
-    #[serde(default)]
-    warnings: Vec<String>,
-}
-
-// Every field is parsed so a file is checked whole; not all are used yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMachine {
-    cpu: String,
-    cores: u32,
-    threads: u32,
-    backend: String,
-    #[serde(default)]
-    gpu: Option<String>,
-    #[serde(default)]
-    memory_bytes: Option<u64>,
-    #[serde(default)]
-    os: Option<String>,
-    #[serde(default)]
-    hardware_id: Option<String>,
-    #[serde(default)]
-    bandwidth_gbs: Option<f64>,
-}
-
-// Every field is parsed so a file is checked whole; not all are used yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawModel {
-    file: String,
-    bytes: u64,
-    #[serde(default)]
-    params: Option<u64>,
-    quantization: String,
-    #[serde(default)]
-    sha256: Option<String>,
-    #[serde(default)]
-    architecture: Option<String>,
-    #[serde(default)]
-    synthetic: Option<String>,
-}
-
-// Every field is parsed so a file is checked whole; not all are used yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSample {
-    test: String,
-    concurrency: u32,
-    rep: u32,
-    tokens: u64,
-    seconds: f64,
-}
-
-// Every field is parsed so a file is checked whole; not all are used yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawStat {
-    mean: f64,
-    sd: f64,
-    #[serde(default)]
-    ci95: Option<[f64; 2]>,
-    n: usize,
-}
-
-// Every field is parsed so a file is checked whole; not all are used yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRow {
-    concurrency: u32,
-    decode_tps: RawStat,
-}
-
-// Every field is parsed so a file is checked whole; not all are used yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBench {
-    tokens: u32,
-    tps: RawStat,
-}
-
-// Every field is parsed so a file is checked whole; not all are used yet.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSummary {
-    prefill_tps: RawStat,
-    decode_tps: RawStat,
-    #[serde(default)]
-    ttft_s: Option<RawStat>,
-    concurrency: Vec<RawRow>,
-    #[serde(default)]
-    pp: Option<RawBench>,
-    #[serde(default)]
-    tg: Option<RawBench>,
-    #[serde(default)]
-    decode_ceiling_tps: Option<f64>,
-    #[serde(default)]
-    efficiency: Option<f64>,
+    file: CalibrationFile,
 }
 
 fn dec(x: f64, what: &str) -> Result<Decimal, String> {
@@ -146,7 +29,7 @@ fn dec(x: f64, what: &str) -> Result<Decimal, String> {
         .ok_or_else(|| format!("{what} is not a finite number: {x}"))
 }
 
-fn measured(s: &RawStat, what: &str) -> Result<Measured, String> {
+fn measured(s: &Summary, what: &str) -> Result<Measured, String> {
     if !(s.mean.is_finite() && s.mean > 0.0) {
         return Err(format!(
             "{what}: mean must be a positive number, not {}",
@@ -170,56 +53,75 @@ fn measured(s: &RawStat, what: &str) -> Result<Measured, String> {
     })
 }
 
+/// A rate measured once over a whole level: no spread.
+fn point(x: f64, n: usize, what: &str) -> Result<Measured, String> {
+    measured(
+        &Summary {
+            mean: x,
+            sd: 0.0,
+            ci95: None,
+            n,
+        },
+        what,
+    )
+}
+
 impl Calibration {
     /// Parses a calibration file's text (YAML or JSON).
     pub fn parse(text: &str) -> Result<Calibration, String> {
-        let raw: RawFile = serde_yaml::from_str(text).map_err(|e| {
-            let msg = e.to_string();
-            match e.location() {
-                Some(l) => format!(
-                    "not a tco calibration file (line {}, column {}): {msg}",
-                    l.line(),
-                    l.column()
-                ),
-                None => format!("not a tco calibration file: {msg}"),
-            }
-        })?;
-        if raw.format != FORMAT {
-            return Err(format!(
-                "calibration format `{}` is not supported (this tco reads `{FORMAT}`; re-run `tco probe --out` or `tco probe import`)",
-                raw.format
-            ));
-        }
-        let cal = Calibration { raw };
+        let file = CalibrationFile::from_text(text)?;
+        let cal = Calibration { file };
         // Refuse bad figures now, not when a scenario asks for them.
-        cal.throughput(1)?;
+        let first = cal.concurrencies().first().copied().unwrap_or(1);
+        cal.throughput(first)?;
         Ok(cal)
+    }
+
+    /// The file as read.
+    pub fn file(&self) -> &CalibrationFile {
+        &self.file
     }
 
     /// The concurrencies the file has decode figures for.
     pub fn concurrencies(&self) -> Vec<u32> {
-        let mut c: Vec<u32> = self
-            .raw
-            .summary
-            .concurrency
-            .iter()
-            .map(|r| r.concurrency)
-            .collect();
-        if !c.contains(&1) {
-            c.insert(0, 1);
-        }
+        let mut c: Vec<u32> = match &self.file.summary {
+            Some(s) => {
+                let mut c: Vec<u32> = s.concurrency.iter().map(|r| r.concurrency).collect();
+                if !c.contains(&1) {
+                    c.insert(0, 1);
+                }
+                c
+            }
+            None => self
+                .file
+                .usable_levels()
+                .filter_map(|l| l.concurrency)
+                .collect(),
+        };
         c.sort_unstable();
+        c.dedup();
         c
     }
 
     /// Warnings recorded when the calibration was made.
     pub fn warnings(&self) -> &[String] {
-        &self.raw.warnings
+        &self.file.warnings
     }
 
     /// The throughput a scenario uses at `concurrency` parallel sequences.
     pub fn throughput(&self, concurrency: u32) -> Result<MeasuredThroughput, String> {
-        let s = &self.raw.summary;
+        match (&self.file.summary, &self.file.machine, &self.file.model) {
+            (Some(_), Some(_), Some(_)) => self.in_process(concurrency),
+            _ => self.server(concurrency),
+        }
+    }
+
+    fn in_process(&self, concurrency: u32) -> Result<MeasuredThroughput, String> {
+        let (Some(s), Some(m), Some(model)) =
+            (&self.file.summary, &self.file.machine, &self.file.model)
+        else {
+            return Err("the calibration holds no in-process measurement".to_string());
+        };
         let decode = if concurrency == 1 {
             measured(&s.decode_tps, "summary.decode_tps")?
         } else {
@@ -243,12 +145,10 @@ impl Calibration {
             .as_ref()
             .map(|t| measured(t, "summary.ttft_s"))
             .transpose()?;
-        let m = &self.raw.machine;
         let machine_bandwidth_gbs = m
             .bandwidth_gbs
             .map(|b| dec(b, "machine.bandwidth_gbs"))
             .transpose()?;
-        let model = &self.raw.model;
         let synthetic = model.synthetic.is_some();
         let gpu = m
             .gpu
@@ -257,7 +157,7 @@ impl Calibration {
             .unwrap_or_default();
         let description = format!(
             "{} on {} ({}{gpu}, {} threads): {} {}{}, concurrency {concurrency}, {}",
-            self.raw.source,
+            self.file.source,
             m.cpu,
             m.backend,
             m.threads,
@@ -268,7 +168,7 @@ impl Calibration {
             } else {
                 ""
             },
-            self.raw.date
+            self.file.date
         );
         Ok(MeasuredThroughput {
             prefill,
@@ -279,6 +179,59 @@ impl Calibration {
             description,
             ttft_seconds,
             synthetic,
+        })
+    }
+
+    /// A server measurement: prefill from the lowest level's TTFT, decode at
+    /// `concurrency` net of the prefill work (see
+    /// [`CalibrationFile::server_rates`]).
+    fn server(&self, concurrency: u32) -> Result<MeasuredThroughput, String> {
+        let r = self.file.server_rates(concurrency)?;
+        let n = r.level.completed as usize;
+        let ttft_seconds = match &r.level.ttft_ms {
+            Some(d) if concurrency == 1 => Some(measured(
+                &Summary {
+                    mean: d.mean / 1e3,
+                    sd: d.sd / 1e3,
+                    ci95: None,
+                    n: d.n,
+                },
+                "levels.ttft_ms",
+            )?),
+            _ => None,
+        };
+        let server = self.file.server.as_ref();
+        let description = format!(
+            "{} of {}{} serving {} ({} API): concurrency {concurrency}, {:.1} output tokens/s, TTFT p50 {}, {}{}",
+            self.file.source,
+            server.map_or("a server", |s| s.kind.as_str()),
+            server
+                .and_then(|s| s.version.as_deref())
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default(),
+            server.map_or("?", |s| s.model.as_str()),
+            server.map_or("?", |s| s.api.as_str()),
+            r.level.output_tps,
+            r.level
+                .ttft_ms
+                .as_ref()
+                .map_or("–".to_string(), |d| format!("{:.0} ms", d.p50)),
+            self.file.date,
+            if self.file.partial { " (partial run)" } else { "" }
+        );
+        Ok(MeasuredThroughput {
+            prefill: point(r.prefill_tps, n, "prefill from levels[0] (prompt / TTFT)")?,
+            decode: point(r.decode_tps, n, "levels.output_tps")?,
+            machine_id: self
+                .file
+                .machine
+                .as_ref()
+                .and_then(|m| m.hardware_id.clone()),
+            machine_bandwidth_gbs: None,
+            model_bytes: None,
+            description,
+            ttft_seconds,
+            synthetic: false,
         })
     }
 }
@@ -343,5 +296,53 @@ summary:
         let err = Calibration::parse(&FILE.replace("mean: 400.0", "mean: -4")).unwrap_err();
         assert!(err.contains("positive"), "{err}");
         assert!(Calibration::parse("[1, 2]").is_err());
+    }
+
+    const SERVER: &str = r#"
+format: tco-calibration/2
+tco_version: 0.1.0
+date: 2026-12-03T17:00:00Z
+source: tco probe --server
+server: {kind: llama-server, version: b1-x, endpoint: "http://127.0.0.1:8080", api: openai, model: m.gguf}
+levels:
+  - {concurrency: 1, status: ok, completed: 10, failed: 0, duration_s: 10, achieved_concurrency: 1,
+     request_rate: 1, prompt_tokens: 2000, output_tokens: 300, output_tps: 30, total_tps: 90,
+     ttft_ms: {mean: 100, sd: 5, p50: 99, p90: 105, p95: 108, p99: 110, max: 111, n: 10}}
+  - {concurrency: 4, status: ok, completed: 10, failed: 0, duration_s: 5, achieved_concurrency: 3.9,
+     request_rate: 2, prompt_tokens: 2000, output_tokens: 500, output_tps: 100, total_tps: 500,
+     ttft_ms: {mean: 400, sd: 50, p50: 390, n: 10}}
+  - {concurrency: 8, status: failing, completed: 3, failed: 7, duration_s: 5, achieved_concurrency: 7,
+     request_rate: 0.6, prompt_tokens: 600, output_tokens: 90, output_tps: 18, total_tps: 138}
+"#;
+
+    #[test]
+    fn reads_a_server_measurement() {
+        let cal = Calibration::parse(SERVER).unwrap();
+        // The failing level is not offered.
+        assert_eq!(cal.concurrencies(), vec![1, 4]);
+        // Prefill: 200 prompt tokens / 0.1 s = 2000 tok/s. Decode at 4:
+        // 400 input tok/s take 0.2 of each second, so 100 / 0.8 = 125.
+        let t4 = cal.throughput(4).unwrap();
+        assert_eq!(t4.prefill.mean, Decimal::new(2000, 0));
+        assert_eq!(t4.decode.mean, Decimal::new(125, 0));
+        assert_eq!(t4.decode.samples, 10);
+        assert!(
+            t4.description.contains("llama-server b1-x"),
+            "{}",
+            t4.description
+        );
+        assert!(t4.ttft_seconds.is_none());
+        let t1 = cal.throughput(1).unwrap();
+        // 30 output + 60 input tok/s: 60/2000 = 0.03 of the time prefilling.
+        // 30 / 0.97, to six decimals as every rate read from a file.
+        assert_eq!(t1.decode.mean, Decimal::new(30_927_835, 6));
+        assert_eq!(t1.ttft_seconds.unwrap().mean, Decimal::new(1, 1));
+        let err = cal.throughput(8).unwrap_err();
+        assert!(err.contains("measured at 1, 4"), "{err}");
+        // A v1 file may not hold levels.
+        let v1 = SERVER.replace("tco-calibration/2", "tco-calibration/1");
+        assert!(Calibration::parse(&v1)
+            .unwrap_err()
+            .contains("needs machine"));
     }
 }

@@ -218,6 +218,49 @@ pub struct Summary {
     pub n: usize,
 }
 
+impl Summary {
+    /// Summarises `samples`; None when there are none or one is not finite.
+    ///
+    /// ```
+    /// let s = tco_core::input::calibration_schema::Summary::of(&[10.0, 12.0, 14.0]).unwrap();
+    /// assert_eq!((s.mean, s.sd), (12.0, 2.0));
+    /// ```
+    pub fn of(samples: &[f64]) -> Option<Summary> {
+        if samples.is_empty() || samples.iter().any(|x| !x.is_finite()) {
+            return None;
+        }
+        let n = samples.len();
+        let mean = samples.iter().sum::<f64>() / n as f64;
+        if n == 1 {
+            return Some(Summary {
+                mean,
+                sd: 0.0,
+                ci95: None,
+                n,
+            });
+        }
+        let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let sd = var.sqrt();
+        let half = t_975(n - 1) * sd / (n as f64).sqrt();
+        Some(Summary {
+            mean,
+            sd,
+            ci95: Some([mean - half, mean + half]),
+            n,
+        })
+    }
+}
+
+/// The 97.5th percentile of Student's t with `df` degrees of freedom.
+pub fn t_975(df: usize) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    match StudentsT::new(0.0, 1.0, df as f64) {
+        Ok(t) => t.inverse_cdf(0.975),
+        // df ≥ 1 always here; fall back to the normal quantile regardless.
+        Err(_) => 1.959_963_984_540_054,
+    }
+}
+
 /// Aggregate decode at one concurrency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -505,6 +548,39 @@ pub struct RequestError {
 }
 
 impl CalibrationFile {
+    /// An in-process measurement (the probe, a llama-bench import).
+    #[allow(clippy::too_many_arguments)]
+    pub fn in_process(
+        format: &str,
+        source: &str,
+        date: String,
+        machine: MachineInfo,
+        model: ModelInfo,
+        settings: Settings,
+        samples: Vec<Sample>,
+        summary: ResultSummary,
+        warnings: Vec<String>,
+    ) -> CalibrationFile {
+        CalibrationFile {
+            format: format.to_string(),
+            tco_version: env!("CARGO_PKG_VERSION").to_string(),
+            date,
+            source: source.to_string(),
+            machine: Some(machine),
+            model: Some(model),
+            settings: Some(settings),
+            samples,
+            summary: Some(summary),
+            server: None,
+            load: None,
+            levels: Vec::new(),
+            requests: Vec::new(),
+            partial: false,
+            stop_reason: None,
+            warnings,
+        }
+    }
+
     /// YAML or JSON by the file name's extension (`.json` → JSON).
     pub fn to_text(&self, file_name: &str) -> Result<String, String> {
         if file_name.to_ascii_lowercase().ends_with(".json") {
@@ -519,6 +595,13 @@ impl CalibrationFile {
     /// Reads one (YAML or JSON; YAML is a superset), either version, with
     /// the location of a schema error.
     pub fn from_text(text: &str) -> Result<CalibrationFile, String> {
+        if text.len() > crate::input::yaml::MAX_INPUT_BYTES {
+            return Err(format!(
+                "the file is {} bytes, more than tco reads (at most {})",
+                text.len(),
+                crate::input::yaml::MAX_INPUT_BYTES
+            ));
+        }
         let file: CalibrationFile = serde_yaml::from_str(text).map_err(|e| {
             let msg = e.to_string();
             match e.location() {
@@ -530,6 +613,33 @@ impl CalibrationFile {
                 None => format!("not a tco calibration file: {msg}"),
             }
         })?;
+        use crate::input::limits::{MAX_CALIBRATION_LEVELS, MAX_CALIBRATION_SAMPLES};
+        for (n, max, what) in [
+            (
+                file.levels.len(),
+                MAX_CALIBRATION_LEVELS,
+                "levels: load levels",
+            ),
+            (
+                file.summary.as_ref().map_or(0, |s| s.concurrency.len()),
+                MAX_CALIBRATION_LEVELS,
+                "summary.concurrency: concurrency levels",
+            ),
+            (
+                file.requests.len(),
+                MAX_CALIBRATION_SAMPLES,
+                "requests: timed requests",
+            ),
+            (
+                file.samples.len(),
+                MAX_CALIBRATION_SAMPLES,
+                "samples: timed requests",
+            ),
+        ] {
+            if n > max {
+                return Err(format!("{what}: {n}, more than tco reads (at most {max})"));
+            }
+        }
         match file.format.as_str() {
             FORMAT => {}
             FORMAT_V1 => {

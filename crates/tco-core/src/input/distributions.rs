@@ -165,6 +165,17 @@ fn walk(
                 .error("a distribution is not allowed here: this field is not a cost input")
                 .allowed(format!("distributions at {ALLOWED}")));
         };
+        if inputs.len() >= crate::input::limits::MAX_DISTRIBUTIONS {
+            return Err(field
+                .error(format!(
+                    "is distribution number {}, more than tco reads",
+                    inputs.len() + 1
+                ))
+                .allowed(format!(
+                    "at most {} inputs written as distributions",
+                    crate::input::limits::MAX_DISTRIBUTIONS
+                )));
+        }
         let dist = read_dist(&field, param == Param::TokensPerMonth)?;
         check_support(&field, &dist, param)?;
         out.value = Value::Scalar {

@@ -6,7 +6,8 @@
 //! ([`calibration_schema`] is the calibration file's serde types, shared with
 //! its writers);
 //! [`load_curve`] reads measured load levels and latency targets;
-//! [`distributions`] handles `{dist: …}` inputs; [`bundled`] holds the files
+//! [`distributions`] handles `{dist: …}` inputs; [`limits`] states how much
+//! any one input may hold; [`bundled`] holds the files
 //! shipped inside the binary.
 
 pub mod bundled;
@@ -14,6 +15,7 @@ pub mod calibration;
 pub mod calibration_schema;
 pub mod distributions;
 pub mod genai;
+pub mod limits;
 pub mod load_curve;
 pub mod pricing;
 pub mod read;

@@ -2,6 +2,7 @@
 //! (`pricing/hardware.yaml`), and the import of LiteLLM's public price list.
 
 use crate::error::{did_you_mean, Diagnostic, Error, Pos};
+use crate::input::limits;
 use crate::input::read::Field;
 use crate::input::yaml;
 use crate::model::units::PerMTok;
@@ -52,11 +53,18 @@ impl PriceTable {
         let root = yaml::parse(text, origin)?;
         let top = Field::root(&root, origin).map(&["models"])?;
         let mut models: Vec<ApiModel> = Vec::new();
-        for f in top.req("models", "a list of API models")?.seq()? {
+        let list = top.req("models", "a list of API models")?;
+        let items = list.seq()?;
+        if items.len() > limits::MAX_PRICE_ENTRIES {
+            let (m, a) = limits::too_many("models", items.len(), limits::MAX_PRICE_ENTRIES);
+            return Err(list.error(m).allowed(a).into());
+        }
+        let mut ids = std::collections::HashSet::new();
+        for f in items {
             let o = f.clone().map(API_MODEL_KEYS)?;
             let id_field = o.req("id", "an id such as anthropic/claude-sonnet-4.6")?;
             let id = id_field.name()?;
-            if models.iter().any(|m| m.id == id) {
+            if !ids.insert(id.clone()) {
                 return Err(id_field
                     .error(format!("id `{id}` is used twice"))
                     .allowed("unique ids")
@@ -206,11 +214,18 @@ impl HardwareTable {
                 "watts from 0 to 10,000,000",
             )
         };
-        for f in top.req("hardware", "a list of machines")?.seq()? {
+        let list = top.req("hardware", "a list of machines")?;
+        let items = list.seq()?;
+        if items.len() > limits::MAX_HARDWARE_ENTRIES {
+            let (m, a) = limits::too_many("machines", items.len(), limits::MAX_HARDWARE_ENTRIES);
+            return Err(list.error(m).allowed(a).into());
+        }
+        let mut ids = std::collections::HashSet::new();
+        for f in items {
             let o = f.clone().map(HARDWARE_KEYS)?;
             let id_field = o.req("id", "an id such as nvidia/a100-80gb")?;
             let id = id_field.name()?;
-            if hardware.iter().any(|m| m.id == id) {
+            if !ids.insert(id.clone()) {
                 return Err(id_field
                     .error(format!("id `{id}` is used twice"))
                     .allowed("unique ids")
@@ -379,8 +394,15 @@ pub fn import_litellm(
         .allowed("LiteLLM's model_prices_and_context_window.json")
         .into());
     };
+    if entries.len() > limits::MAX_IMPORT_ENTRIES {
+        let (m, a) = limits::too_many("entries", entries.len(), limits::MAX_IMPORT_ENTRIES);
+        return Err(Diagnostic::new(origin, Pos { line: 1, col: 1 }, "", m)
+            .allowed(a)
+            .into());
+    }
     let mut table = PriceTable::default();
     let mut summary = ImportSummary::default();
+    let mut ids = std::collections::HashSet::new();
     for (key, entry) in &entries {
         let Some(obj) = entry.as_object() else {
             summary.skipped_not_chat += 1;
@@ -406,7 +428,7 @@ pub fn import_litellm(
         } else {
             format!("{}/{}", provider, key).to_lowercase()
         };
-        if table.get(&id).is_some() {
+        if !ids.insert(id.clone()) {
             summary.skipped_duplicate += 1;
             continue;
         }
@@ -453,6 +475,12 @@ pub fn import_litellm(
             id,
         });
         summary.imported += 1;
+    }
+    if table.models.len() > limits::MAX_PRICE_ENTRIES {
+        let (m, a) = limits::too_many("chat models", table.models.len(), limits::MAX_PRICE_ENTRIES);
+        return Err(Diagnostic::new(origin, Pos { line: 1, col: 1 }, "", m)
+            .allowed(a)
+            .into());
     }
     Ok((table, summary))
 }

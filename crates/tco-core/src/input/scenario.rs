@@ -5,6 +5,7 @@
 
 use crate::error::{Diagnostic, Error};
 use crate::input::calibration::Calibration;
+use crate::input::limits;
 use crate::input::read::{Field, Obj};
 use crate::input::yaml::{self, Node};
 use crate::model::date::Date;
@@ -364,6 +365,10 @@ impl Scenario {
 
         let api_field = top.req("api", "a list of API options")?;
         let api_items = api_field.seq()?;
+        if api_items.len() > limits::MAX_API_OPTIONS {
+            let (m, a) = limits::too_many("API options", api_items.len(), limits::MAX_API_OPTIONS);
+            return Err(api_field.error(m).allowed(a).into());
+        }
         if api_items.is_empty() {
             return Err(api_field
                 .error("the list is empty")
@@ -377,6 +382,14 @@ impl Scenario {
 
         let local_field = top.req("local", "a list of machines that could serve the load")?;
         let local_items = local_field.seq()?;
+        if local_items.len() > limits::MAX_LOCAL_OPTIONS {
+            let (m, a) = limits::too_many(
+                "local options",
+                local_items.len(),
+                limits::MAX_LOCAL_OPTIONS,
+            );
+            return Err(local_field.error(m).allowed(a).into());
+        }
         if local_items.is_empty() {
             return Err(local_field
                 .error("the list is empty")

@@ -12,8 +12,15 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Inputs larger than this are refused before parsing (a scenario is a few KB).
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
-/// Nesting deeper than this is refused (no scenario needs more than 6).
-const MAX_DEPTH: usize = 64;
+/// Nesting deeper than this is refused (no scenario needs more than 6), also
+/// after an alias is expanded in place.
+pub const MAX_DEPTH: usize = 64;
+/// At most this many values (keys, scalars, lists and mappings) in the tree
+/// after every alias is expanded; an anchor's copy counts too. The bundled
+/// scenarios have under 400, a 2,500-model price table about 30,000. This
+/// bounds the time and memory of any input: nine lines of nested aliases (the
+/// "billion laughs") would otherwise expand to 10^9 values.
+pub const MAX_NODES: usize = 500_000;
 
 /// A value in the tree.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,31 +84,75 @@ fn pos(m: &Marker) -> Pos {
     }
 }
 
+/// The size of a finished subtree: its values and its height (a scalar is 1).
+#[derive(Debug, Clone, Copy, Default)]
+struct Size {
+    nodes: usize,
+    height: usize,
+}
+
 enum Frame {
-    Seq(Vec<Node>, Pos, usize),
-    Map(Vec<(Node, Node)>, Option<Node>, Pos, usize),
+    Seq(Vec<Node>, Pos, usize, Size),
+    Map(Vec<(Node, Node)>, Option<Node>, Pos, usize, Size),
 }
 
 struct Builder {
     stack: Vec<Frame>,
-    anchors: std::collections::HashMap<usize, Node>,
+    anchors: std::collections::HashMap<usize, (Node, Size)>,
     docs: Vec<Node>,
     error: Option<(Pos, String)>,
+    /// Values made so far, aliases expanded (bounded by [`MAX_NODES`]).
+    nodes: usize,
 }
 
 impl Builder {
-    fn push_value(&mut self, node: Node, anchor: usize) {
+    /// Counts `n` more values; false (with the error set) past the budget.
+    fn spend(&mut self, n: usize, at: Pos, what: &str) -> bool {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > MAX_NODES {
+            self.error = Some((
+                at,
+                format!(
+                    "{what} makes the document larger than {MAX_NODES} values (keys, numbers, lists and mappings, counting every use of an alias as a copy)"
+                ),
+            ));
+            return false;
+        }
+        true
+    }
+
+    fn push_value(&mut self, node: Node, anchor: usize, size: Size) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            // The copy kept for later aliases costs what it holds.
+            if !self.spend(size.nodes, node.pos, "this anchor") {
+                return;
+            }
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
-            Some(Frame::Seq(items, _, _)) => items.push(node),
-            Some(Frame::Map(entries, key, _, _)) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => entries.push((k, node)),
-            },
+            Some(Frame::Seq(items, _, _, sz)) => {
+                items.push(node);
+                sz.nodes = sz.nodes.saturating_add(size.nodes);
+                sz.height = sz.height.max(size.height + 1);
+            }
+            Some(Frame::Map(entries, key, _, _, sz)) => {
+                match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => entries.push((k, node)),
+                }
+                sz.nodes = sz.nodes.saturating_add(size.nodes);
+                sz.height = sz.height.max(size.height + 1);
+            }
         }
+    }
+
+    fn open(&mut self, at: Pos) -> bool {
+        if self.stack.len() >= MAX_DEPTH {
+            self.error = Some((at, format!("nesting deeper than {MAX_DEPTH} levels")));
+            return false;
+        }
+        self.spend(1, at, "this value")
     }
 }
 
@@ -111,8 +162,15 @@ impl MarkedEventReceiver for Builder {
             return;
         }
         let at = pos(&mark);
+        let one = Size {
+            nodes: 1,
+            height: 1,
+        };
         match ev {
             Event::Scalar(text, style, anchor, _tag) => {
+                if !self.spend(1, at, "this value") {
+                    return;
+                }
                 let quoted = style != TScalarStyle::Plain;
                 let value =
                     if !quoted && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
@@ -127,24 +185,22 @@ impl MarkedEventReceiver for Builder {
                         origin: None,
                     },
                     anchor,
+                    one,
                 );
             }
             Event::SequenceStart(anchor, _) => {
-                if self.stack.len() >= MAX_DEPTH {
-                    self.error = Some((at, format!("nesting deeper than {MAX_DEPTH} levels")));
-                    return;
+                if self.open(at) {
+                    self.stack.push(Frame::Seq(Vec::new(), at, anchor, one));
                 }
-                self.stack.push(Frame::Seq(Vec::new(), at, anchor));
             }
             Event::MappingStart(anchor, _) => {
-                if self.stack.len() >= MAX_DEPTH {
-                    self.error = Some((at, format!("nesting deeper than {MAX_DEPTH} levels")));
-                    return;
+                if self.open(at) {
+                    self.stack
+                        .push(Frame::Map(Vec::new(), None, at, anchor, one));
                 }
-                self.stack.push(Frame::Map(Vec::new(), None, at, anchor));
             }
             Event::SequenceEnd => {
-                if let Some(Frame::Seq(items, p, anchor)) = self.stack.pop() {
+                if let Some(Frame::Seq(items, p, anchor, size)) = self.stack.pop() {
                     self.push_value(
                         Node {
                             value: Value::Seq(items),
@@ -152,11 +208,12 @@ impl MarkedEventReceiver for Builder {
                             origin: None,
                         },
                         anchor,
+                        size,
                     );
                 }
             }
             Event::MappingEnd => {
-                if let Some(Frame::Map(entries, _, p, anchor)) = self.stack.pop() {
+                if let Some(Frame::Map(entries, _, p, anchor, size)) = self.stack.pop() {
                     // A mapping is reported at its first key: the parser's
                     // own mark for a block mapping is the first `:`.
                     let p = entries.first().map_or(p, |(k, _)| k.pos);
@@ -167,20 +224,35 @@ impl MarkedEventReceiver for Builder {
                             origin: None,
                         },
                         anchor,
+                        size,
                     );
                 }
             }
-            Event::Alias(id) => match self.anchors.get(&id) {
-                Some(node) => {
+            Event::Alias(id) => {
+                let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
+                    self.error = Some((at, "alias refers to an unknown anchor".into()));
+                    return;
+                };
+                // Checked before copying: a refused alias costs nothing.
+                if self.stack.len() + size.height > MAX_DEPTH + 1 {
+                    self.error = Some((
+                        at,
+                        format!("this alias nests the document deeper than {MAX_DEPTH} levels"),
+                    ));
+                    return;
+                }
+                if !self.spend(size.nodes, at, "this alias") {
+                    return;
+                }
+                if let Some((node, _)) = self.anchors.get(&id) {
                     let node = Node {
                         value: node.value.clone(),
                         pos: at,
                         origin: None,
                     };
-                    self.push_value(node, 0);
+                    self.push_value(node, 0, size);
                 }
-                None => self.error = Some((at, "alias refers to an unknown anchor".into())),
-            },
+            }
             Event::Nothing
             | Event::StreamStart
             | Event::StreamEnd
@@ -223,20 +295,38 @@ pub fn parse(text: &str, origin: &str) -> Result<Node, Diagnostic> {
         anchors: Default::default(),
         docs: Vec::new(),
         error: None,
+        nodes: 0,
     };
+    // Events are pulled one at a time so that the first error (a limit
+    // passed) stops the parser too, not only the tree.
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut b, true) {
-        let m = e.marker();
-        return Err(Diagnostic::new(
-            origin,
-            pos(m),
-            "",
-            format!("this is not valid YAML: {}", e.info()),
-        )
-        .allowed("YAML text (key: value mappings, - lists)"));
-    }
-    if let Some((p, msg)) = b.error {
-        return Err(Diagnostic::new(origin, p, "", msg));
+    loop {
+        let (ev, mark) = parser.next_token().map_err(|e| {
+            Diagnostic::new(
+                origin,
+                pos(e.marker()),
+                "",
+                format!("this is not valid YAML: {}", e.info()),
+            )
+            .allowed("YAML text (key: value mappings, - lists)")
+        })?;
+        let end = matches!(ev, Event::StreamEnd);
+        b.on_event(ev, mark);
+        if let Some((p, msg)) = b.error.take() {
+            let d = Diagnostic::new(origin, p, "", msg.clone());
+            return Err(if msg.contains(" values ") {
+                d.allowed(format!("at most {MAX_NODES} values after expanding aliases (`*name`); write repeated parts once"))
+            } else if msg.contains(" deeper ") {
+                d.allowed(format!(
+                    "at most {MAX_DEPTH} levels of nesting, aliases expanded"
+                ))
+            } else {
+                d
+            });
+        }
+        if end {
+            break;
+        }
     }
     match b.docs.len() {
         0 => Err(
@@ -328,15 +418,36 @@ pub fn set_path(root: &mut Node, assignment: &str) -> Result<(), Diagnostic> {
     let steps = parse_path(path).map_err(|m| {
         Diagnostic::new(origin, here, path, m).allowed("a path like local[0].owned.price")
     })?;
+    if steps.len() > MAX_DEPTH {
+        return Err(Diagnostic::new(
+            origin,
+            here,
+            path,
+            format!("the path has {} steps", steps.len()),
+        )
+        .allowed(format!("at most {MAX_DEPTH} steps")));
+    }
     let set_origin = format!("--set {path}");
-    let mut new = parse(value, &set_origin).unwrap_or(Node {
-        value: Value::Scalar {
-            text: value.to_string(),
-            quoted: false,
+    // A value that is not YAML of its own is taken as the text written
+    // (`--set name=a: b`); one over the reader's limits is that error.
+    let mut new = match parse(value, &set_origin) {
+        Ok(n) => n,
+        Err(d)
+            if d.allowed
+                .as_deref()
+                .is_some_and(|a| a.starts_with("at most ")) =>
+        {
+            return Err(d)
+        }
+        Err(_) => Node {
+            value: Value::Scalar {
+                text: value.to_string(),
+                quoted: false,
+            },
+            pos: here,
+            origin: None,
         },
-        pos: here,
-        origin: None,
-    });
+    };
     if value.trim().is_empty() {
         new = Node {
             value: Value::Null,
@@ -456,6 +567,85 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(10_000);
         assert!(parse(&text, "t").is_err());
+    }
+
+    /// Nine lines, each an anchor listing the previous one nine times: 9^9
+    /// values if expanded.
+    pub(crate) fn billion_laughs() -> String {
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+        let mut t = String::from("a: &a [lol]\n");
+        for w in names.windows(2) {
+            let items = vec![format!("*{}", w[0]); 9].join(",");
+            t.push_str(&format!("{}: &{} [{items}]\n", w[1], w[1]));
+        }
+        t
+    }
+
+    #[test]
+    fn billion_laughs_is_refused_at_the_alias_that_passes_the_budget() {
+        let text = billion_laughs();
+        assert!(text.len() < 400, "{}", text.len());
+        let t0 = std::time::Instant::now();
+        let e = parse(&text, "laughs.yaml").unwrap_err();
+        assert!(t0.elapsed() < std::time::Duration::from_secs(5));
+        assert!(e.message.contains("500000 values"), "{e}");
+        assert!(
+            e.allowed
+                .as_deref()
+                .unwrap_or("")
+                .contains("at most 500000"),
+            "{e}"
+        );
+        // 9^6 = 531,441 > 500,000: the 6th line's aliases cross it.
+        assert_eq!(e.line, 7, "{e}");
+    }
+
+    #[test]
+    fn aliases_cannot_nest_past_the_depth_limit() {
+        // Each line nests the previous anchor 40 levels deeper.
+        let mut t = String::new();
+        t.push_str(&format!("a0: &a0 {}x{}\n", "[".repeat(40), "]".repeat(40)));
+        t.push_str(&format!(
+            "a1: &a1 {}*a0{}\n",
+            "[".repeat(40),
+            "]".repeat(40)
+        ));
+        let e = parse(&t, "t").unwrap_err();
+        assert!(e.message.contains("deeper than 64"), "{e}");
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn ordinary_anchor_reuse_still_works() {
+        let n = parse(
+            "a:\n  staff: &staff {fte: 0.2, annual_cost: 180000}\nb:\n  staff: *staff\n",
+            "t",
+        )
+        .unwrap();
+        let b = n.get("b").unwrap().get("staff").unwrap();
+        assert_eq!(b.get("fte").unwrap().scalar_text(), Some("0.2"));
+        assert_eq!(b.pos, Pos { line: 4, col: 10 });
+    }
+
+    #[test]
+    fn value_count_is_bounded_without_aliases_too() {
+        let text = "[".to_string() + &"1,".repeat(MAX_NODES) + "1]";
+        let e = parse(&text, "t").unwrap_err();
+        assert!(e.message.contains("larger than"), "{e}");
+        let ok = "[".to_string() + &"1,".repeat(MAX_NODES - 10) + "1]";
+        assert!(parse(&ok, "t").is_ok());
+    }
+
+    #[test]
+    fn set_paths_are_bounded() {
+        let mut n = parse("a: 1\n", "t").unwrap();
+        let e = set_path(&mut n, &format!("a={}", billion_laughs())).unwrap_err();
+        assert!(e.message.contains("larger than 500000 values"), "{e}");
+        assert_eq!(e.origin, "--set a");
+        let deep = vec!["k"; 10_000].join(".") + "=1";
+        let e = set_path(&mut n, &deep).unwrap_err();
+        assert!(e.message.contains("10000 steps"), "{e}");
+        set_path(&mut n, &(vec!["k"; 64].join(".") + "=1")).unwrap();
     }
 
     #[test]

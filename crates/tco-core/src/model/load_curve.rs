@@ -193,7 +193,8 @@ impl LoadCurve {
         };
         let value = |l: &LoadLevel, s: Stat| l.latency(s).unwrap_or_default();
         // (tokens/s, index of the meeting level, interpolation)
-        let mut best: Option<(Decimal, usize, Option<(usize, Stat, Decimal)>)> = None;
+        type Interpolation = Option<(usize, Stat, Decimal)>;
+        let mut best: Option<(Decimal, usize, Interpolation)> = None;
         for (i, l) in levels.iter().enumerate() {
             if !meets(l) {
                 continue;

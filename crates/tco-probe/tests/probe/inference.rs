@@ -37,7 +37,7 @@ fn probes_a_tiny_model_of_each_quantization() {
         })
         .unwrap_or_else(|e| panic!("{quant}: {e}"));
         assert!(updates > 0);
-        let s = &cal.summary;
+        let s = cal.summary.as_ref().unwrap();
         assert_eq!(s.prefill_tps.n, 3);
         assert!(s.prefill_tps.mean > 0.0 && s.decode_tps.mean > 0.0);
         assert!(s.ttft_s.as_ref().unwrap().mean > 0.0);
@@ -45,8 +45,11 @@ fn probes_a_tiny_model_of_each_quantization() {
         assert_eq!(s.concurrency[1].concurrency, 4);
         assert!(s.pp.is_some() && s.tg.is_some());
         assert!(s.efficiency.unwrap() > 0.0);
-        assert_eq!(cal.model.params, Some(tiny().params()));
-        assert_eq!(cal.model.sha256.as_ref().map(String::len), Some(64));
+        assert_eq!(cal.model.as_ref().unwrap().params, Some(tiny().params()));
+        assert_eq!(
+            cal.model.as_ref().unwrap().sha256.as_ref().map(String::len),
+            Some(64)
+        );
         // 3 reps each of prefill, ttft, decode, decode×4, pp, tg.
         assert_eq!(cal.samples.len(), 18);
         assert!(cal
@@ -68,7 +71,10 @@ fn synthetic_probe_deletes_its_model() {
     };
     let before = count_synthetic_temp_files();
     let cal = run_synthetic(&worker(), &tiny(), Quant::Q4K, &opts, &mut |_| true).unwrap();
-    assert_eq!(cal.model.synthetic.as_deref(), Some("tiny"));
+    assert_eq!(
+        cal.model.as_ref().unwrap().synthetic.as_deref(),
+        Some("tiny")
+    );
     assert!(cal.warnings[0].contains("meaningless"));
     assert_eq!(count_synthetic_temp_files(), before);
 }

@@ -10,7 +10,7 @@ fn the_sample_file_imports_with_llama_bench_figures() {
     let cal = from_llama_bench(&sample_bench_json()).unwrap();
     // llama-bench's avg_ts is the mean of its per-sample rates: 12014.16 (pp512)
     // and 3924.94 (tg128); our rates come from samples_ns and agree to 0.01 %.
-    let pp = cal.summary.pp.as_ref().unwrap();
+    let pp = cal.summary.as_ref().unwrap().pp.as_ref().unwrap();
     assert_eq!(pp.tokens, 512);
     assert!(
         (pp.tps.mean / 12014.155887 - 1.0).abs() < 1e-4,
@@ -22,14 +22,14 @@ fn the_sample_file_imports_with_llama_bench_figures() {
         "{}",
         pp.tps.sd
     );
-    let tg = cal.summary.tg.as_ref().unwrap();
+    let tg = cal.summary.as_ref().unwrap().tg.as_ref().unwrap();
     assert!(
         (tg.tps.mean / 3924.942993 - 1.0).abs() < 1e-4,
         "{}",
         tg.tps.mean
     );
-    assert_eq!(cal.summary.prefill_tps, pp.tps);
-    assert_eq!(cal.summary.decode_tps, tg.tps);
+    assert_eq!(cal.summary.as_ref().unwrap().prefill_tps, pp.tps);
+    assert_eq!(cal.summary.as_ref().unwrap().decode_tps, tg.tps);
     assert_eq!(
         cal.samples
             .iter()
@@ -37,12 +37,12 @@ fn the_sample_file_imports_with_llama_bench_figures() {
             .count(),
         5
     );
-    assert_eq!(cal.machine.cpu, "AMD EPYC");
-    assert_eq!(cal.machine.threads, 2);
-    assert_eq!(cal.model.file, "tiny-f32.gguf");
-    assert_eq!(cal.model.bytes, 2_132_480);
-    assert_eq!(cal.model.params, Some(533_120));
-    assert_eq!(cal.model.quantization, "F32");
+    assert_eq!(cal.machine.as_ref().unwrap().cpu, "AMD EPYC");
+    assert_eq!(cal.machine.as_ref().unwrap().threads, 2);
+    assert_eq!(cal.model.as_ref().unwrap().file, "tiny-f32.gguf");
+    assert_eq!(cal.model.as_ref().unwrap().bytes, 2_132_480);
+    assert_eq!(cal.model.as_ref().unwrap().params, Some(533_120));
+    assert_eq!(cal.model.as_ref().unwrap().quantization, "F32");
     assert_eq!(cal.date, "2026-11-20T19:27:11Z");
     assert_eq!(cal.source, "llama-bench import");
     // Hand check of the interval: 5 samples, t(0.975, 4) = 2.776445.

@@ -12,7 +12,6 @@ mod work;
 use crate::compute::{compute, Computed};
 use crate::fields::{fields, Field};
 use crate::probe::{ProbeJob, ProbeState};
-use crate::save::write_atomic;
 use crate::uncertainty::{Uncertainty, Worker};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -325,7 +324,7 @@ impl App {
             self.origin
         );
         text.push_str(&tco_core::output::emit::to_yaml(&self.tree));
-        match write_atomic(path, text.as_bytes(), overwrite) {
+        match tco_fs::write_atomic(path, text.as_bytes(), overwrite.into()) {
             Ok(()) => {
                 self.saved = self.tree.clone();
                 self.message = Some(Message::Info(format!("saved to {}", path.display())));

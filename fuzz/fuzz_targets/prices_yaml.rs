@@ -1,0 +1,3 @@
+#![no_main]
+// See tco_fuzz::prices_yaml for what this target runs.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tco_fuzz::prices_yaml(data));
