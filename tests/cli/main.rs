@@ -17,6 +17,7 @@ mod garbage;
 mod import;
 mod invalid;
 mod plot;
+mod prices;
 mod server;
 mod set;
 mod slo;
