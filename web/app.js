@@ -188,6 +188,10 @@ function fieldSpecs(s) {
       field('f-input-share', 'workload.input_share', 'workload.input_share', w.input_share),
       field('f-cached-share', 'workload.cached_input_share', 'workload.cached_input_share', w.cached_input_share),
       field('f-batch-share', 'workload.batch_share', 'workload.batch_share', w.batch_share),
+      field('f-cache-write-share', 'workload.cache_write_share', 'workload.cache_write_share', w.cache_write_share),
+      field('f-off-peak-share', 'workload.off_peak_share', 'workload.off_peak_share', w.off_peak_share),
+      // Empty = not set (standard prices); an emptied box removes it from the scenario.
+      field('f-prompt-tokens', 'workload.prompt_tokens_per_request', 'workload.prompt_tokens_per_request', w.prompt_tokens_per_request ?? '', { clearable: true }),
     ],
   });
   s.api.forEach((a, i) => {
@@ -204,6 +208,7 @@ function fieldSpecs(s) {
         field(`f-api${i}-out`, 'api[].output_per_mtok', `api[${i}].output_per_mtok`, a.output_per_mtok),
       );
     }
+    fields.push(field(`f-api${i}-uplift`, 'api[].uplift', `api[${i}].uplift`, a.uplift));
     groups.push({ legend: `API option ${i + 1}: ${a.name}`, fields });
   });
   s.local.forEach((l, j) => {
@@ -392,6 +397,8 @@ function fieldNode(f) {
 function onField(f, input) {
   const v = input.value.trim();
   if (v === '' && f.kind !== 'select') {
+    // An optional input left empty is removed from the scenario (`--set PATH=`).
+    if (f.clearable) return applyEdit(f.id, [`${f.path}=`]);
     if (f.optional) return setFieldError(f.id, null);
     return setFieldError(f.id, `Enter a value: ${f.hint}.`);
   }

@@ -18,6 +18,7 @@ mod html;
 mod import;
 mod invalid;
 mod plot;
+mod prices;
 mod server;
 mod set;
 mod slo;

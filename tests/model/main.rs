@@ -11,6 +11,7 @@
 mod billing;
 mod finance;
 mod golden;
+mod prices;
 mod limits;
 mod properties;
 mod simulate;

@@ -194,6 +194,33 @@ try {
     assert.equal(yaml.text, fs.readFileSync(path.join(repo, 'scenarios/lit-document-pipeline.yaml'), 'utf8'));
   });
 
+  await check('the vendor price inputs (cache writes, off-peak, prompt length, uplift) edit as tco report --set does', async () => {
+    await page.selectOption('#bundled', 'lit-4xa100-vs-sonnet');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/lit-4xa100-vs-sonnet.yaml');
+    await page.fill('#f-cache-write-share', '0.05');
+    await page.fill('#f-off-peak-share', '0.3');
+    await page.fill('#f-prompt-tokens', '3000');
+    await page.fill('#f-api0-uplift', '1.1');
+    const cli = JSON.parse(tco('report', 'lit-4xa100-vs-sonnet', '--format', 'json',
+      '--set', 'workload.cache_write_share=0.05',
+      '--set', 'workload.off_peak_share=0.3',
+      '--set', 'workload.prompt_tokens_per_request=3000',
+      '--set', 'api[0].uplift=1.1'));
+    // 0.8·(0.95·3 + 0.05·3.75) + 0.2·15 = 5.43; × 1.1 = 5.973 (Sonnet 4.6 has no off-peak prices or tiers).
+    assert.equal(cli.api[0].blended_per_mtok, '5.973');
+    assert.equal(await page.textContent('#verdict'), cli.verdict.summary);
+    for (const f of await figures(page)) {
+      if (f.exact !== null) assert.equal(f.exact, exactText(at(cli, f.key)), f.key);
+    }
+    // Emptying the prompt length removes it from the scenario.
+    await page.fill('#f-prompt-tokens', '');
+    const w = await page.evaluate(() => window.tcoPage.state.scenario.workload);
+    assert.equal(w.prompt_tokens_per_request, null);
+    // A cached share plus cache-write share above 1 is refused beside the input.
+    await page.fill('#f-cache-write-share', '1.5');
+    assert.equal(await page.isVisible('#f-cache-write-share-error'), true);
+  });
+
   let editedYaml;
   await check('changing inputs changes the figures, as tco report --set does', async () => {
     await page.selectOption('#bundled', 'flagship');

@@ -107,6 +107,9 @@ every platform.")]
     /// List, show or import API price tables.
     #[command(subcommand)]
     Prices(PricesCommand),
+    /// List or show the machines and accelerators: price, memory, bandwidth, watts, rental prices.
+    #[command(subcommand)]
+    Hardware(HardwareCommand),
     /// Measure the tokens per second this machine delivers (llama.cpp).
     Probe(crate::probe::ProbeArgs),
     /// The terminal calculator: change an input, watch the costs, break-even and verdict move.
@@ -152,6 +155,10 @@ pub struct TableArgs {
     /// Hardware table to use instead of the bundled pricing/hardware.yaml.
     #[arg(long, value_name = "FILE", global = true)]
     pub hardware: Option<PathBuf>,
+    /// Use the prices in force on this day (default: today, UTC): a price entry's dated
+    /// schedule picks its prices, and prices listed over 90 days before get a note.
+    #[arg(long, value_name = "YYYY-MM-DD", global = true)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -365,17 +372,27 @@ pub enum PricesCommand {
         #[command(flatten)]
         tables: TableArgs,
     },
-    /// Convert LiteLLM's model_prices_and_context_window.json into tco's price-table format.
+    /// Convert a public price list into tco's price-table format: genai-prices' data.json or LiteLLM's JSON.
     #[command(
-        after_help = "Per-token prices become exact prices per million tokens; batch prices become a batch
-discount; cache-read prices become the cached-input price. Entries that are not chat
-models are skipped and counted. Without --out the table is printed.
+        after_help = "The two formats are told apart by content: genai-prices' data.json is a list of providers,
+LiteLLM's model_prices_and_context_window.json an object keyed by model.
 
-Example:
+genai-prices (pydantic/genai-prices): every text model of the chosen providers, with dated
+price changes (schedule:), long-context tiers (tiers:), cache-write prices and off-peak
+windows (off_peak:). It does not record batch APIs: give them with --batch VENDOR=SHARE.
+LiteLLM: per-token prices become exact prices per million tokens; batch prices become a
+batch discount; cache-read prices become the cached-input price; entries that are not
+chat models are skipped and counted.
+
+Without --out the table is printed.
+
+Examples:
+  tco prices import data.json --provider openai,anthropic --batch openai=0.5 -o my-prices.yaml
+  tco prices import data.json --keep pricing/api-kept.yaml -o pricing/api.yaml --force
   tco prices import model_prices_and_context_window.json -o pricing/litellm.yaml"
     )]
     Import {
-        /// LiteLLM's JSON price list.
+        /// genai-prices' data.json or LiteLLM's JSON price list.
         file: PathBuf,
         /// Where to write the price table (written atomically; never over an existing file without --force).
         #[arg(long, short = 'o', value_name = "FILE")]
@@ -383,8 +400,40 @@ Example:
         /// Replace --out if it exists.
         #[arg(long)]
         force: bool,
-        /// The date the prices were taken (default: a date in the file name, else the file's modification date).
+        /// The date the prices were taken (default: a date in the file's or its folder's name, else the file's modification date).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
+        /// genai-prices only: the providers to import, by genai-prices id (openai, anthropic, google, x-ai, …); default all.
+        #[arg(long, value_delimiter = ',', value_name = "ID,…")]
+        provider: Vec<String>,
+        /// genai-prices only: a vendor's batch discount, e.g. openai=0.5 (repeatable).
+        #[arg(long, value_name = "VENDOR=SHARE")]
+        batch: Vec<String>,
+        /// genai-prices only: a price table whose entries come first and win over imported ones with the same id (hand-kept entries).
+        #[arg(long, value_name = "FILE")]
+        keep: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HardwareCommand {
+    /// The machines and accelerators in the hardware table.
+    List {
+        /// Only entries whose id or name contains this text (nvidia, apple, h100, …).
+        #[arg(long)]
+        vendor: Option<String>,
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[command(flatten)]
+        tables: TableArgs,
+    },
+    /// One machine's figures, with their date and source.
+    Show {
+        /// Machine id, e.g. nvidia/h200-141gb-sxm.
+        id: String,
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[command(flatten)]
+        tables: TableArgs,
     },
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use tco_core::input::bundled::{self, OwnedTables};
 use tco_core::input::scenario::Resolve;
 use tco_core::input::yaml::MAX_INPUT_BYTES;
+use tco_core::model::date::Date;
 use tco_core::model::prices::{HardwareTable, PriceTable};
 use tco_core::Scenario;
 
@@ -49,7 +50,26 @@ pub fn tables(args: &TableArgs) -> Result<OwnedTables> {
     if let Some(p) = &args.hardware {
         t.hardware = HardwareTable::parse(&read_text(p)?, &p.display().to_string())?;
     }
+    t.date = Some(date(args.date.as_deref())?);
     Ok(t)
+}
+
+/// `--date`, or today (UTC).
+pub fn date(arg: Option<&str>) -> Result<Date> {
+    match arg {
+        Some(d) => Date::parse(d).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--date {d}: not a calendar date\n  allowed: YYYY-MM-DD, e.g. 2026-09-01"
+            )
+        }),
+        None => {
+            let days = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() / 86_400)
+                .unwrap_or(0);
+            Date::from_days(days as i64).context("the system clock is outside 1900-9999")
+        }
+    }
 }
 
 /// Calibration files named in a scenario, relative to the scenario's folder.

@@ -11,10 +11,14 @@
 //!
 //! 1. [`input`]: text → checked values. [`input::yaml`] (a positioned YAML
 //!    tree), [`input::scenario`] ([`Scenario::parse`]), [`input::pricing`]
-//!    (the price and hardware tables, LiteLLM import), [`input::calibration`]
+//!    (the price and hardware tables, LiteLLM import), [`input::genai`]
+//!    (genai-prices import), [`input::tariff`] (dated schedules, tiers,
+//!    off-peak prices in a table entry), [`input::calibration`]
 //!    (probe results), [`input::distributions`] (`{dist: …}` inputs),
 //!    [`input::bundled`] (files shipped in the binary).
-//! 2. [`model`]: the domain and its formulas. [`model::units`] and
+//! 2. [`model`]: the domain and its formulas. [`model::date`] (calendar days),
+//!    [`model::tariff`] (how vendors price: schedules, tiers, cache writes,
+//!    off-peak), [`model::units`] and
 //!    [`model::format`] (money to the cent), [`model::cost`] (the monthly cost
 //!    of an option: [`model::cost::owned_monthly`] for amortization,
 //!    `LocalOption::cost_with_nodes` for power, staff, rent and nodes,

@@ -296,6 +296,14 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
         w.cached_input_share,
     );
     push(g, "workload.batch_share".into(), w.batch_share);
+    push(g, "workload.cache_write_share".into(), w.cache_write_share);
+    push(g, "workload.off_peak_share".into(), w.off_peak_share);
+    // 0 = not set (the standard prices, no long-context tier).
+    push(
+        g,
+        "workload.prompt_tokens_per_request".into(),
+        Decimal::from(w.prompt_tokens_per_request.unwrap_or(0)),
+    );
     push(g, "hours_per_month".into(), s.hours_per_month);
     for (i, a) in s.api.iter().enumerate() {
         let group = format!("API: {}", a.name);
@@ -309,6 +317,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
             format!("api[{i}].output_per_mtok"),
             a.output_per_mtok.amount(),
         );
+        push(&group, format!("api[{i}].uplift"), a.uplift);
     }
     for (i, l) in s.local.iter().enumerate() {
         let group = format!("Local: {}", l.name);

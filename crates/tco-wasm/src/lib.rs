@@ -107,6 +107,19 @@ fn volume(text: &str) -> Result<Tokens, JsValue> {
     parse_tokens(text).map_err(invalid)
 }
 
+/// Today (UTC) from the browser's clock; none outside wasm (native tests).
+fn today() -> Option<tco_core::model::date::Date> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
+        tco_core::model::date::Date::from_days(days)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
 /// The last simulation or sensitivity run, kept so that the charts of the
 /// same text reuse it instead of running it again.
 #[derive(Debug, Clone, Default)]
@@ -152,10 +165,27 @@ impl Tco {
     /// The calculator with the bundled price and hardware tables.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<Tco, JsValue> {
+        let mut tables = bundled::tables().map_err(js_error)?;
+        tables.date = today();
         Ok(Tco {
-            tables: bundled::tables().map_err(js_error)?,
+            tables,
             cache: RefCell::default(),
         })
+    }
+
+    /// Prices in force on `date` (`YYYY-MM-DD`, what `tco --date` does);
+    /// the calculator starts at today's date (UTC), as the CLI does.
+    #[wasm_bindgen(js_name = setDate)]
+    pub fn set_date(&mut self, date: &str) -> Result<(), JsValue> {
+        let d = tco_core::model::date::Date::parse(date).ok_or_else(|| {
+            JsValue::from(js_sys::Error::new(&format!(
+                "{date}: not a calendar date (allowed: YYYY-MM-DD)"
+            )))
+        })?;
+        self.tables.date = Some(d);
+        // Runs kept for the old date no longer hold.
+        *self.cache.borrow_mut() = Cache::default();
+        Ok(())
     }
 
     /// The calculator with other tables in place of the bundled ones (what
@@ -164,6 +194,7 @@ impl Tco {
     #[wasm_bindgen(js_name = withTables)]
     pub fn with_tables(pricing: Option<String>, hardware: Option<String>) -> Result<Tco, JsValue> {
         let mut tables = bundled::tables().map_err(js_error)?;
+        tables.date = today();
         if let Some(text) = pricing {
             tables.prices = PriceTable::parse(&text, "pricing").map_err(js_error)?;
         }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the text to print.
 pub mod compare;
+pub mod hardware;
 pub mod hybrid;
 pub mod npv;
 pub mod prices;

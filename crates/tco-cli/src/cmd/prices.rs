@@ -5,9 +5,12 @@ use crate::files::{check_destination, write_atomic};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::{bail, Result};
+use rust_decimal::Decimal;
 use std::path::Path;
+use tco_core::input::genai::{import_genai, looks_like_genai, GenaiOptions};
 use tco_core::input::pricing::import_litellm;
 use tco_core::model::format::per_mtok;
+use tco_core::model::prices::PriceTable;
 
 pub fn run(cmd: &PricesCommand) -> Result<String> {
     match cmd {
@@ -17,6 +20,8 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             tables,
         } => {
             let t = load::tables(tables)?;
+            let date = t.date;
+            let heading = title(&t.prices, date);
             let needle = vendor.as_deref().map(str::to_lowercase);
             let models: Vec<_> = t
                 .prices
@@ -72,21 +77,28 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                             "Input /MTok",
                             "Output /MTok",
                             "Cached /MTok",
+                            "Cache write /MTok",
                             "Batch discount",
                             "As of",
+                            "Also",
                         ],
-                        &[false, false, true, true, true, true, false],
+                        &[false, false, true, true, true, true, true, false, false],
                     )
-                    .titled("API prices (USD per million tokens)");
+                    .titled(heading);
                     for m in models {
+                        let p = m.prices_on(date);
                         t.row(vec![
                             m.id.clone(),
                             m.name.clone(),
-                            per_mtok(m.input_per_mtok, "USD"),
-                            per_mtok(m.output_per_mtok, "USD"),
-                            per_mtok(m.cached_input_per_mtok, "USD"),
+                            per_mtok(p.rates.input_per_mtok, "USD"),
+                            per_mtok(p.rates.output_per_mtok, "USD"),
+                            per_mtok(p.rates.cached_input_per_mtok, "USD"),
+                            p.rates
+                                .cache_write_per_mtok
+                                .map_or("—".into(), |w| per_mtok(w, "USD")),
                             tco_core::model::format::percent(m.batch_discount),
                             m.as_of.clone(),
+                            also(m, &p, date),
                         ]);
                     }
                     if *format == Format::Markdown {
@@ -131,6 +143,12 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                                 tco_core::model::format::tokens(tco_core::model::units::Tokens(c))
                             }),
                         ),
+                        (
+                            "cache write per MTok",
+                            m.cache_write_per_mtok
+                                .map_or("— (billed as input)".into(), |w| per_mtok(w, "USD")),
+                        ),
+                        ("also", also(m, &m.base(), None)),
                         ("as of", m.as_of.clone()),
                         ("source", m.source.clone()),
                     ] {
@@ -156,6 +174,9 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             out,
             force,
             as_of,
+            provider,
+            batch,
+            keep,
         } => {
             if let Some(path) = out {
                 check_destination(path, *force)?;
@@ -163,37 +184,27 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             let text = load::read_text(file)?;
             let as_of = match as_of {
                 Some(d) => {
-                    if !is_date(d) {
+                    if tco_core::model::date::Date::parse(d).is_none() {
                         bail!("--as-of {d}: not a date\n  allowed: YYYY-MM-DD");
                     }
                     d.clone()
                 }
-                None => date_in_name(file).unwrap_or_else(|| file_date(file)),
+                None => date_in_name(file)
+                    .or_else(|| file.parent().and_then(date_in_name))
+                    .unwrap_or_else(|| file_date(file)),
             };
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let source = format!("LiteLLM model_prices_and_context_window.json ({name})");
-            let (table, summary) =
-                import_litellm(&text, &file.display().to_string(), &source, &as_of)?;
-            let header = format!(
-                "API prices imported by `tco prices import` from {name}\nas of {as_of}: {} chat models imported; skipped {} entries that are not chat models, {} without token prices, {} duplicate ids\nUnits: USD per million tokens. Check before use: list prices change.",
-                summary.imported, summary.skipped_not_chat, summary.skipped_unpriced, summary.skipped_duplicate
-            );
-            let yaml = table.to_yaml(&header);
-            eprintln!(
-                "imported {} chat models; skipped {} not chat, {} unpriced, {} duplicate ids{}",
-                summary.imported,
-                summary.skipped_not_chat,
-                summary.skipped_unpriced,
-                summary.skipped_duplicate,
-                if summary.batch_discount_mismatch > 0 {
-                    format!("; {} models had different input and output batch discounts (the smaller was kept)", summary.batch_discount_mismatch)
-                } else {
-                    String::new()
+            let yaml = if looks_like_genai(&text) {
+                import_genai_file(file, &text, &as_of, provider, batch, keep.as_deref())?
+            } else {
+                if !provider.is_empty() || !batch.is_empty() || keep.is_some() {
+                    bail!("--provider, --batch and --keep apply to genai-prices' data.json; {name} is LiteLLM's format\n  allowed: leave them out for a LiteLLM list");
                 }
-            );
+                import_litellm_file(file, &text, &name, &as_of)?
+            };
             match out {
                 None => Ok(yaml),
                 Some(path) => {
@@ -204,6 +215,145 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
             }
         }
     }
+}
+
+fn import_litellm_file(file: &Path, text: &str, name: &str, as_of: &str) -> Result<String> {
+    let source = format!("LiteLLM model_prices_and_context_window.json ({name})");
+    let (table, summary) = import_litellm(text, &file.display().to_string(), &source, as_of)?;
+    let header = format!(
+        "API prices imported by `tco prices import` from {name}\nas of {as_of}: {} chat models imported; skipped {} entries that are not chat models, {} without token prices, {} duplicate ids\nUnits: USD per million tokens. Check before use: list prices change.",
+        summary.imported, summary.skipped_not_chat, summary.skipped_unpriced, summary.skipped_duplicate
+    );
+    eprintln!(
+        "imported {} chat models; skipped {} not chat, {} unpriced, {} duplicate ids{}",
+        summary.imported,
+        summary.skipped_not_chat,
+        summary.skipped_unpriced,
+        summary.skipped_duplicate,
+        if summary.batch_discount_mismatch > 0 {
+            format!(
+                "; {} models had different input and output batch discounts (the smaller was kept)",
+                summary.batch_discount_mismatch
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(table.to_yaml(&header))
+}
+
+fn import_genai_file(
+    file: &Path,
+    text: &str,
+    as_of: &str,
+    providers: &[String],
+    batch: &[String],
+    keep: Option<&Path>,
+) -> Result<String> {
+    let mut terms = Vec::new();
+    for b in batch {
+        let parsed = b
+            .split_once('=')
+            .and_then(|(v, d)| Some((v.trim().to_string(), d.trim().parse::<Decimal>().ok()?)))
+            .filter(|(v, d)| !v.is_empty() && *d >= Decimal::ZERO && *d <= Decimal::ONE);
+        match parsed {
+            Some(t) => terms.push(t),
+            None => bail!("--batch {b}: not VENDOR=SHARE\n  allowed: a tco vendor prefix and a share from 0 to 1, e.g. openai=0.5"),
+        }
+    }
+    let kept = match keep {
+        Some(p) => PriceTable::parse(&load::read_text(p)?, &p.display().to_string())?,
+        None => PriceTable::default(),
+    };
+    let opts = GenaiOptions {
+        providers: providers.to_vec(),
+        batch: terms,
+        as_of: as_of.to_string(),
+        snapshot: format!("genai-prices {as_of}"),
+    };
+    let (imported, s) = import_genai(text, &file.display().to_string(), &opts, &kept)?;
+    if !providers.is_empty() && s.providers < providers.len() {
+        bail!(
+            "--provider {}: {} of these providers are not in {}\n  allowed: genai-prices provider ids (openai, anthropic, google, x-ai, mistral, deepseek, together, fireworks, groq, …)",
+            providers.join(","),
+            providers.len() - s.providers,
+            file.display()
+        );
+    }
+    eprintln!(
+        "imported {} models from {} providers ({} marked deprecated); skipped {} of other providers, {} not text models, {} without token prices, {} ids kept by hand or repeated, {} in price shapes tco cannot represent{}",
+        s.imported,
+        s.providers,
+        s.deprecated,
+        s.skipped_provider,
+        s.skipped_not_text,
+        s.skipped_unpriced,
+        s.skipped_duplicate,
+        s.skipped_unsupported,
+        if s.unsupported.is_empty() { String::new() } else { format!(" ({})", s.unsupported.join("; ")) }
+    );
+    let mut table = kept;
+    let kept_n = table.models.len();
+    table.models.extend(imported.models);
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let header = format!(
+        "API prices as of {as_of}, imported by `tco prices import` from genai-prices' {name}\n(pydantic/genai-prices, MIT licence: the newest public price data tco has; prices after\n{as_of} are not in it){}\n{} models imported from {} providers{}{}; skipped {} not text models, {} without\ntoken prices, {} whose id is kept by hand or repeated, {} in price shapes tco cannot represent.\nUnits: USD per million tokens. Check before use: list prices change.",
+        if providers.is_empty() { String::new() } else { format!(".\nProviders: {}", providers.join(", ")) },
+        s.imported,
+        s.providers,
+        if kept_n > 0 { format!(", after {kept_n} hand-kept entries") } else { String::new() },
+        if opts.batch.is_empty() { String::new() } else {
+            format!("; batch discounts given at import: {}", opts.batch.iter().map(|(v, d)| format!("{v} {}", d.normalize())).collect::<Vec<_>>().join(", "))
+        },
+        s.skipped_not_text,
+        s.skipped_unpriced,
+        s.skipped_duplicate,
+        s.skipped_unsupported,
+    );
+    Ok(table.to_yaml(&header))
+}
+
+/// "API prices as of D (USD per million tokens), in force on D'": D is the
+/// newest `as_of` in the table.
+fn title(table: &PriceTable, date: Option<tco_core::model::date::Date>) -> String {
+    let newest = table.models.iter().filter_map(|m| m.as_of_date()).max();
+    format!(
+        "API prices{} (USD per million tokens){}",
+        newest.map_or(String::new(), |d| format!(" as of {d}")),
+        date.map_or(String::new(), |d| format!(", in force on {d}"))
+    )
+}
+
+/// What else an entry's pricing has: tiers, off-peak prices, later changes.
+fn also(
+    m: &tco_core::model::prices::ApiModel,
+    p: &tco_core::model::tariff::PriceSet,
+    date: Option<tco_core::model::date::Date>,
+) -> String {
+    let mut v = Vec::new();
+    for t in &p.tiers {
+        v.push(format!(
+            "tier above {}",
+            tco_core::model::format::tokens(tco_core::model::units::Tokens(t.above_prompt_tokens))
+        ));
+    }
+    if let Some(o) = &p.off_peak {
+        v.push(format!("off-peak {} UTC", o.hours_utc));
+    }
+    for c in m
+        .schedule
+        .iter()
+        .filter(|c| date.is_none_or(|d| c.from > d))
+    {
+        v.push(format!("new price from {}", c.from));
+    }
+    if let Some(d) = m.deprecated {
+        v.push(format!("deprecated {d}"));
+    }
+    v.join("; ")
 }
 
 fn is_date(s: &str) -> bool {

@@ -409,9 +409,16 @@ fn flows(s: &Scenario, a: &ApiOption, sched: &Schedule, plan: &LocalPlan) -> Res
             (0, 0, Decimal::ONE, Money::ZERO, Money::ZERO)
         } else {
             let v = sched.volumes[m - 1];
-            let base = match api_at {
-                Some((pv, c)) if pv == v => c,
-                _ => a.monthly(&s.workload, Tokens(v)),
+            // A scheduled price change applies from the month it is in force
+            // on the month's first day (the scenario's date + m − 1 months).
+            let base = match (s.date, a.changes.is_empty()) {
+                (Some(d), false) => a
+                    .blended_on(d.add_months(m as u32 - 1), &s.workload)
+                    .cost(Tokens(v)),
+                _ => match api_at {
+                    Some((pv, c)) if pv == v => c,
+                    _ => a.monthly(&s.workload, Tokens(v)),
+                },
             };
             api_at = Some((v, base));
             let factor = sched.factors[m - 1];

@@ -99,9 +99,15 @@ pub struct LocalLine {
 }
 
 impl Report {
-    /// Every local option's notes, in option order ([`LocalLine::notes`]).
+    /// The notes every face lists: the price notes (`notes`: exchange rates,
+    /// tiers, stale or deprecated prices), then every local option's notes in
+    /// option order ([`LocalLine::notes`]).
     pub fn notes(&self) -> Vec<String> {
-        self.local.iter().flat_map(LocalLine::notes).collect()
+        self.notes
+            .iter()
+            .cloned()
+            .chain(self.local.iter().flat_map(LocalLine::notes))
+            .collect()
     }
 }
 
@@ -183,6 +189,10 @@ pub struct Report {
     pub local: Vec<LocalLine>,
     pub break_even: Vec<BreakEven>,
     pub verdict: Verdict,
+    /// Notes on the prices used: the date they are for, stale table prices,
+    /// long-context tiers, exchange rates, deprecated models. Absent when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
@@ -307,6 +317,22 @@ impl Scenario {
             local,
             break_even,
             verdict,
+            notes: self
+                .exchange_rates
+                .iter()
+                .map(|r| {
+                    format!(
+                        "exchange rates as of {}: {}",
+                        r.as_of,
+                        r.rates
+                            .iter()
+                            .map(|(c, x)| format!("1 {c} = {} {}", x.normalize(), self.currency))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .chain(self.api.iter().flat_map(|a| a.notes.iter().cloned()))
+                .collect(),
         }
     }
 }

@@ -146,17 +146,23 @@ impl Scenario {
         let mut rows: Vec<CompareRow> = table
             .models
             .iter()
-            .map(|m| {
-                let opt = ApiOption {
-                    name: m.name.clone(),
-                    model_id: Some(m.id.clone()),
-                    input_per_mtok: m.input_per_mtok,
-                    output_per_mtok: m.output_per_mtok,
-                    cached_input_per_mtok: m.cached_input_per_mtok,
-                    batch_discount: m.batch_discount,
-                    kg_co2e_per_mtok: None,
+            .filter_map(|m| {
+                let ctx = crate::model::scenario::PriceContext {
+                    date: self.date,
+                    currency: &self.currency,
+                    rates: self.exchange_rates.as_ref(),
+                    prompt_tokens: w.prompt_tokens_per_request,
                 };
-                CompareRow {
+                let factor = if self.currency == crate::model::scenario::TABLE_CURRENCY {
+                    Some(Decimal::ONE)
+                } else {
+                    self.exchange_rates
+                        .as_ref()
+                        .and_then(|r| r.rate(crate::model::scenario::TABLE_CURRENCY))
+                };
+                // Without a rate the table cannot be priced in this currency.
+                let opt = ApiOption::from_model(m, &ctx, factor?);
+                Some(CompareRow {
                     name: m.name.clone(),
                     id: Some(m.id.clone()),
                     kind: "api",
@@ -164,7 +170,7 @@ impl Scenario {
                     cost_per_mtok: Some(opt.blended(w)),
                     nodes: None,
                     can_serve: true,
-                }
+                })
             })
             .collect();
         for l in &self.local {

@@ -44,6 +44,8 @@ pub const fn find(path: &str) -> Option<(&'static str, &'static str)> {
 pub struct OwnedTables {
     pub prices: PriceTable,
     pub hardware: HardwareTable,
+    /// The day whose prices apply (see [`Tables::date`]).
+    pub date: Option<crate::model::date::Date>,
 }
 
 impl OwnedTables {
@@ -51,6 +53,7 @@ impl OwnedTables {
         Tables {
             prices: &self.prices,
             hardware: &self.hardware,
+            date: self.date,
         }
     }
 }
@@ -60,5 +63,6 @@ pub fn tables() -> Result<OwnedTables, Error> {
     Ok(OwnedTables {
         prices: PriceTable::parse(API_PRICES.1, API_PRICES.0)?,
         hardware: HardwareTable::parse(HARDWARE.1, HARDWARE.0)?,
+        date: None,
     })
 }

@@ -9,7 +9,7 @@ use crate::model::units::PerMTok;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::model::prices::{ApiModel, Hardware, HardwareTable, PriceTable};
+use crate::model::prices::{ApiModel, Hardware, HardwareTable, PriceTable, Rent};
 
 /// Upper bound for any price per million tokens.
 pub(crate) fn max_price_per_mtok() -> Decimal {
@@ -27,8 +27,13 @@ const API_MODEL_KEYS: &[&str] = &[
     "input_per_mtok",
     "output_per_mtok",
     "cached_input_per_mtok",
+    "cache_write_per_mtok",
+    "tiers",
+    "off_peak",
+    "schedule",
     "batch_discount",
     "context_window",
+    "deprecated",
     "as_of",
     "source",
 ];
@@ -65,10 +70,17 @@ impl PriceTable {
                     .allowed("unique ids")
                     .into());
             }
-            let input = price(&o.req("input_per_mtok", "price per million input tokens")?)?;
-            let cached = match o.get("cached_input_per_mtok") {
-                Some(c) => price(&c)?,
-                None => input,
+            let set = crate::input::tariff::read_price_set(&o, &price)?;
+            let schedule = match o.get("schedule") {
+                Some(f) => crate::input::tariff::read_schedule(&f, &price)?,
+                None => Vec::new(),
+            };
+            let as_of = match o.get("as_of") {
+                Some(a) => {
+                    let d = crate::input::tariff::read_date(&a)?;
+                    d.to_string()
+                }
+                None => String::new(),
             };
             models.push(ApiModel {
                 name: match o.get("name") {
@@ -79,11 +91,17 @@ impl PriceTable {
                     Some(n) => n.name()?,
                     None => id.split('/').next().unwrap_or_default().to_string(),
                 },
-                input_per_mtok: input,
-                output_per_mtok: price(
-                    &o.req("output_per_mtok", "price per million output tokens")?,
-                )?,
-                cached_input_per_mtok: cached,
+                input_per_mtok: set.rates.input_per_mtok,
+                output_per_mtok: set.rates.output_per_mtok,
+                cached_input_per_mtok: set.rates.cached_input_per_mtok,
+                cache_write_per_mtok: set.rates.cache_write_per_mtok,
+                tiers: set.tiers,
+                off_peak: set.off_peak,
+                schedule,
+                deprecated: o
+                    .get("deprecated")
+                    .map(|d| crate::input::tariff::read_date(&d))
+                    .transpose()?,
                 batch_discount: match o.get("batch_discount") {
                     Some(b) => b.share()?,
                     None => Decimal::ZERO,
@@ -92,10 +110,7 @@ impl PriceTable {
                     Some(c) => Some(c.integer(1, 1_000_000_000, "a token count")?),
                     None => None,
                 },
-                as_of: match o.get("as_of") {
-                    Some(a) => a.text()?,
-                    None => String::new(),
-                },
+                as_of,
                 source: match o.get("source") {
                     Some(a) => a.text()?,
                     None => String::new(),
@@ -140,12 +155,23 @@ impl PriceTable {
                 "    cached_input_per_mtok: {}\n",
                 m.cached_input_per_mtok.amount().normalize()
             ));
+            if let Some(w) = m.cache_write_per_mtok {
+                out.push_str(&format!(
+                    "    cache_write_per_mtok: {}\n",
+                    w.amount().normalize()
+                ));
+            }
+            crate::input::tariff::write_extras(&mut out, "    ", &m.base());
+            crate::input::tariff::write_schedule(&mut out, "    ", &m.schedule);
             out.push_str(&format!(
                 "    batch_discount: {}\n",
                 m.batch_discount.normalize()
             ));
             if let Some(c) = m.context_window {
                 out.push_str(&format!("    context_window: {c}\n"));
+            }
+            if let Some(d) = m.deprecated {
+                out.push_str(&format!("    deprecated: {d}\n"));
             }
             out.push_str(&format!("    as_of: {}\n", quote(&m.as_of)));
             out.push_str(&format!("    source: {}\n", quote(&m.source)));
@@ -171,6 +197,8 @@ const HARDWARE_KEYS: &[&str] = &[
     "load_watts",
     "idle_watts",
     "gpus",
+    "rent_per_gpu_hour",
+    "as_of",
     "source",
 ];
 
@@ -258,6 +286,32 @@ impl HardwareTable {
                     Some(g) => g.integer(0, 100_000, "a whole number of accelerators")?,
                     None => 1,
                 },
+                rent_per_gpu_hour: match o.get("rent_per_gpu_hour") {
+                    None => None,
+                    Some(r) => {
+                        let r = r.map(&["on_demand", "reserved", "spot"])?;
+                        let hourly = |k: &str| {
+                            r.get(k)
+                                .map(|f| {
+                                    f.decimal_in(
+                                        Decimal::ZERO,
+                                        Decimal::from(100_000u32),
+                                        "an hourly price from 0 to 100,000",
+                                    )
+                                })
+                                .transpose()
+                        };
+                        Some(Rent {
+                            on_demand: hourly("on_demand")?,
+                            reserved: hourly("reserved")?,
+                            spot: hourly("spot")?,
+                        })
+                    }
+                },
+                as_of: o
+                    .get("as_of")
+                    .map(|d| crate::input::tariff::read_date(&d))
+                    .transpose()?,
                 source: match o.get("source") {
                     Some(a) => a.text()?,
                     None => String::new(),
@@ -409,6 +463,11 @@ pub fn import_litellm(
             input_per_mtok: PerMTok::new(input),
             output_per_mtok: PerMTok::new(output),
             cached_input_per_mtok: PerMTok::new(cached),
+            cache_write_per_mtok: None,
+            tiers: Vec::new(),
+            off_peak: None,
+            schedule: Vec::new(),
+            deprecated: None,
             batch_discount,
             context_window,
             as_of: as_of.to_string(),

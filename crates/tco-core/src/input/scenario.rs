@@ -8,11 +8,13 @@ use crate::input::calibration::Calibration;
 use crate::input::limits;
 use crate::input::read::{Field, Obj};
 use crate::input::yaml::{self, Node};
+use crate::model::date::Date;
 use crate::model::fields::known as spec;
 use crate::model::fit::{ModelShape, Quant};
 use crate::model::prices::{Hardware, HardwareTable, PriceTable};
 use crate::model::scenario::{
-    ApiOption, Billing, Finance, HardwareCost, LocalOption, Power, Scenario, Staff, Workload,
+    ApiOption, Billing, ExchangeRates, Finance, HardwareCost, LocalOption, Power, PriceContext,
+    Scenario, Staff, Workload, TABLE_CURRENCY,
 };
 use crate::model::throughput::{Rate, Throughput, ThroughputSource};
 use crate::model::units::{Money, PerMTok};
@@ -37,11 +39,25 @@ impl Resolve for NoFiles {
     }
 }
 
-/// The tables a scenario's `model:` and `machine:` ids refer to.
+/// The tables a scenario's `model:` and `machine:` ids refer to, and the
+/// date whose prices apply.
 #[derive(Debug, Clone, Copy)]
 pub struct Tables<'a> {
     pub prices: &'a PriceTable,
     pub hardware: &'a HardwareTable,
+    /// The day whose prices are in force (`--date`): a price entry's dated
+    /// schedule picks the set in force that day, and prices dated more than
+    /// [`STALE_AFTER_DAYS`] before it get a note. `None`: each entry's own
+    /// (first) prices, and no staleness notes.
+    pub date: Option<Date>,
+}
+
+impl<'a> Tables<'a> {
+    /// The same tables with prices in force on `date`.
+    #[must_use]
+    pub fn on(self, date: Option<Date>) -> Tables<'a> {
+        Tables { date, ..self }
+    }
 }
 
 /// A calibrated throughput's measured spread as normal distributions of the
@@ -105,12 +121,16 @@ const TOP_KEYS: &[&str] = &[
     "api",
     "local",
     "finance",
+    "exchange_rates",
 ];
 const WORKLOAD_KEYS: &[&str] = &[
     "tokens_per_month",
     "input_share",
     "cached_input_share",
     "batch_share",
+    "prompt_tokens_per_request",
+    "cache_write_share",
+    "off_peak_share",
     "hourly_profile",
 ];
 const API_KEYS: &[&str] = &[
@@ -119,7 +139,9 @@ const API_KEYS: &[&str] = &[
     "input_per_mtok",
     "output_per_mtok",
     "cached_input_per_mtok",
+    "cache_write_per_mtok",
     "batch_discount",
+    "uplift",
     "kg_co2e_per_mtok",
 ];
 const LOCAL_KEYS: &[&str] = &[
@@ -307,6 +329,38 @@ impl Scenario {
                 None => None,
                 Some(f) => read_profile(&f)?,
             },
+            prompt_tokens_per_request: w
+                .get("prompt_tokens_per_request")
+                .map(|f| f.whole(spec("workload.prompt_tokens_per_request")))
+                .transpose()?,
+            cache_write_share: opt(&w, "cache_write_share", Decimal::ZERO, |f| {
+                f.within(spec("workload.cache_write_share"))
+            })?,
+            off_peak_share: opt(&w, "off_peak_share", Decimal::ZERO, |f| {
+                f.within(spec("workload.off_peak_share"))
+            })?,
+        };
+        if workload.cached_input_share + workload.cache_write_share > Decimal::ONE {
+            let f = w
+                .get("cache_write_share")
+                .unwrap_or_else(|| w.field.clone());
+            return Err(f
+                .error(format!(
+                    "cached_input_share {} plus cache_write_share {} is above 1",
+                    workload.cached_input_share, workload.cache_write_share
+                ))
+                .allowed("shares of the input tokens that add up to at most 1")
+                .into());
+        }
+        let exchange_rates = match top.get("exchange_rates") {
+            None => None,
+            Some(f) => Some(read_rates(&f, &currency)?),
+        };
+        let ctx = PriceContext {
+            date: tables.date,
+            currency: &currency,
+            rates: exchange_rates.as_ref(),
+            prompt_tokens: workload.prompt_tokens_per_request,
         };
 
         let api_field = top.req("api", "a list of API options")?;
@@ -323,7 +377,7 @@ impl Scenario {
         }
         let api = api_items
             .iter()
-            .map(|f| read_api(f, tables.prices))
+            .map(|f| read_api(f, tables.prices, &ctx))
             .collect::<Result<Vec<_>, _>>()?;
 
         let local_field = top.req("local", "a list of machines that could serve the load")?;
@@ -344,7 +398,7 @@ impl Scenario {
         }
         let local = local_items
             .iter()
-            .map(|f| read_local(f, tables.hardware, files))
+            .map(|f| read_local(f, tables.hardware, files, &ctx))
             .collect::<Result<Vec<_>, _>>()?;
 
         for (names, what) in [
@@ -418,17 +472,93 @@ impl Scenario {
             api,
             local,
             finance,
+            exchange_rates,
+            date: tables.date,
             uncertain,
         })
     }
 }
 
-fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic> {
+/// The factor from table (USD) amounts to the scenario's currency, or a
+/// located error at `at` when no rate is given.
+fn table_factor(ctx: &PriceContext<'_>, at: &Field<'_>, what: &str) -> Result<Decimal, Diagnostic> {
+    if ctx.currency == TABLE_CURRENCY {
+        return Ok(Decimal::ONE);
+    }
+    ctx.rates
+            .and_then(|r| r.rate(TABLE_CURRENCY))
+            .ok_or_else(|| {
+                at.error(format!(
+                    "{what} is in {TABLE_CURRENCY} and the scenario is in {}, with no {TABLE_CURRENCY} rate",
+                    ctx.currency
+                ))
+                .allowed(format!(
+                    "`exchange_rates: {{as_of: YYYY-MM-DD, {TABLE_CURRENCY}: RATE}}` at the top (RATE = the price of one {TABLE_CURRENCY} in {}), or inline prices in {}",
+                    ctx.currency, ctx.currency
+                ))
+            })
+}
+
+fn read_rates(f: &Field<'_>, currency: &str) -> Result<ExchangeRates, Diagnostic> {
+    let node = f.node;
+    let crate::input::yaml::Value::Map(entries) = &node.value else {
+        return Err(f
+            .error(format!("expected a mapping, found {}", node.kind()))
+            .allowed("{as_of: YYYY-MM-DD, USD: 0.92}: one unit of each currency, in the scenario's currency"));
+    };
+    let mut keys: Vec<&str> = vec!["as_of"];
+    let codes: Vec<String> = entries
+        .iter()
+        .filter_map(|(k, _)| k.scalar_text().map(str::to_string))
+        .filter(|k| k != "as_of")
+        .collect();
+    for c in &codes {
+        if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
+            let o = f.clone().map(&["as_of"]);
+            return Err(o.err().unwrap_or_else(|| f.error("bad key")).allowed(
+                "`as_of` and ISO currency codes (three capital letters, e.g. USD) with their rates",
+            ));
+        }
+        keys.push(c.as_str());
+    }
+    let o = f.clone().map(&keys)?;
+    let as_of =
+        crate::input::tariff::read_date(&o.req("as_of", "the date of the rates, YYYY-MM-DD")?)?;
+    let mut rates = Vec::new();
+    for c in &codes {
+        let Some(rf) = o.get(c) else { continue };
+        if c == currency {
+            return Err(rf
+                .error(format!("{c} is the scenario's own currency"))
+                .allowed("rates of other currencies only"));
+        }
+        let r = rf.positive(
+            Decimal::from(1_000_000u32),
+            "a rate above 0: the price of one unit of that currency in the scenario's currency",
+        )?;
+        rates.push((c.clone(), r));
+    }
+    if rates.is_empty() {
+        return Err(f
+            .error("no rate is given")
+            .allowed("at least one currency with its rate, e.g. USD: 0.92"));
+    }
+    Ok(ExchangeRates { as_of, rates })
+}
+
+fn read_api(
+    f: &Field<'_>,
+    prices: &PriceTable,
+    ctx: &PriceContext<'_>,
+) -> Result<ApiOption, Diagnostic> {
     let o = f.clone().map(API_KEYS)?;
     let base = match o.get("model") {
         Some(m) => {
             let id = m.name()?;
-            Some(prices.lookup(&id, &m)?.clone())
+            let entry = prices.lookup(&id, &m)?;
+            let factor = table_factor(ctx, &m, &format!("`{id}`'s table price"))?;
+            let opt = ApiOption::from_model(entry, ctx, factor);
+            Some(opt)
         }
         None => None,
     };
@@ -459,9 +589,15 @@ fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic>
                 .allowed("`output_per_mtok`: price per million output tokens"))
         }
     };
+    let inline_input = o.has("input_per_mtok");
     let cached = match (o.get("cached_input_per_mtok"), &base) {
         (Some(p), _) => price(&p)?,
-        (None, Some(b)) if !o.has("input_per_mtok") => b.cached_input_per_mtok,
+        (None, Some(b)) if !inline_input => b.cached_input_per_mtok,
+        _ => input,
+    };
+    let cache_write = match (o.get("cache_write_per_mtok"), &base) {
+        (Some(p), _) => price(&p)?,
+        (None, Some(b)) if !inline_input => b.cache_write_per_mtok,
         _ => input,
     };
     let batch_discount = match (o.get("batch_discount"), &base) {
@@ -473,14 +609,29 @@ fn read_api(f: &Field<'_>, prices: &PriceTable) -> Result<ApiOption, Diagnostic>
         .get("kg_co2e_per_mtok")
         .map(|f| f.within(spec("api[].kg_co2e_per_mtok")))
         .transpose()?;
+    let uplift = opt(&o, "uplift", Decimal::ONE, |f| {
+        f.within(spec("api[].uplift"))
+    })?;
+    // Inline prices replace the table's: its later changes and off-peak
+    // prices no longer describe them.
+    let inline = inline_input || o.has("output_per_mtok");
+    let (changes, off_peak, notes) = match base {
+        Some(b) if !inline => (b.changes, b.off_peak, b.notes),
+        _ => (Vec::new(), None, Vec::new()),
+    };
     Ok(ApiOption {
         kg_co2e_per_mtok,
+        model_id: o.get("model").map(|m| m.name()).transpose()?,
         name,
-        model_id: base.map(|b| b.id),
         input_per_mtok: input,
         output_per_mtok: output,
         cached_input_per_mtok: cached,
         batch_discount,
+        cache_write_per_mtok: cache_write,
+        off_peak,
+        uplift,
+        changes,
+        notes,
     })
 }
 
@@ -488,12 +639,17 @@ fn read_local(
     f: &Field<'_>,
     hardware: &HardwareTable,
     files: &dyn Resolve,
+    ctx: &PriceContext<'_>,
 ) -> Result<LocalOption, Diagnostic> {
     let o = f.clone().map(LOCAL_KEYS)?;
     let name = o.req("name", "a name for this machine option")?.name()?;
     let machine = match o.get("machine") {
         Some(m) => Some(hardware.lookup(&m.name()?, &m)?.clone()),
         None => None,
+    };
+    // A machine's table price is in USD; only needed when the option takes it.
+    let machine_factor = |at: &Field<'_>| -> Result<Decimal, Diagnostic> {
+        table_factor(ctx, at, "the machine's table price")
     };
     let hw = match (o.get("owned"), o.get("rented")) {
         (Some(_), Some(r)) => {
@@ -510,7 +666,10 @@ fn read_local(
             let ow = ow.map(OWNED_KEYS)?;
             let price = match (ow.get("price"), &machine) {
                 (Some(p), _) => money(&p)?,
-                (None, Some(m)) => Money::new(m.price),
+                (None, Some(m)) => {
+                    let at = o.get("machine").unwrap_or_else(|| ow.field.clone());
+                    Money::new(m.price * machine_factor(&at)?)
+                }
                 (None, None) => {
                     return Err(ow.field.error("missing field `price`").allowed(
                         "`price`: capital cost of one node (or `machine:` to take its price)",

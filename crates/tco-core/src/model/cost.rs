@@ -5,6 +5,7 @@
 //! sweeps, break-even) calls it, so every figure comes from one formula.
 
 use crate::model::scenario::{ApiOption, Billing, HardwareCost, LocalOption, Scenario, Workload};
+use crate::model::tariff::Rates;
 use crate::model::units::{Money, PerMTok, Tokens};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -12,14 +13,55 @@ use serde::Serialize;
 const SECONDS_PER_HOUR: u32 = 3600;
 
 impl ApiOption {
-    /// (s·((1−c)·p_in + c·p_cached) + (1−s)·p_out) · (1 − b·d_batch)
+    /// The prices in force before any later change.
+    pub fn rates(&self) -> Rates {
+        Rates {
+            input_per_mtok: self.input_per_mtok,
+            output_per_mtok: self.output_per_mtok,
+            cached_input_per_mtok: self.cached_input_per_mtok,
+            cache_write_per_mtok: Some(self.cache_write_per_mtok),
+        }
+    }
+
+    /// Blended price per MTok:
+    /// ((1−o)·mix(p) + o·mix(p_off)) · (1 − b·d_batch) · uplift, where
+    /// mix(p) = s·((1−c−w)·p_in + c·p_cached + w·p_write) + (1−s)·p_out.
+    /// With no cache writes, off-peak share or uplift this is docs/model.md's
+    /// (s·((1−c)·p_in + c·p_cached) + (1−s)·p_out)·(1 − b·d_batch), digit for digit.
     pub fn blended(&self, w: &Workload) -> PerMTok {
-        let s = w.input_share;
-        let c = w.cached_input_share;
-        let input =
-            self.input_per_mtok.times(Decimal::ONE - c) + self.cached_input_per_mtok.times(c);
-        let mix = input.times(s) + self.output_per_mtok.times(Decimal::ONE - s);
-        mix.times(Decimal::ONE - w.batch_share * self.batch_discount)
+        self.blended_with(&self.rates(), self.off_peak.as_ref(), w)
+    }
+
+    /// The blend of given prices with this option's batch terms and uplift.
+    pub fn blended_with(&self, rates: &Rates, off_peak: Option<&Rates>, w: &Workload) -> PerMTok {
+        let (s, c, cw, o) = (
+            w.input_share,
+            w.cached_input_share,
+            w.cache_write_share,
+            w.off_peak_share,
+        );
+        let standard = rates.mix(s, c, cw);
+        let mix = if o.is_zero() {
+            standard
+        } else {
+            let off = off_peak.unwrap_or(rates).mix(s, c, cw);
+            standard.times(Decimal::ONE - o) + off.times(o)
+        };
+        let p = mix.times(Decimal::ONE - w.batch_share * self.batch_discount);
+        if self.uplift == Decimal::ONE {
+            p
+        } else {
+            p.times(self.uplift)
+        }
+    }
+
+    /// The blended price in force on `date` (a later scheduled change, if
+    /// one has started; else today's).
+    pub fn blended_on(&self, date: crate::model::date::Date, w: &Workload) -> PerMTok {
+        match self.changes.iter().rev().find(|c| c.0 <= date) {
+            Some((_, r, off)) => self.blended_with(r, off.as_ref(), w),
+            None => self.blended(w),
+        }
     }
 
     pub fn monthly(&self, w: &Workload, v: Tokens) -> Money {

@@ -11,6 +11,7 @@
 
 pub mod breakeven;
 pub mod cost;
+pub mod date;
 pub mod estimate;
 pub mod fields;
 pub mod fit;
@@ -18,6 +19,7 @@ pub mod format;
 pub mod load_curve;
 pub mod prices;
 pub mod scenario;
+pub mod tariff;
 pub mod throughput;
 pub mod uncertain;
 pub mod units;

@@ -1,6 +1,8 @@
 //! Price tables as the model uses them: API models' list prices and the
 //! machines of the hardware table. [`crate::input::pricing`] reads them.
 
+use crate::model::date::Date;
+use crate::model::tariff::{Dated, OffPeak, PriceSet, Rates, Tier};
 use crate::model::units::PerMTok;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -14,10 +16,52 @@ pub struct ApiModel {
     pub input_per_mtok: PerMTok,
     pub output_per_mtok: PerMTok,
     pub cached_input_per_mtok: PerMTok,
+    /// A prompt token written to the cache, when the vendor prices writes apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_per_mtok: Option<PerMTok>,
+    /// Prices for prompts longer than a threshold (long-context surcharges).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<Tier>,
+    /// Prices during the vendor's off-peak hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub off_peak: Option<OffPeak>,
+    /// Later price sets, each in force from its date; the prices above are in
+    /// force before the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<Dated>,
     pub batch_discount: Decimal,
     pub context_window: Option<u64>,
+    /// The date the vendor deprecated the model (or the snapshot that marked it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<Date>,
     pub as_of: String,
     pub source: String,
+}
+
+impl ApiModel {
+    /// The entry's own prices (in force before any `schedule` date).
+    pub fn base(&self) -> PriceSet {
+        PriceSet {
+            rates: Rates {
+                input_per_mtok: self.input_per_mtok,
+                output_per_mtok: self.output_per_mtok,
+                cached_input_per_mtok: self.cached_input_per_mtok,
+                cache_write_per_mtok: self.cache_write_per_mtok,
+            },
+            tiers: self.tiers.clone(),
+            off_peak: self.off_peak.clone(),
+        }
+    }
+
+    /// The prices in force on `date` (no date: the entry's own).
+    pub fn prices_on(&self, date: Option<Date>) -> PriceSet {
+        crate::model::tariff::in_force(&self.base(), &self.schedule, date).clone()
+    }
+
+    /// `as_of` as a date, when it is one.
+    pub fn as_of_date(&self) -> Option<Date> {
+        Date::parse(&self.as_of)
+    }
 }
 
 /// The API models tco knows, in file order.
@@ -42,7 +86,26 @@ pub struct Hardware {
     pub load_watts: Decimal,
     pub idle_watts: Decimal,
     pub gpus: u64,
+    /// Typical rental prices per GPU-hour, where the unit is rented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rent_per_gpu_hour: Option<Rent>,
+    /// The date the price was taken (launch list price, quote, estimate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
     pub source: String,
+}
+
+/// Typical cloud prices of one GPU for one hour, in USD.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Rent {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_demand: Option<Decimal>,
+    /// Reserved for a term (one year, paid monthly).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserved: Option<Decimal>,
+    /// Interruptible (spot, preemptible).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]

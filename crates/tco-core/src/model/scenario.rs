@@ -4,8 +4,10 @@
 //! [`crate::input::scenario`] builds these from YAML; the cost formulas on
 //! them are in [`crate::model::cost`].
 
+use crate::model::date::Date;
 use crate::model::fit::ModelShape;
-use crate::model::prices::Hardware;
+use crate::model::prices::{ApiModel, Hardware};
+use crate::model::tariff::Rates;
 use crate::model::throughput::Throughput;
 use crate::model::units::{Money, PerMTok, Tokens};
 use rust_decimal::Decimal;
@@ -17,6 +19,12 @@ pub struct Workload {
     pub input_share: Decimal,
     pub cached_input_share: Decimal,
     pub batch_share: Decimal,
+    /// Prompt tokens per request: selects a long-context price tier.
+    pub prompt_tokens_per_request: Option<u64>,
+    /// Share of INPUT tokens billed at the cache-write price.
+    pub cache_write_share: Decimal,
+    /// Share of tokens sent in a vendor's off-peak hours.
+    pub off_peak_share: Decimal,
     /// Traffic per hour of day (24 non-negative weights, not all zero);
     /// `None` is `flat`, every hour alike.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,6 +52,18 @@ pub struct ApiOption {
     pub output_per_mtok: PerMTok,
     pub cached_input_per_mtok: PerMTok,
     pub batch_discount: Decimal,
+    /// Price of a prompt token written to the cache (the input price when the
+    /// vendor does not price writes apart).
+    pub cache_write_per_mtok: PerMTok,
+    /// Prices in the vendor's off-peak hours, when it has them.
+    pub off_peak: Option<Rates>,
+    /// Multiplier on every price (regional processing, priority tiers); 1 = none.
+    pub uplift: Decimal,
+    /// Later price changes of a table entry, in the scenario's currency and
+    /// prompt tier: (date, prices, off-peak prices). Finance uses them month by month.
+    pub changes: Vec<(Date, Rates, Option<Rates>)>,
+    /// Notes on the prices used (staleness, tier, deprecation).
+    pub notes: Vec<String>,
     /// kg CO2e per million tokens, only when the scenario declares one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kg_co2e_per_mtok: Option<Decimal>,
@@ -160,6 +180,10 @@ pub struct Scenario {
     pub api: Vec<ApiOption>,
     pub local: Vec<LocalOption>,
     pub finance: Option<Finance>,
+    /// The exchange rates given (scenarios in another currency than USD).
+    pub exchange_rates: Option<ExchangeRates>,
+    /// The date whose prices are used, if one was given.
+    pub date: Option<Date>,
     /// Inputs written as distributions, and measured throughputs with their
     /// spread; `simulate` samples them, `sensitivity` swings them.
     pub uncertain: Vec<crate::model::uncertain::Input>,
@@ -169,5 +193,105 @@ impl Scenario {
     /// True when some input is uncertain (a distribution or a measured spread).
     pub fn has_uncertainty(&self) -> bool {
         self.uncertain.iter().any(|i| !i.dist.is_degenerate())
+    }
+}
+
+/// A table price older than this many days before the date gets a note.
+pub const STALE_AFTER_DAYS: i64 = 90;
+
+/// The exchange rates a scenario in another currency than the tables' (USD)
+/// gives: one unit of `currency` costs `rate` of the scenario's currency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExchangeRates {
+    pub as_of: Date,
+    /// (currency code, rate), as written.
+    pub rates: Vec<(String, Decimal)>,
+}
+
+impl ExchangeRates {
+    pub fn rate(&self, currency: &str) -> Option<Decimal> {
+        self.rates
+            .iter()
+            .find(|(c, _)| c == currency)
+            .map(|(_, r)| *r)
+    }
+}
+
+/// What turns a table's USD list prices into a scenario's prices: the date
+/// in force, the currency and its rate, the prompt length for tiers.
+#[derive(Debug, Clone, Copy)]
+pub struct PriceContext<'a> {
+    pub date: Option<Date>,
+    pub currency: &'a str,
+    pub rates: Option<&'a ExchangeRates>,
+    pub prompt_tokens: Option<u64>,
+}
+
+/// The currency every price table is written in.
+pub const TABLE_CURRENCY: &str = "USD";
+
+impl ApiOption {
+    /// A price-table entry as an API option: prices in force on the
+    /// context's date, at the prompt's tier, in the scenario's currency.
+    /// `factor` converts table amounts (see [`PriceContext::table_factor`]).
+    pub fn from_model(m: &ApiModel, ctx: &PriceContext<'_>, factor: Decimal) -> ApiOption {
+        let set = m.prices_on(ctx.date);
+        let conv = |r: Rates| {
+            if factor == Decimal::ONE {
+                r
+            } else {
+                r.times(factor)
+            }
+        };
+        let rates = conv(set.rates_for_prompt(ctx.prompt_tokens));
+        let mut notes = Vec::new();
+        if let Some(t) = set.tier_for_prompt(ctx.prompt_tokens) {
+            notes.push(format!(
+                "{}: prompts of {} tokens pay the long-context prices above {} tokens",
+                m.name,
+                ctx.prompt_tokens.unwrap_or_default(),
+                t
+            ));
+        }
+        if let (Some(d), Some(asof)) = (ctx.date, m.as_of_date()) {
+            let age = d.days_since(asof);
+            if age > STALE_AFTER_DAYS {
+                notes.push(format!(
+                    "{}: its table price was listed on {asof}, {age} days before {d}; prices may have changed (tco prices show {})",
+                    m.name, m.id
+                ));
+            }
+        }
+        if let (Some(d), Some(dep)) = (ctx.date, m.deprecated) {
+            if dep <= d {
+                notes.push(format!("{}: deprecated by its vendor on {dep}", m.name));
+            }
+        }
+        let changes = m
+            .schedule
+            .iter()
+            .filter(|s| ctx.date.is_none_or(|d| s.from > d))
+            .map(|s| {
+                (
+                    s.from,
+                    conv(s.prices.rates_for_prompt(ctx.prompt_tokens)),
+                    s.prices.off_peak.as_ref().map(|o| conv(o.rates)),
+                )
+            })
+            .collect();
+        ApiOption {
+            name: m.name.clone(),
+            model_id: Some(m.id.clone()),
+            input_per_mtok: rates.input_per_mtok,
+            output_per_mtok: rates.output_per_mtok,
+            cached_input_per_mtok: rates.cached_input_per_mtok,
+            batch_discount: m.batch_discount,
+            cache_write_per_mtok: rates.cache_write(),
+            off_peak: set.off_peak.as_ref().map(|o| conv(o.rates)),
+            uplift: Decimal::ONE,
+            changes,
+            notes,
+            kg_co2e_per_mtok: None,
+        }
     }
 }

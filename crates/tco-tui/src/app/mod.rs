@@ -420,6 +420,72 @@ mod tests {
     }
 
     #[test]
+    fn the_vendor_price_inputs_are_edited_like_report_set() {
+        let mut a = app();
+        let select = |a: &mut App, path: &str| {
+            for _ in 0..200 {
+                key(a, KeyCode::Up);
+            }
+            for _ in 0..200 {
+                if a.field().unwrap().path == path {
+                    return;
+                }
+                key(a, KeyCode::Down);
+            }
+            panic!("no field {path}");
+        };
+        // Cache writes: Claude Sonnet 4.6 writes at $3.75 (0.8·(0.95·3 + 0.05·3.75) + 0.2·15 = 5.43).
+        select(&mut a, "workload.cache_write_share");
+        key(&mut a, KeyCode::Char('+'));
+        assert_eq!(
+            a.now.report.api[0].blended_per_mtok.amount(),
+            rust_decimal::Decimal::new(543, 2)
+        );
+        // Uplift: +0.05 → 1.05 × 5.43 = 5.7015.
+        select(&mut a, "api[0].uplift");
+        key(&mut a, KeyCode::Char('+'));
+        assert_eq!(
+            a.now.report.api[0].blended_per_mtok.amount(),
+            rust_decimal::Decimal::new(57015, 4)
+        );
+        // The same edits through the core's parser give the same report.
+        let (o, t) = tco_core::input::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml").unwrap();
+        let tables = tco_core::input::bundled::tables().unwrap();
+        let direct = tco_core::Scenario::parse_with_overrides(
+            t,
+            o,
+            &[
+                "workload.cache_write_share=0.05".into(),
+                "api[0].uplift=1.05".into(),
+            ],
+            tables.as_ref(),
+            &tco_core::input::scenario::NoFiles,
+        )
+        .unwrap()
+        .evaluate();
+        assert_eq!(a.now.report, direct);
+        // An off-peak share and a prompt length are accepted (Sonnet 4.6 has neither
+        // off-peak prices nor tiers, so its price stays); a share of 1.5 is refused.
+        select(&mut a, "workload.off_peak_share");
+        key(&mut a, KeyCode::Char('+'));
+        select(&mut a, "workload.prompt_tokens_per_request");
+        key(&mut a, KeyCode::Char('+'));
+        assert_eq!(
+            a.now.report.api[0].blended_per_mtok.amount(),
+            rust_decimal::Decimal::new(57015, 4)
+        );
+        select(&mut a, "workload.cache_write_share");
+        key(&mut a, KeyCode::Enter);
+        a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typed(&mut a, "1.5");
+        key(&mut a, KeyCode::Enter);
+        let Some(Message::Error(m)) = &a.message else {
+            panic!("not refused: {:?}", a.message)
+        };
+        assert!(m.contains("cache_write_share"), "{m}");
+    }
+
+    #[test]
     fn typed_values_apply_and_invalid_ones_are_refused_keeping_the_last_good_state() {
         let mut a = app();
         key(&mut a, KeyCode::Enter);

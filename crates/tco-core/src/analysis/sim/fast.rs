@@ -14,6 +14,10 @@ pub(super) struct ApiF {
     pub(super) output: f64,
     pub(super) cached: f64,
     pub(super) batch_discount: f64,
+    pub(super) cache_write: f64,
+    /// Off-peak (input, output, cached, cache write), when the vendor has them.
+    pub(super) off_peak: Option<(f64, f64, f64, f64)>,
+    pub(super) uplift: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -57,6 +61,8 @@ pub(super) struct Inputs {
     pub(super) input_share: f64,
     pub(super) cached_share: f64,
     pub(super) batch_share: f64,
+    pub(super) cache_write_share: f64,
+    pub(super) off_peak_share: f64,
     pub(super) api: Vec<ApiF>,
     pub(super) local: Vec<LocalF>,
     pub(super) discount_rate: f64,
@@ -79,6 +85,8 @@ impl Inputs {
             input_share: f(w.input_share),
             cached_share: f(w.cached_input_share),
             batch_share: f(w.batch_share),
+            cache_write_share: f(w.cache_write_share),
+            off_peak_share: f(w.off_peak_share),
             api: s
                 .api
                 .iter()
@@ -87,6 +95,16 @@ impl Inputs {
                     output: f(a.output_per_mtok.amount()),
                     cached: f(a.cached_input_per_mtok.amount()),
                     batch_discount: f(a.batch_discount),
+                    cache_write: f(a.cache_write_per_mtok.amount()),
+                    off_peak: a.off_peak.map(|o| {
+                        (
+                            f(o.input_per_mtok.amount()),
+                            f(o.output_per_mtok.amount()),
+                            f(o.cached_input_per_mtok.amount()),
+                            f(o.cache_write().amount()),
+                        )
+                    }),
+                    uplift: f(a.uplift),
                 })
                 .collect(),
             local: s
@@ -248,8 +266,22 @@ impl Inputs {
     pub(super) fn blended(&self, a: &ApiF) -> f64 {
         let s = self.input_share;
         let c = self.cached_share;
-        let input = a.input * (1.0 - c) + a.cached * c;
-        (input * s + a.output * (1.0 - s)) * (1.0 - self.batch_share * a.batch_discount)
+        let w = self.cache_write_share;
+        let o = self.off_peak_share;
+        let mix = |p_in: f64, p_out: f64, p_cached: f64, p_write: f64| {
+            let input = p_in * (1.0 - c - w) + p_cached * c + p_write * w;
+            input * s + p_out * (1.0 - s)
+        };
+        let standard = mix(a.input, a.output, a.cached, a.cache_write);
+        let blend = if o > 0.0 {
+            let off = a
+                .off_peak
+                .map_or(standard, |(i, out, ca, wr)| mix(i, out, ca, wr));
+            standard * (1.0 - o) + off * o
+        } else {
+            standard
+        };
+        blend * (1.0 - self.batch_share * a.batch_discount) * a.uplift
     }
 
     /// Busy node-seconds per token at the workload's mix.
