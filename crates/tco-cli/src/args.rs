@@ -204,6 +204,16 @@ pub struct CompareArgs {
     /// Only API models whose vendor or id contains this text.
     #[arg(long)]
     pub vendor: Option<String>,
+    /// Only the API entries serving the open weights a local option names
+    /// (`local[].model.id`), besides the local options.
+    #[arg(long)]
+    pub same_model: bool,
+    /// Only these price-table ids, comma-separated (shown even when deprecated).
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    pub models: Option<Vec<String>>,
+    /// Also deprecated and literature-only price-table entries.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -204,6 +204,7 @@ const THROUGHPUT_KEYS: &[&str] = &[
     "slo",
 ];
 const MODEL_KEYS: &[&str] = &[
+    "id",
     "params_b",
     "quant",
     "context",
@@ -1264,6 +1265,7 @@ fn read_model(f: &Field<'_>) -> Result<ModelShape, Diagnostic> {
             .transpose()
     };
     Ok(ModelShape {
+        id: o.get("id").map(|f| f.name()).transpose()?,
         params_b: o
             .req("params_b", "parameters in billions, e.g. 70")?
             .within(spec("local[].model.params_b"))?,

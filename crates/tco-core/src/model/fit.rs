@@ -85,6 +85,10 @@ impl Quant {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelShape {
+    /// The open weights served (`qwen2.5-coder-32b`), when named: `tco compare`
+    /// marks the API entries that serve the same weights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub params_b: Decimal,
     pub quant: Quant,
     pub context: u64,
@@ -230,6 +234,7 @@ mod tests {
 
     fn shape(params: Decimal, context: u64) -> ModelShape {
         ModelShape {
+            id: None,
             params_b: params,
             quant: Quant::Q4KM,
             context,
