@@ -372,6 +372,29 @@ try {
     assert.equal(await page.evaluate(() => window.tcoPage.state.scenario.workload.input_share), '0.7');
   });
 
+  await check('numbers written as people write them get the field\'s error and a "did you mean"; nothing is reinterpreted', async () => {
+    for (const [id, path, typed, meant] of [
+      ['f-l0-coc', /local\[0\]\.owned\.cost_of_capital/, '0,08', '0.08'],
+      ['f-l0-price', /local\[0\]\.owned\.price/, '$80000', '80000'],
+      ['f-l0-price', /local\[0\]\.owned\.price/, '80000 EUR', '80000'],
+      ['f-input-share', /workload\.input_share/, '75%', '0.75'],
+    ]) {
+      const was = await page.inputValue(`#${id}`);
+      const scenario = await page.evaluate(() => JSON.stringify(window.tcoPage.state.scenario));
+      await page.fill(`#${id}`, typed);
+      await page.waitForSelector(`#${id}-error:not([hidden])`);
+      const msg = await page.textContent(`#${id}-error`);
+      assert.match(msg, path, msg);
+      assert.ok(msg.includes(`did you mean \`${meant}\``), `${typed}: ${msg}`);
+      // What was typed stays in the box as typed (a number input made 0,30
+      // into 030), and the scenario is unchanged.
+      assert.equal(await page.inputValue(`#${id}`), typed);
+      assert.equal(await page.evaluate(() => JSON.stringify(window.tcoPage.state.scenario)), scenario);
+      await page.fill(`#${id}`, was);
+      await page.waitForSelector(`#${id}-error`, { state: 'hidden' });
+    }
+  });
+
   await check('pasted YAML with a mistake shows the located error; the results stay', async () => {
     const verdict = await page.textContent('#verdict');
     await page.click('#yaml-box summary');
