@@ -191,7 +191,15 @@ try {
     assert.equal(json.text, tco('report', 'lit-document-pipeline', '--format', 'json'));
     const yaml = await downloadText(page, '#dl-yaml');
     assert.equal(yaml.name, 'lit-document-pipeline.yaml');
-    assert.equal(yaml.text, fs.readFileSync(path.join(repo, 'scenarios/lit-document-pipeline.yaml'), 'utf8'));
+    const original = fs.readFileSync(path.join(repo, 'scenarios/lit-document-pipeline.yaml'), 'utf8');
+    assert.equal(yaml.text, original);
+    // An edit is written into the text: the user's comments and layout stay.
+    await page.fill('#f-volume', '2B');
+    await page.waitForFunction(() => window.tcoPage.state.scenario.workload.tokens_per_month === 2000000000);
+    const edited = await downloadText(page, '#dl-yaml');
+    const want = original.replace('  tokens_per_month: 600M        #', '  tokens_per_month: 2B        #');
+    assert.notEqual(want, original);
+    assert.equal(edited.text, want);
   });
 
   await check('the vendor price inputs (cache writes, off-peak, prompt length, uplift) edit as tco report --set does', async () => {

@@ -234,10 +234,12 @@ impl Tco {
         }
         let scenario =
             Scenario::from_tree(&root, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)?;
+        // The edits written into the text as it stands, so the user's comments
+        // and layout stay (the whole tree re-written only where they cannot).
         let text = if sets.is_empty() {
             text.to_string()
         } else {
-            emit::to_yaml(&root)
+            emit::keep_layout(text, &root).unwrap_or_else(|| emit::to_yaml(&root))
         };
         let report = scenario.evaluate();
         let v = sweep::chart_volumes(&report, sweep::CHART_POINTS);
@@ -512,7 +514,7 @@ impl Tco {
         }
         prune_removed(&mut root);
         Scenario::from_tree(&root, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)?;
-        Ok(emit::to_yaml(&root))
+        Ok(emit::keep_layout(text, &root).unwrap_or_else(|| emit::to_yaml(&root)))
     }
 
     /// The API price table as JSON (`{"models": [{id, name, vendor, input_per_mtok, …}]}`).

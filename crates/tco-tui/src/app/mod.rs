@@ -155,6 +155,11 @@ pub struct App {
     pub tree: Node,
     /// The tree as last saved (or loaded): unsaved changes are a difference from it.
     pub saved: Node,
+    /// The text as last saved (or loaded): a save writes the changes into it,
+    /// keeping the user's comments and layout ([`keep_layout`]).
+    ///
+    /// [`keep_layout`]: tco_core::output::emit::keep_layout
+    pub saved_text: String,
     pub now: Computed,
     pub fields: Vec<Field>,
     pub selected: usize,
@@ -201,6 +206,7 @@ impl App {
             files,
             probe_built: l.probe_built,
             saved: tree.clone(),
+            saved_text: l.text,
             tree,
             now,
             fields,
@@ -319,14 +325,18 @@ impl App {
 
     /// Writes the tree to `path` atomically; over an existing file only with `overwrite`.
     pub fn save_to(&mut self, path: &Path, overwrite: bool) {
-        let mut text = format!(
-            "# Saved by `tco tui` from {}; the original's comments are not kept.\n",
-            self.origin
-        );
-        text.push_str(&tco_core::output::emit::to_yaml(&self.tree));
+        let text = tco_core::output::emit::keep_layout(&self.saved_text, &self.tree)
+            .unwrap_or_else(|| {
+                format!(
+                    "# Saved by `tco tui` from {}; these changes could not be written into the\n# original's layout, so its comments are not kept.\n{}",
+                    self.origin,
+                    tco_core::output::emit::to_yaml(&self.tree)
+                )
+            });
         match tco_fs::write_atomic(path, text.as_bytes(), overwrite.into()) {
             Ok(()) => {
                 self.saved = self.tree.clone();
+                self.saved_text = text;
                 self.message = Some(Message::Info(format!("saved to {}", path.display())));
                 if self.quit_after_save {
                     self.quit = true;
