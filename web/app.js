@@ -772,6 +772,10 @@ function wire() {
   $('dl-csv').addEventListener('click', () => download(`${baseName()}-report.csv`, tco.reportCsv(state.text, state.origin), 'text/csv'));
   $('dl-breakeven').addEventListener('click', () => download(`${baseName()}-breakeven.csv`, tco.breakEvenCsv(state.text, state.origin), 'text/csv'));
   $('dl-json').addEventListener('click', () => download(`${baseName()}-report.json`, state.reportJson, 'application/json'));
+  // The one-page report `tco report --format html` writes, for a CFO: it
+  // prints on one or two A4 pages and needs no network.
+  $('dl-html').addEventListener('click', () => download(`${baseName()}-report.html`, tco.reportHtml(state.text, state.origin), 'text/html'));
+  $('print').addEventListener('click', () => window.print());
   $('copy-link').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(location.href);

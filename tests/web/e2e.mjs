@@ -202,6 +202,32 @@ try {
     assert.equal(edited.text, want);
   });
 
+  await check('the one-page report: the download equals tco report --format html, needs no network and prints on at most two A4 pages', async () => {
+    await page.selectOption('#bundled', 'flagship');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/flagship.yaml');
+    const html = await downloadText(page, '#dl-html');
+    assert.equal(html.name, 'flagship-report.html');
+    assert.equal(html.text, tco('report', 'flagship', '--format', 'html'));
+    // Printed by headless Chromium from the file, with the network refused.
+    const ctx = await browser.newContext({ offline: true });
+    const p = await ctx.newPage();
+    let requests = 0;
+    p.on('request', (r) => { if (!r.url().startsWith('data:') && !r.url().startsWith('about:')) requests += 1; });
+    await p.setContent(html.text, { waitUntil: 'load' });
+    const pdf = await p.pdf({ format: 'A4' });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    fs.writeFileSync(path.join(shots, 'flagship-report.pdf'), pdf);
+    assert.ok(pages >= 1 && pages <= 2, `the report printed on ${pages} pages`);
+    assert.equal(requests, 0, 'the report loads nothing');
+    await ctx.close();
+    // The page's own print layout: results only.
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.isHidden('#inputs'));
+    assert.ok(await page.isVisible('#output'));
+    await page.emulateMedia({ media: 'screen' });
+    assert.ok(await page.isVisible('#inputs'));
+  });
+
   await check('the vendor price inputs (cache writes, off-peak, prompt length, uplift) edit as tco report --set does', async () => {
     await page.selectOption('#bundled', 'lit-4xa100-vs-sonnet');
     await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/lit-4xa100-vs-sonnet.yaml');

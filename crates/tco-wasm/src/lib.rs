@@ -342,6 +342,29 @@ impl Tco {
             .map_err(|e| invalid(e.to_string()))
     }
 
+    /// `tco report --format html`, byte for byte: the one-page report a CFO
+    /// reads (verdict, costs, break-even chart, NPV and payback, the
+    /// simulation at `tco simulate`'s defaults when the scenario has
+    /// distributions, sources and dates, the scenario's text as written).
+    #[wasm_bindgen(js_name = reportHtml)]
+    pub fn report_html(&self, text: &str, origin: &str) -> Result<String, JsValue> {
+        let s = self.parse(text, origin)?;
+        let r = s.evaluate();
+        let defaults = SimOptions::default();
+        let sim = if s.has_uncertainty() {
+            Some(self.simulation(text, origin, defaults.samples as u32, defaults.seed as f64)?)
+        } else {
+            None
+        };
+        Ok(tco_chart::html::report_html(&tco_chart::html::ReportPage {
+            scenario: &s,
+            report: &r,
+            simulation: sim.as_ref(),
+            yaml: text,
+            prices: &self.tables.prices,
+        }))
+    }
+
     /// `tco simulate --samples SAMPLES --seed SEED --format json`, byte for
     /// byte: the same seed gives the same numbers here as in the CLI. `seed`
     /// is a whole number from 0 to 2^53 (what a JS number holds exactly).
