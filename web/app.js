@@ -372,11 +372,15 @@ function fieldNode(f) {
         : h('optgroup', { label: o.group }, o.options.map(([v, t]) => h('option', { value: v }, t))))));
     input.value = f.value;
   } else {
+    // A text box, not type=number: the browser would drop or reinterpret what
+    // was typed (`0,30` became `030`); the core reads the text as typed and
+    // answers `75%`, `$0.368` or `1 kW` with its located error and a "did you mean".
     input = h('input', {
       id: f.id,
-      type: f.kind === 'tokens' ? 'text' : 'number',
+      type: 'text',
       inputmode: f.kind === 'tokens' ? 'text' : 'decimal',
-      min: f.min, max: f.max, step: f.step ?? 'any',
+      autocomplete: 'off',
+      spellcheck: 'false',
       'aria-describedby': described,
       oninput: () => onField(f, input),
     });
@@ -392,7 +396,6 @@ function fieldNode(f) {
 
 function onField(f, input) {
   const v = input.value.trim();
-  if (input.validity?.badInput) return setFieldError(f.id, 'This is not a number.');
   if (v === '' && f.kind !== 'select') {
     // An optional input left empty is removed from the scenario (`--set PATH=`).
     if (f.clearable) return applyEdit(f.id, [`${f.path}=`]);
@@ -609,7 +612,7 @@ function apiPanel({ report: r }) {
 function localPanel({ report: r }) {
   const rows = r.local.map((l, j) => h('tr', { class: l.can_serve ? null : 'cannot' },
     h('th', { scope: 'row' }, l.name),
-    fig(l.can_serve ? String(l.nodes) : `${l.nodes} (over max_nodes)`, `local.${j}.nodes`, l.nodes),
+    fig(l.can_serve ? String(l.nodes) : (l.infeasible ? '— (infeasible)' : `${l.nodes} (over max_nodes)`), `local.${j}.nodes`, l.nodes),
     fig(fmt.pct(l.utilization), `local.${j}.utilization`, l.utilization),
     fig(fmt.tokens(l.capacity_tokens_per_month), `local.${j}.capacity_tokens_per_month`, l.capacity_tokens_per_month),
     fig(l.cost_per_mtok == null ? '—' : fmt.price(l.cost_per_mtok), `local.${j}.cost_per_mtok`, l.cost_per_mtok ?? ''),
@@ -642,6 +645,8 @@ function breakEvenPanel({ report: r }) {
 // Monte Carlo over the scenario's distributions: `tco simulate --samples 10000
 // --seed 42`, the same numbers as the CLI. It runs after typing pauses, so that
 // a keystroke never waits for it.
+// tco-core's DEFAULT_SAMPLES and DEFAULT_SEED, as in `tco simulate` and the TUI:
+// the same scenario shows the same percentiles on every face.
 const SIM = { samples: 10000, seed: 42, delay: 250 };
 const sim = { timer: 0, key: '', json: null, pair: 0, ms: null };
 
@@ -767,6 +772,10 @@ function wire() {
   $('dl-csv').addEventListener('click', () => download(`${baseName()}-report.csv`, tco.reportCsv(state.text, state.origin), 'text/csv'));
   $('dl-breakeven').addEventListener('click', () => download(`${baseName()}-breakeven.csv`, tco.breakEvenCsv(state.text, state.origin), 'text/csv'));
   $('dl-json').addEventListener('click', () => download(`${baseName()}-report.json`, state.reportJson, 'application/json'));
+  // The one-page report `tco report --format html` writes, for a CFO: it
+  // prints on one or two A4 pages and needs no network.
+  $('dl-html').addEventListener('click', () => download(`${baseName()}-report.html`, tco.reportHtml(state.text, state.origin), 'text/html'));
+  $('print').addEventListener('click', () => window.print());
   $('copy-link').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(location.href);

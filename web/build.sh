@@ -35,7 +35,7 @@ fi
 
 step "cargo build tco-wasm (release, wasm32)"
 # Size over speed for the page: the model's work per recompute is microseconds.
-CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
 CARGO_PROFILE_RELEASE_LTO=true \
 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 CARGO_PROFILE_RELEASE_DEBUG=false \
@@ -54,8 +54,8 @@ if [ "${TCO_WASM_OPT:-1}" != 0 ]; then
     step "npm ci (binaryen's wasm-opt)"
     (cd web && npm ci --no-audit --no-fund --loglevel=error)
   fi
-  step "wasm-opt -Os"
-  web/node_modules/.bin/wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int \
+  step "wasm-opt -Oz"
+  web/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"

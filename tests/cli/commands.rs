@@ -114,7 +114,7 @@ fn assert_report_shape(r: &Value) {
         );
         let status = b["status"].as_str().expect("status is text");
         assert!(
-            ["crosses", "never", "always"].contains(&status),
+            ["crosses", "never", "always", "infeasible"].contains(&status),
             "status {status}"
         );
         assert!(b["tokens_per_month"].is_u64() || b["tokens_per_month"].is_null());
@@ -125,9 +125,13 @@ fn assert_report_shape(r: &Value) {
             assert!(r[0].is_u64());
             assert!(r[1].is_u64() || r[1].is_null());
         }
-        if status == "never" {
+        if status == "never" || status == "infeasible" {
             assert!(b["tokens_per_month"].is_null());
-            assert!(b["reason"].is_string(), "`never` says why: {b}");
+            assert!(b["reason"].is_string(), "`{status}` says why: {b}");
+        }
+        if status == "infeasible" {
+            assert_eq!(b["local_wins"], serde_json::json!([]));
+            assert!(b["payback_months"].is_null());
         }
         if status == "crosses" {
             assert_eq!(
@@ -405,14 +409,34 @@ fn report_markdown_and_csv_shapes() {
 fn compare_sorts_every_price_table_model_and_local_option() {
     let prices = tco(&["prices", "list", "--format", "json"]).json();
     let n_models = prices.as_array().unwrap().len();
-    let r = tco(&["compare", LIT, "--volume", "1B", "--format", "json"]).json();
+    // --all: every table model (the scenario's own Sonnet standing for the
+    // table's entry) plus the local option.
+    let r = tco(&[
+        "compare", LIT, "--volume", "1B", "--all", "--format", "json",
+    ])
+    .json();
     assert_eq!(r["tokens_per_month"], 1_000_000_000u64);
+    assert_eq!(r["rows"].as_array().unwrap().len(), n_models + 1);
+    // By default deprecated and literature-only entries are left out.
+    let hidden: Vec<&str> = prices
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            !m["deprecated"].is_null()
+                || (m["source"].as_str().unwrap().starts_with("literature")
+                    && !m["source"].as_str().unwrap().contains("genai-prices"))
+        })
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert!(hidden.contains(&"openai/gpt-5"), "{hidden:?}");
+    assert!(hidden.contains(&"google/gemini-1.5-flash"), "{hidden:?}");
+    let r = tco(&["compare", LIT, "--volume", "1B", "--format", "json"]).json();
     let rows = r["rows"].as_array().unwrap();
-    assert_eq!(
-        rows.len(),
-        n_models + 1,
-        "every API model plus the local option"
-    );
+    assert_eq!(rows.len(), n_models + 1 - hidden.len());
+    assert!(rows
+        .iter()
+        .all(|x| !hidden.contains(&x["id"].as_str().unwrap_or(""))));
     let costs: Vec<Decimal> = rows.iter().map(|x| dec(&x["monthly_cost"])).collect();
     assert!(
         costs.windows(2).all(|w| w[0] <= w[1]),
@@ -496,6 +520,108 @@ fn compare_sorts_every_price_table_model_and_local_option() {
     assert!(e.user_error().contains("--volume"), "{}", e.stderr);
     let e = tco(&["compare", LIT, "--vendor", "no-such-vendor-zzz"]);
     assert!(e.user_error().contains("--vendor"), "{}", e.stderr);
+}
+
+/// A local option that names its weights (`model: {id: mistral-nemo}`) gets
+/// the APIs serving the same weights marked and listed first, the scenario's
+/// own APIs are in the list, and `--same-model` and `--models` narrow it.
+#[test]
+fn compare_puts_the_same_open_weights_first() {
+    const BOX: &str = "scenarios/rtx4090-box.yaml";
+    let r = tco(&["compare", BOX, "--format", "json"]).json();
+    let rows = r["rows"].as_array().unwrap();
+    let same: Vec<&Value> = rows.iter().filter(|x| x["same_weights"] == true).collect();
+    assert!(!same.is_empty());
+    let nemo = rows
+        .iter()
+        .find(|x| x["id"] == "mistral/mistral-nemo")
+        .expect("the scenario's Mistral Nemo API");
+    assert_eq!(nemo["from"], "scenario", "{nemo}");
+    assert_eq!(nemo["same_weights"], true, "{nemo}");
+    assert_eq!(
+        rows.iter()
+            .filter(|x| x["id"] == "mistral/mistral-nemo")
+            .count(),
+        1,
+        "the scenario's option stands for the table entry"
+    );
+    // The scenario's four APIs are all there.
+    assert_eq!(
+        rows.iter()
+            .filter(|x| x["from"] == "scenario" && x["kind"] == "api")
+            .count(),
+        4
+    );
+    // The like-for-like group (the box and the same weights) first, cheapest
+    // first within each group.
+    let first = rows
+        .iter()
+        .take_while(|x| x["same_weights"] == true || x["kind"] == "local")
+        .count();
+    assert_eq!(first, same.len() + 1, "{rows:#?}");
+    for group in [&rows[..first], &rows[first..]] {
+        let c: Vec<Decimal> = group.iter().map(|x| dec(&x["monthly_cost"])).collect();
+        assert!(c.windows(2).all(|w| w[0] <= w[1]), "{c:?}");
+    }
+    // Every row marked serves Mistral Nemo; none unmarked does.
+    for x in rows.iter().filter(|x| x["kind"] == "api") {
+        let text = format!("{} {}", x["id"], x["name"])
+            .to_lowercase()
+            .replace(['-', ' ', '_'], "");
+        assert_eq!(
+            x["same_weights"] == true,
+            text.contains("mistralnemo"),
+            "{x}"
+        );
+    }
+    let t = tco(&["compare", BOX]);
+    let t = t.ok();
+    assert!(t.contains("same weights first"), "{t}");
+    assert!(t.contains("api, in the scenario, same weights"), "{t}");
+
+    // --same-model: only those and the local option.
+    let r = tco(&["compare", BOX, "--same-model", "--format", "json"]).json();
+    let only = r["rows"].as_array().unwrap();
+    assert_eq!(only.len(), same.len() + 1);
+    assert!(only
+        .iter()
+        .all(|x| x["same_weights"] == true || x["kind"] == "local"));
+    // A scenario whose local options name no weights: --same-model says how.
+    let e = tco(&["compare", LIT, "--same-model"]);
+    assert!(
+        e.user_error().contains("local[].model has an id"),
+        "{}",
+        e.stderr
+    );
+
+    // --models: those table ids (a literature-only one too) besides the
+    // scenario's options; an unknown id is an error with a suggestion.
+    let r = tco(&[
+        "compare",
+        LIT,
+        "--models",
+        "openai/gpt-5,openai/gpt-4.1",
+        "--format",
+        "json",
+    ])
+    .json();
+    let ids: Vec<&str> = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(
+        ids.contains(&"openai/gpt-5") && ids.contains(&"openai/gpt-4.1"),
+        "{ids:?}"
+    );
+    let e = tco(&["compare", LIT, "--models", "openai/gpt-4.2"]);
+    let msg = e.user_error();
+    assert!(
+        msg.contains("`openai/gpt-4.2` is not in the price table") && msg.contains("did you mean"),
+        "{msg}"
+    );
 }
 
 #[test]

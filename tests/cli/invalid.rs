@@ -58,6 +58,14 @@ const CASES: &[Case] = &[
     // The parser notices the unclosed `[` of line 8 at the next key.
     case("yaml-syntax", &[(9, 4)], "", "this is not valid YAML"),
     case("empty", &[(1, 1)], "", "the input is empty"),
+    // Numbers written as people write them: refused with the field's hint and what was meant.
+    case("decimal-comma", &[(20, 22)], "local[0].power.price_per_kwh", "`0,30` uses a decimal comma; write digits with a decimal point only (did you mean `0.30`?)"),
+    case("decimal-comma-in-braces", &[(18, 48)], "local[0].power.30", "a decimal comma inside `{…}`?"),
+    case("percent-share", &[(8, 16)], "workload.input_share", "`75%` has a percent sign; shares are written as fractions (did you mean `0.75`?)"),
+    case("currency-sign", &[(14, 14)], "local[0].owned.price", "`$80000` has a currency; money is a bare number in the scenario's `currency:` (did you mean `80000`?)"),
+    case("unit-kw", &[(18, 25)], "local[0].power.load_watts", "`1.6 kW` has a unit; write the number alone, in W (did you mean `1600`?)"),
+    case("unit-years", &[(15, 28)], "local[0].owned.amortization_months", "`3 years` has a unit; write the number alone, in months (did you mean `36`?)"),
+    case("thousands-separator", &[(14, 14)], "local[0].owned.price", "`80,000` uses a thousands separator; write digits with a decimal point only (if the comma is a decimal comma, write 80.000) (did you mean `80000`?)"),
     case("two-documents", &[(19, 1), (18, 1)], "", "more than one YAML document"),
     // The tab starts line 8; the YAML scanner reports the plain scalar before it (7:21).
     case("tab-indent", &[(8, 1), (7, 21)], "", "found a tab"),

@@ -14,6 +14,7 @@ mod exit_codes;
 mod faults;
 mod finance;
 mod garbage;
+mod html;
 mod import;
 mod invalid;
 mod plot;
@@ -22,6 +23,8 @@ mod server;
 mod set;
 mod slo;
 mod uncertainty;
+mod verdict;
+mod width;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::path::{Path, PathBuf};
@@ -95,6 +98,9 @@ pub fn tco(args: &[&str]) -> Out {
 pub fn tco_in(dir: &Path, args: &[&str]) -> Out {
     let o = Command::new(bin())
         .args(args)
+        // Tables are laid out for $COLUMNS when it is set; tests read the
+        // one-line-per-row layout a pipe gets.
+        .env_remove("COLUMNS")
         .current_dir(dir)
         .stdin(Stdio::null())
         .output()

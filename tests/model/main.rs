@@ -11,8 +11,8 @@
 mod billing;
 mod finance;
 mod golden;
-mod prices;
 mod limits;
+mod prices;
 mod properties;
 mod simulate;
 mod worked;

@@ -191,7 +191,41 @@ try {
     assert.equal(json.text, tco('report', 'lit-document-pipeline', '--format', 'json'));
     const yaml = await downloadText(page, '#dl-yaml');
     assert.equal(yaml.name, 'lit-document-pipeline.yaml');
-    assert.equal(yaml.text, fs.readFileSync(path.join(repo, 'scenarios/lit-document-pipeline.yaml'), 'utf8'));
+    const original = fs.readFileSync(path.join(repo, 'scenarios/lit-document-pipeline.yaml'), 'utf8');
+    assert.equal(yaml.text, original);
+    // An edit is written into the text: the user's comments and layout stay.
+    await page.fill('#f-volume', '2B');
+    await page.waitForFunction(() => window.tcoPage.state.scenario.workload.tokens_per_month === 2000000000);
+    const edited = await downloadText(page, '#dl-yaml');
+    const want = original.replace('  tokens_per_month: 600M        #', '  tokens_per_month: 2B        #');
+    assert.notEqual(want, original);
+    assert.equal(edited.text, want);
+  });
+
+  await check('the one-page report: the download equals tco report --format html, needs no network and prints on at most two A4 pages', async () => {
+    await page.selectOption('#bundled', 'flagship');
+    await page.waitForFunction(() => window.tcoPage.state.origin === 'scenarios/flagship.yaml');
+    const html = await downloadText(page, '#dl-html');
+    assert.equal(html.name, 'flagship-report.html');
+    assert.equal(html.text, tco('report', 'flagship', '--format', 'html'));
+    // Printed by headless Chromium from the file, with the network refused.
+    const ctx = await browser.newContext({ offline: true });
+    const p = await ctx.newPage();
+    let requests = 0;
+    p.on('request', (r) => { if (!r.url().startsWith('data:') && !r.url().startsWith('about:')) requests += 1; });
+    await p.setContent(html.text, { waitUntil: 'load' });
+    const pdf = await p.pdf({ format: 'A4' });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    fs.writeFileSync(path.join(shots, 'flagship-report.pdf'), pdf);
+    assert.ok(pages >= 1 && pages <= 2, `the report printed on ${pages} pages`);
+    assert.equal(requests, 0, 'the report loads nothing');
+    await ctx.close();
+    // The page's own print layout: results only.
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.isHidden('#inputs'));
+    assert.ok(await page.isVisible('#output'));
+    await page.emulateMedia({ media: 'screen' });
+    assert.ok(await page.isVisible('#inputs'));
   });
 
   await check('the vendor price inputs (cache writes, off-peak, prompt length, uplift) edit as tco report --set does', async () => {
@@ -370,6 +404,29 @@ try {
     assert.ok(await page.isHidden('#f-input-share-error'));
     assert.ok(await page.isHidden('#stale'));
     assert.equal(await page.evaluate(() => window.tcoPage.state.scenario.workload.input_share), '0.7');
+  });
+
+  await check('numbers written as people write them get the field\'s error and a "did you mean"; nothing is reinterpreted', async () => {
+    for (const [id, path, typed, meant] of [
+      ['f-l0-coc', /local\[0\]\.owned\.cost_of_capital/, '0,08', '0.08'],
+      ['f-l0-price', /local\[0\]\.owned\.price/, '$80000', '80000'],
+      ['f-l0-price', /local\[0\]\.owned\.price/, '80000 EUR', '80000'],
+      ['f-input-share', /workload\.input_share/, '75%', '0.75'],
+    ]) {
+      const was = await page.inputValue(`#${id}`);
+      const scenario = await page.evaluate(() => JSON.stringify(window.tcoPage.state.scenario));
+      await page.fill(`#${id}`, typed);
+      await page.waitForSelector(`#${id}-error:not([hidden])`);
+      const msg = await page.textContent(`#${id}-error`);
+      assert.match(msg, path, msg);
+      assert.ok(msg.includes(`did you mean \`${meant}\``), `${typed}: ${msg}`);
+      // What was typed stays in the box as typed (a number input made 0,30
+      // into 030), and the scenario is unchanged.
+      assert.equal(await page.inputValue(`#${id}`), typed);
+      assert.equal(await page.evaluate(() => JSON.stringify(window.tcoPage.state.scenario)), scenario);
+      await page.fill(`#${id}`, was);
+      await page.waitForSelector(`#${id}-error`, { state: 'hidden' });
+    }
   });
 
   await check('pasted YAML with a mistake shows the located error; the results stay', async () => {

@@ -53,6 +53,7 @@ mod cost;
 mod frame;
 mod from_core;
 mod histogram;
+pub mod html;
 mod shares;
 mod ticks;
 mod tornado;

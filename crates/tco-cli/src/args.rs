@@ -25,6 +25,11 @@ Exit codes: 0 success, 1 a problem with your input, 2 a mistake in the command l
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Tables as wide as their content (one line per row), whatever the
+    /// terminal's width. Without it tables fit the terminal (or $COLUMNS),
+    /// wrapping long cells.
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +142,8 @@ pub enum Format {
     Csv,
     /// GitHub-flavoured Markdown tables.
     Markdown,
+    /// One self-contained HTML page to print or hand on (`tco report` only).
+    Html,
 }
 
 /// Where the price tables come from.
@@ -197,6 +204,16 @@ pub struct CompareArgs {
     /// Only API models whose vendor or id contains this text.
     #[arg(long)]
     pub vendor: Option<String>,
+    /// Only the API entries serving the open weights a local option names
+    /// (`local[].model.id`), besides the local options.
+    #[arg(long)]
+    pub same_model: bool,
+    /// Only these price-table ids, comma-separated (shown even when deprecated).
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    pub models: Option<Vec<String>>,
+    /// Also deprecated and literature-only price-table entries.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

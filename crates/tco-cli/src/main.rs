@@ -70,6 +70,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    output::set_width(output::table_width(cli.wide));
     match run(cli) {
         Ok(Some(text)) => match output::emit(&text) {
             Ok(()) => ExitCode::SUCCESS,
@@ -81,7 +82,8 @@ fn main() -> ExitCode {
         Ok(None) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(1)
+            // A format the command does not have is a command-line mistake.
+            ExitCode::from(if e.is::<output::HtmlOnly>() { 2 } else { 1 })
         }
     }
 }

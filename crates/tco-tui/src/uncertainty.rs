@@ -21,11 +21,11 @@ use tco_core::input::yaml::Node;
 use tco_core::Error;
 use tco_core::Scenario;
 
-/// Samples per simulation: enough for stable P10–P90 and a histogram, little
-/// enough to follow every keypress.
-pub const SAMPLES: usize = 2_000;
-/// The seed, `tco simulate`'s default, so the screen matches
-/// `tco simulate FILE --samples 2000`.
+/// Samples per simulation: `tco simulate`'s default (and the page's), so the
+/// same scenario shows the same percentiles on every face. It runs on a
+/// background thread, so typing never waits for it.
+pub const SAMPLES: usize = tco_core::analysis::sim::DEFAULT_SAMPLES;
+/// The seed, `tco simulate`'s default, so the screen matches `tco simulate FILE`.
 pub const SEED: u64 = tco_core::analysis::sim::DEFAULT_SEED;
 /// The background thread's name; the panic hook leaves the terminal alone
 /// for panics on any thread but the key loop's.

@@ -234,10 +234,12 @@ impl Tco {
         }
         let scenario =
             Scenario::from_tree(&root, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)?;
+        // The edits written into the text as it stands, so the user's comments
+        // and layout stay (the whole tree re-written only where they cannot).
         let text = if sets.is_empty() {
             text.to_string()
         } else {
-            emit::to_yaml(&root)
+            emit::keep_layout(text, &root).unwrap_or_else(|| emit::to_yaml(&root))
         };
         let report = scenario.evaluate();
         let v = sweep::chart_volumes(&report, sweep::CHART_POINTS);
@@ -247,11 +249,7 @@ impl Tco {
         json(&Update {
             text,
             wins: report.break_even.iter().map(format::local_wins).collect(),
-            payback: report
-                .break_even
-                .iter()
-                .map(|b| format::payback(b.payback_months))
-                .collect(),
+            payback: report.break_even.iter().map(format::payback).collect(),
             notes: report.notes(),
             report: cli_json(&report)?,
             chart,
@@ -342,6 +340,29 @@ impl Tco {
         CostChart::from_report(&report, &s.sweep(&v), true)
             .to_svg()
             .map_err(|e| invalid(e.to_string()))
+    }
+
+    /// `tco report --format html`, byte for byte: the one-page report a CFO
+    /// reads (verdict, costs, break-even chart, NPV and payback, the
+    /// simulation at `tco simulate`'s defaults when the scenario has
+    /// distributions, sources and dates, the scenario's text as written).
+    #[wasm_bindgen(js_name = reportHtml)]
+    pub fn report_html(&self, text: &str, origin: &str) -> Result<String, JsValue> {
+        let s = self.parse(text, origin)?;
+        let r = s.evaluate();
+        let defaults = SimOptions::default();
+        let sim = if s.has_uncertainty() {
+            Some(self.simulation(text, origin, defaults.samples as u32, defaults.seed as f64)?)
+        } else {
+            None
+        };
+        Ok(tco_chart::html::report_html(&tco_chart::html::ReportPage {
+            scenario: &s,
+            report: &r,
+            simulation: sim.as_ref(),
+            yaml: text,
+            prices: &self.tables.prices,
+        }))
     }
 
     /// `tco simulate --samples SAMPLES --seed SEED --format json`, byte for
@@ -516,7 +537,7 @@ impl Tco {
         }
         prune_removed(&mut root);
         Scenario::from_tree(&root, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)?;
-        Ok(emit::to_yaml(&root))
+        Ok(emit::keep_layout(text, &root).unwrap_or_else(|| emit::to_yaml(&root)))
     }
 
     /// The API price table as JSON (`{"models": [{id, name, vendor, input_per_mtok, …}]}`).

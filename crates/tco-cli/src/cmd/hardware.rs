@@ -54,6 +54,7 @@ pub fn run(cmd: &HardwareCommand) -> Result<String> {
                 );
             }
             Ok(match format {
+                Format::Html => return Err(crate::output::html_only()),
                 Format::Json => json(&rows)?,
                 Format::Csv => {
                     let mut out = tco_core::output::csv::line(&[
@@ -152,6 +153,7 @@ pub fn run(cmd: &HardwareCommand) -> Result<String> {
                 bail!("`{id}` is not in the hardware table{hint}\n  allowed: an id listed by `tco hardware list`");
             };
             Ok(match format {
+                Format::Html => return Err(crate::output::html_only()),
                 Format::Json => json(h)?,
                 _ => {
                     let r = h.rent_per_gpu_hour.unwrap_or_default();

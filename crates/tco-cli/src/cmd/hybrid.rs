@@ -28,6 +28,7 @@ pub fn run(args: &HybridArgs) -> Result<String> {
     Ok(match args.scenario.format {
         Format::Json => json(&h)?,
         Format::Csv => to_csv(&h),
+        Format::Html => return Err(crate::output::html_only()),
         Format::Table | Format::Markdown => {
             let md = args.scenario.format == Format::Markdown;
             let mut out = if md {

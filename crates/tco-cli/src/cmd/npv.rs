@@ -26,6 +26,7 @@ pub fn run(args: &NpvArgs) -> Result<String> {
         Format::Json => json(&f)?,
         Format::Csv => to_csv(&f),
         Format::Table => render(&s, &f, &chosen, false),
+        Format::Html => return Err(crate::output::html_only()),
         Format::Markdown => render(&s, &f, &chosen, true),
     })
 }

@@ -68,6 +68,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                     }
                     out
                 }
+                Format::Html => return Err(crate::output::html_only()),
                 Format::Table | Format::Markdown => {
                     let mut t = Table::new(
                         &[
@@ -154,6 +155,7 @@ pub fn run(cmd: &PricesCommand) -> Result<String> {
                         t.row(vec![k.to_string(), v]);
                     }
                     match format {
+                        Format::Html => return Err(crate::output::html_only()),
                         Format::Markdown => t.markdown(),
                         Format::Csv => {
                             let mut out = tco_core::output::csv::line(&["field", "value"]);

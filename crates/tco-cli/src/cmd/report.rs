@@ -4,7 +4,6 @@ use crate::args::{Format, ReportArgs, ScenarioArgs};
 use crate::load;
 use crate::output::{json, Table};
 use anyhow::Result;
-use tco_core::model::breakeven::Status;
 use tco_core::model::format::{money, per_mtok, percent, tokens, tokens_short};
 use tco_core::model::scenario::{Billing, HardwareCost, LocalOption, Scenario};
 use tco_core::model::units::{Money, Tokens};
@@ -12,7 +11,7 @@ use tco_core::Report;
 
 pub fn run(args: &ReportArgs) -> Result<String> {
     args.plot.check()?;
-    let (s, _) = load::scenario(&args.scenario)?;
+    let (s, tables) = load::scenario(&args.scenario)?;
     let r = s.evaluate();
     args.plot
         .save(|| tco_chart::CostChart::for_scenario(&s, &r).to_svg())?;
@@ -21,7 +20,37 @@ pub fn run(args: &ReportArgs) -> Result<String> {
         Format::Csv => r.to_csv(),
         Format::Table => render(&s, &r, false),
         Format::Markdown => render(&s, &r, true),
+        Format::Html => html(args, &s, &r, &tables)?,
     })
+}
+
+/// The one-page report: the scenario's text as written (with the `--set`
+/// overrides listed), and the simulation when it has distributions.
+fn html(
+    args: &ReportArgs,
+    s: &Scenario,
+    r: &Report,
+    tables: &tco_core::input::bundled::OwnedTables,
+) -> Result<String> {
+    let (_, mut yaml, _) = load::scenario_text(args.scenario.scenario.as_deref())?;
+    if !args.scenario.sets.is_empty() {
+        yaml.push_str("\n# Changed for this report with --set:\n");
+        for set in &args.scenario.sets {
+            yaml.push_str(&format!("#   {set}\n"));
+        }
+    }
+    let sim = if s.has_uncertainty() {
+        tco_core::analysis::sim::simulate(s, tco_core::analysis::sim::SimOptions::default()).ok()
+    } else {
+        None
+    };
+    Ok(tco_chart::html::report_html(&tco_chart::html::ReportPage {
+        scenario: s,
+        report: r,
+        simulation: sim.as_ref(),
+        yaml: &yaml,
+        prices: &tables.prices,
+    }))
 }
 
 pub fn run_breakeven(args: &ScenarioArgs) -> Result<String> {
@@ -35,6 +64,7 @@ pub fn run_breakeven(args: &ScenarioArgs) -> Result<String> {
         Format::Csv => r.break_even_csv(),
         Format::Table => format!("{}\n{}", heading(&s, false), break_even_table(&r).text()),
         Format::Markdown => format!("{}\n{}", heading(&s, true), break_even_table(&r).markdown()),
+        Format::Html => return Err(crate::output::html_only()),
     })
 }
 
@@ -190,16 +220,12 @@ fn break_even_table(r: &Report) -> Table {
     )
     .titled("Break-even");
     for b in &r.break_even {
-        let status = match b.status {
-            Status::Crosses => "crosses",
-            Status::Never => "never",
-            Status::Always => "always",
-        };
+        let status = b.status.name();
         let from = b.tokens_per_month.map_or("—".to_string(), |v| {
             format!("{} ({})", tokens(Tokens(v)), tokens_short(Tokens(v)))
         });
         let wins = tco_core::model::format::local_wins(b);
-        let payback = tco_core::model::format::payback(b.payback_months);
+        let payback = tco_core::model::format::payback(b);
         t.row(vec![
             b.local.clone(),
             b.api.clone(),
@@ -241,6 +267,8 @@ pub fn render(s: &Scenario, r: &Report, md: bool) -> String {
     for l in &r.local {
         let nodes = if l.can_serve {
             l.nodes.to_string()
+        } else if !l.infeasible.is_empty() {
+            "— (infeasible)".to_string()
         } else {
             format!("{} (over max_nodes)", l.nodes)
         };

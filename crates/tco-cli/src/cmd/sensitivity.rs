@@ -42,6 +42,7 @@ pub fn run(args: &SensitivityArgs) -> Result<String> {
         Format::Json => json(&sens)?,
         Format::Csv => csv(&sens),
         Format::Table => render(&sens, args.top, false),
+        Format::Html => return Err(crate::output::html_only()),
         Format::Markdown => render(&sens, args.top, true),
     })
 }

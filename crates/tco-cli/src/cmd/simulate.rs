@@ -33,6 +33,7 @@ pub fn run(args: &SimulateArgs) -> Result<String> {
         Format::Json => json(&sim)?,
         Format::Csv => csv(&sim),
         Format::Table => render(&sim, false),
+        Format::Html => return Err(crate::output::html_only()),
         Format::Markdown => render(&sim, true),
     };
     Ok(out)

@@ -29,6 +29,7 @@ pub fn run(args: &SweepArgs) -> Result<String> {
     Ok(match args.scenario.format {
         Format::Json => json(&sweep)?,
         Format::Csv => sweep.to_csv(),
+        Format::Html => return Err(crate::output::html_only()),
         Format::Table | Format::Markdown => {
             let mut headers = vec!["Tokens/month".to_string()];
             headers.extend(sweep.api_names.iter().cloned());

@@ -270,6 +270,9 @@ fn local_plan(s: &Scenario, l: &LocalOption, sched: &Schedule) -> Result<LocalPl
             Some((pv, n, c)) if pv == v => (n, c),
             _ => {
                 let c = l.cost_at(w, s.hours_per_month, Tokens(v));
+                if let Some(why) = l.infeasible.first() {
+                    return Err(why.clone());
+                }
                 if !c.can_serve {
                     return Err(format!(
                         "cannot serve {} tokens in month {}: needs {} nodes, max_nodes {}",

@@ -88,6 +88,9 @@ pub struct LocalLine {
     /// Null at a volume of zero.
     pub cost_per_mtok: Option<PerMTok>,
     pub can_serve: bool,
+    /// Why the option cannot serve at any volume (absent when it can).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub infeasible: Vec<String>,
     pub warnings: Vec<String>,
     pub throughput: ThroughputLine,
     pub memory: Option<MemoryFit>,
@@ -135,7 +138,14 @@ impl LocalLine {
                 self.name, self.throughput.source
             ));
         }
-        if let Some(m) = &self.memory {
+        // A tight or no-fit memory is among the warnings already: each note once.
+        let listed = |m: &&crate::model::fit::MemoryFit| {
+            !matches!(
+                m.status,
+                Some(crate::model::fit::FitStatus::Tight | crate::model::fit::FitStatus::NoFit)
+            )
+        };
+        if let Some(m) = self.memory.as_ref().filter(listed) {
             v.push(format!("{}: {}", self.name, format::memory_note(m)));
         }
         v
@@ -155,7 +165,18 @@ pub struct Verdict {
     pub cheapest_local_monthly_cost: Option<Money>,
     /// Cheapest API minus cheapest local (positive: local saves this much a month).
     pub local_saving_monthly: Option<Money>,
+    /// Local options left out of the verdict because they cannot serve the
+    /// volume, each with the reason (absent when none is).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<Excluded>,
     pub summary: String,
+}
+
+/// A local option the verdict leaves out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Excluded {
+    pub name: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -177,7 +198,8 @@ pub struct Report {
 fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
     let cost = l.cost_at(&s.workload, s.hours_per_month, v);
     let mut warnings = l.notes.clone();
-    if !cost.can_serve {
+    warnings.extend(l.infeasible.iter().cloned());
+    if !cost.can_serve && l.feasible() {
         warnings.push(format!(
             "cannot serve {} tokens/month: needs {} nodes, max_nodes is {} (at most {} tokens/month)",
             format::tokens(v),
@@ -188,22 +210,13 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
     }
     let memory = l.model.as_ref().map(|m| m.fit(l.machine.as_ref()));
     if let (Some(fit), Some(m)) = (&memory, &l.model) {
-        match fit.status {
-            Some(crate::model::fit::FitStatus::NoFit) => warnings.push(format!(
-                "{}B at {} needs {} GB ({} GB weights + {} GB KV cache), more than the machine's {} GB",
-                m.params_b,
-                m.quant.name(),
-                fit.total_gb,
-                fit.weights_gb,
-                fit.kv_cache_gb,
-                fit.memory_gb.unwrap_or_default()
-            )),
-            Some(crate::model::fit::FitStatus::Tight) => warnings.push(format!(
+        // "no fit" is in `l.infeasible`, already among the warnings.
+        if fit.status == Some(crate::model::fit::FitStatus::Tight) {
+            warnings.push(format!(
                 "memory is tight: {} GB needed of {} GB (over 90 %)",
                 fit.total_gb,
                 fit.memory_gb.unwrap_or_default()
-            )),
-            _ => {}
+            ));
         }
         if let Some(ceiling) = fit.decode_ceiling_tps {
             let decode = l.throughput.decode.per_second();
@@ -250,6 +263,7 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
         utilization: cost.utilization.round_dp(6),
         cost_per_mtok: PerMTok::of(cost.monthly, v),
         can_serve: cost.can_serve,
+        infeasible: l.infeasible.clone(),
         warnings,
         throughput: ThroughputLine {
             prefill_tokens_per_second: l.throughput.prefill.per_second().round_dp(4),
@@ -344,7 +358,21 @@ fn verdict(s: &Scenario, api: &[ApiLine], local: &[LocalLine]) -> Verdict {
     let saving = best_local.map(|l| best_api.monthly_cost - l.monthly_cost);
     let local_wins = best_local.is_some_and(|l| l.monthly_cost < best_api.monthly_cost);
     let volume = format::tokens_short(s.workload.tokens_per_month);
-    let summary = match (best_local, saving) {
+    let excluded: Vec<Excluded> = local
+        .iter()
+        .filter(|l| !l.can_serve)
+        .map(|l| Excluded {
+            name: l.name.clone(),
+            reason: l.infeasible.first().cloned().unwrap_or_else(|| {
+                l.warnings
+                    .iter()
+                    .find(|w| w.starts_with("cannot serve"))
+                    .cloned()
+                    .unwrap_or_else(|| "cannot serve the volume".to_string())
+            }),
+        })
+        .collect();
+    let mut summary = match (best_local, saving) {
         (Some(l), Some(d)) if local_wins => format!(
             "At {volume} tokens/month, {} ({}/month) costs {} less per month than the cheapest API, {} ({}/month).",
             l.name,
@@ -362,11 +390,18 @@ fn verdict(s: &Scenario, api: &[ApiLine], local: &[LocalLine]) -> Verdict {
             format::money(l.monthly_cost, cur)
         ),
         _ => format!(
-            "At {volume} tokens/month no local option can serve the volume within its max_nodes; the cheapest API is {} ({}/month).",
+            "At {volume} tokens/month no local option can serve the volume; the cheapest API is {} ({}/month).",
             best_api.name,
             format::money(best_api.monthly_cost, cur)
         ),
     };
+    if !excluded.is_empty() {
+        let names: Vec<&str> = excluded.iter().map(|e| e.name.as_str()).collect();
+        summary.push_str(&format!(
+            " Left out, cannot serve: {} (see the notes).",
+            names.join(", ")
+        ));
+    }
     let (cheapest, kind, monthly) = match best_local {
         Some(l) if local_wins => (l.name.clone(), "local", l.monthly_cost),
         _ => (best_api.name.clone(), "api", best_api.monthly_cost),
@@ -380,6 +415,7 @@ fn verdict(s: &Scenario, api: &[ApiLine], local: &[LocalLine]) -> Verdict {
         cheapest_local: best_local.map(|l| l.name.clone()),
         cheapest_local_monthly_cost: best_local.map(|l| l.monthly_cost),
         local_saving_monthly: saving,
+        excluded,
         summary,
     }
 }

@@ -140,54 +140,116 @@ impl Scenario {
         }
     }
 
-    /// Every model of `table` and every local option at volume `v`, cheapest first.
-    pub fn compare(&self, table: &PriceTable, v: Tokens) -> Vec<CompareRow> {
+    /// Every model of `table` (less deprecated and literature-only entries
+    /// unless `o.all`), the scenario's own API options and every local option
+    /// at volume `v`, cheapest first; when a local option names the weights it
+    /// serves, the API entries serving the same weights come first, with the
+    /// local options (the like-for-like comparison).
+    pub fn compare(&self, table: &PriceTable, v: Tokens, o: &CompareOptions) -> Vec<CompareRow> {
         let w = &self.workload;
+        let keys: Vec<String> = self
+            .local
+            .iter()
+            .filter_map(|l| l.model.as_ref()?.id.as_deref())
+            .map(weights_key)
+            .filter(|k| !k.is_empty())
+            .collect();
+        let same = |id: Option<&str>, name: &str| {
+            let tail = id.map(|i| weights_key(i.rsplit('/').next().unwrap_or(i)));
+            let name = weights_key(name);
+            keys.iter().any(|k| {
+                tail.as_deref().is_some_and(|t| t.contains(k.as_str())) || name.contains(k.as_str())
+            })
+        };
+        // The scenario's own options stand for the table entries they name.
+        let in_scenario: Vec<&str> = self
+            .api
+            .iter()
+            .filter_map(|a| a.model_id.as_deref())
+            .collect();
+        let ctx = crate::model::scenario::PriceContext {
+            date: self.date,
+            currency: &self.currency,
+            rates: self.exchange_rates.as_ref(),
+            prompt_tokens: w.prompt_tokens_per_request,
+        };
+        let factor = if self.currency == crate::model::scenario::TABLE_CURRENCY {
+            Some(Decimal::ONE)
+        } else {
+            self.exchange_rates
+                .as_ref()
+                .and_then(|r| r.rate(crate::model::scenario::TABLE_CURRENCY))
+        };
         let mut rows: Vec<CompareRow> = table
             .models
             .iter()
+            .filter(|m| !in_scenario.contains(&m.id.as_str()))
+            .filter(|m| match &o.models {
+                Some(ids) => ids.iter().any(|i| *i == m.id),
+                None => o.all || (!m.deprecated_on(self.date) && !m.literature_only()),
+            })
             .filter_map(|m| {
-                let ctx = crate::model::scenario::PriceContext {
-                    date: self.date,
-                    currency: &self.currency,
-                    rates: self.exchange_rates.as_ref(),
-                    prompt_tokens: w.prompt_tokens_per_request,
-                };
-                let factor = if self.currency == crate::model::scenario::TABLE_CURRENCY {
-                    Some(Decimal::ONE)
-                } else {
-                    self.exchange_rates
-                        .as_ref()
-                        .and_then(|r| r.rate(crate::model::scenario::TABLE_CURRENCY))
-                };
                 // Without a rate the table cannot be priced in this currency.
                 let opt = ApiOption::from_model(m, &ctx, factor?);
                 Some(CompareRow {
                     name: m.name.clone(),
                     id: Some(m.id.clone()),
                     kind: "api",
+                    from: "table",
+                    same_weights: same(Some(&m.id), &m.name),
                     monthly_cost: opt.monthly(w, v),
                     cost_per_mtok: Some(opt.blended(w)),
                     nodes: None,
                     can_serve: true,
+                    reason: None,
                 })
             })
             .collect();
+        for a in &self.api {
+            rows.push(CompareRow {
+                name: a.name.clone(),
+                id: a.model_id.clone(),
+                kind: "api",
+                from: "scenario",
+                same_weights: same(a.model_id.as_deref(), &a.name),
+                monthly_cost: a.monthly(w, v),
+                cost_per_mtok: Some(a.blended(w)),
+                nodes: None,
+                can_serve: true,
+                reason: None,
+            });
+        }
         for l in &self.local {
             let c = l.cost_at(w, self.hours_per_month, v);
             rows.push(CompareRow {
                 name: l.name.clone(),
-                id: None,
+                id: l.model.as_ref().and_then(|m| m.id.clone()),
                 kind: "local",
+                from: "scenario",
+                same_weights: false,
                 monthly_cost: c.monthly,
                 cost_per_mtok: PerMTok::of(c.monthly, v),
                 nodes: Some(c.nodes),
-                can_serve: c.can_serve,
+                can_serve: c.can_serve && l.feasible(),
+                reason: l.infeasible.first().cloned().or_else(|| {
+                    (!c.can_serve).then(|| {
+                        format!(
+                            "needs {} nodes, over max_nodes {}",
+                            c.nodes,
+                            l.max_nodes.unwrap_or_default()
+                        )
+                    })
+                }),
             });
         }
+        if o.same_weights_only {
+            rows.retain(|r| r.same_weights || r.kind == "local");
+        }
+        let first = |r: &CompareRow| !keys.is_empty() && (r.same_weights || r.kind == "local");
         rows.sort_by(|a, b| {
-            b.can_serve
-                .cmp(&a.can_serve)
+            first(b)
+                .cmp(&first(a))
+                .then(b.can_serve.cmp(&a.can_serve))
                 .then(a.monthly_cost.cmp(&b.monthly_cost))
                 .then(a.name.cmp(&b.name))
         });
@@ -195,21 +257,90 @@ impl Scenario {
     }
 }
 
+/// What `tco compare` lists besides the scenario's own options.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CompareOptions {
+    /// Also deprecated and literature-only table entries.
+    pub all: bool,
+    /// Only the API entries serving the weights a local option names.
+    pub same_weights_only: bool,
+    /// Only these table ids (shown even when deprecated or literature-only).
+    pub models: Option<Vec<String>>,
+}
+
+/// A model name reduced for matching open weights: lower case, letters and
+/// digits only, a `p` between digits read as a point and a `v` before a
+/// version number dropped, as hosts spell versions differently
+/// (`Qwen2.5-Coder-32B-Instruct`, `qwen2p5-coder-32b-instruct` →
+/// `qwen25coder32binstruct`; `llama-v3p1-8b`, `Llama-3.1-8B` → `llama318b`).
+pub fn weights_key(s: &str) -> String {
+    let c: Vec<char> = s.to_lowercase().chars().collect();
+    let digit = |i: Option<&char>| i.is_some_and(char::is_ascii_digit);
+    let mut out = String::new();
+    for (i, &ch) in c.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| c.get(j));
+        let next = c.get(i + 1);
+        if !ch.is_ascii_alphanumeric()
+            || (ch == 'p' && digit(prev) && digit(next))
+            || (ch == 'v' && digit(next) && !prev.is_some_and(char::is_ascii_alphanumeric))
+        {
+            continue;
+        }
+        out.push(ch);
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareRow {
     pub name: String,
     pub id: Option<String>,
     pub kind: &'static str,
+    /// `table` (the price table) or `scenario` (the scenario's own option).
+    pub from: &'static str,
+    /// An API entry serving the same open weights as a local option.
+    pub same_weights: bool,
     pub monthly_cost: Money,
     pub cost_per_mtok: Option<PerMTok>,
     pub nodes: Option<u64>,
     pub can_serve: bool,
+    /// Why a local option cannot serve the volume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts_spellings_of_the_same_weights_match() {
+        let k = weights_key("llama-3.1-8b");
+        assert_eq!(k, "llama318b");
+        for id in [
+            "llama-v3p1-8b-instruct",
+            "llama-3.1-8b-instant",
+            "Meta-Llama-3.1-8B-Instruct-Turbo",
+        ] {
+            assert!(weights_key(id).contains(&k), "{id}");
+        }
+        for id in [
+            "llama-3.1-70b-versatile",
+            "llama3-8b-8192",
+            "llama-3.2-1b-preview",
+        ] {
+            assert!(!weights_key(id).contains(&k), "{id}");
+        }
+        assert_eq!(
+            weights_key("qwen2p5-coder-32b-instruct"),
+            weights_key("Qwen2.5-Coder-32B-Instruct")
+        );
+        // A `v` inside a word stays; one starting a version goes.
+        assert_eq!(weights_key("devstral-2"), "devstral2");
+        assert_eq!(weights_key("kimi-k2v5"), "kimik2v5");
+        assert_eq!(weights_key("model-v2"), "model2");
+    }
 
     #[test]
     fn the_chart_range_is_whole_decades_around_workload_and_break_evens() {

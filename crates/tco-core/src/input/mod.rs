@@ -17,6 +17,7 @@ pub mod distributions;
 pub mod genai;
 pub mod limits;
 pub mod load_curve;
+pub mod number_form;
 pub mod pricing;
 pub mod read;
 pub mod scenario;

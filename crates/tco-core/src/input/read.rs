@@ -82,6 +82,11 @@ impl<'a> Field<'a> {
                 let mut msg = format!("unknown field `{}`", name.escape_debug());
                 if let Some(s) = did_you_mean(name, accepted.iter().copied()) {
                     msg.push_str(&format!(" (did you mean `{s}`?)"));
+                } else if !name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) {
+                    // `{price_per_kwh: 0,30}`: the comma ended the value.
+                    msg.push_str(
+                        " (a decimal comma inside `{…}`? The comma separates fields there: write 0.30, not 0,30)",
+                    );
                 }
                 return Err(Diagnostic::new(origin, k.pos, &at, msg).allowed(accepted.join(", ")));
             }
@@ -145,14 +150,22 @@ impl<'a> Field<'a> {
 
     /// A number exactly as written. Accepts `1200`, `0.10`, `1.5e-7`, `1_000`.
     pub fn decimal(&self) -> Result<Decimal, Diagnostic> {
-        let text = match &self.node.value {
-            Value::Scalar { text, .. } => text.trim().replace('_', ""),
+        self.number("a number such as 0.10 or 1200")
+    }
+
+    /// A number; `what` (the field's allowed values) is the hint when it is
+    /// not one. A decimal comma, a thousands separator, a percent sign, a
+    /// currency or a unit is refused with the number it probably meant.
+    pub fn number(&self, what: &str) -> Result<Decimal, Diagnostic> {
+        let raw = match &self.node.value {
+            Value::Scalar { text, .. } => text.clone(),
             _ => {
                 return Err(self
                     .error(format!("expected a number, found {}", self.node.kind()))
-                    .allowed("a number such as 0.10 or 1200"));
+                    .allowed(what.to_string()));
             }
         };
+        let text = raw.trim().replace('_', "");
         let lower = text.to_ascii_lowercase();
         if matches!(
             lower.as_str(),
@@ -175,16 +188,22 @@ impl<'a> Field<'a> {
             if looks_numeric {
                 self.error(format!("`{text}` is out of the range tco can compute with"))
                     .allowed("a number between -10^28 and 10^28 with at most 28 digits")
+            } else if let Some(m) = crate::input::number_form::misread(&raw, what) {
+                let mut msg = m.problem;
+                if let Some(s) = m.suggestion {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                self.error(msg).allowed(what.to_string())
             } else {
                 self.error(format!("expected a number, found `{text}`"))
-                    .allowed("a number such as 0.10 or 1200")
+                    .allowed(what.to_string())
             }
         })
     }
 
     /// A number in `[lo, hi]`; `what` describes the allowed values for the message.
     pub fn decimal_in(&self, lo: Decimal, hi: Decimal, what: &str) -> Result<Decimal, Diagnostic> {
-        let v = self.decimal()?;
+        let v = self.number(what)?;
         if v < lo || v > hi {
             let side = if v < lo { "below" } else { "above" };
             let bound = if v < lo { lo } else { hi };
@@ -212,7 +231,7 @@ impl<'a> Field<'a> {
 
     /// A number in `(0, hi]`.
     pub fn positive(&self, hi: Decimal, what: &str) -> Result<Decimal, Diagnostic> {
-        let v = self.decimal()?;
+        let v = self.number(what)?;
         if v <= Decimal::ZERO {
             return Err(self
                 .error(format!("{v} is not above zero"))
@@ -236,7 +255,7 @@ impl<'a> Field<'a> {
 
     /// A whole number in `[lo, hi]`.
     pub fn integer(&self, lo: u64, hi: u64, what: &str) -> Result<u64, Diagnostic> {
-        let v = self.decimal()?;
+        let v = self.number(what)?;
         if v.fract() != Decimal::ZERO {
             return Err(self
                 .error(format!("{v} is not a whole number"))
@@ -354,6 +373,46 @@ mod tests {
             .unwrap_err()
             .message
             .contains("range"));
+    }
+
+    #[test]
+    fn number_forms_get_the_fields_hint_and_a_did_you_mean() {
+        let n = parse(
+            "a: 0,30\nb: 75%\nc: $0.368\nd: 1 kW\ne: 3 years\nf: 1,000\n",
+            "f.yaml",
+        )
+        .unwrap();
+        let o = Field::root(&n, "f.yaml")
+            .map(&["a", "b", "c", "d", "e", "f"])
+            .unwrap();
+        let cases = [
+            (
+                "a",
+                "a price per kWh from 0 to 1,000",
+                "decimal comma",
+                "`0.30`",
+            ),
+            ("b", "a share between 0 and 1", "percent sign", "`0.75`"),
+            ("c", "a price", "currency", "`0.368`"),
+            ("d", "power draw under load, W", "unit", "`1000`"),
+            ("e", "whole months from 1 to 600", "unit", "`36`"),
+            ("f", "a price", "thousands separator", "`1000`"),
+        ];
+        for (i, (k, what, problem, meant)) in cases.into_iter().enumerate() {
+            let e = o
+                .get(k)
+                .unwrap()
+                .decimal_in(Decimal::ZERO, Decimal::from(100_000), what)
+                .unwrap_err();
+            assert_eq!((e.line, e.col, e.path.as_str()), (i + 1, 4, k));
+            assert!(e.message.contains(problem), "{k}: {}", e.message);
+            assert!(
+                e.message.contains(&format!("did you mean {meant}?")),
+                "{k}: {}",
+                e.message
+            );
+            assert_eq!(e.allowed.as_deref(), Some(what), "{k}");
+        }
     }
 
     #[test]

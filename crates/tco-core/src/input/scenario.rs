@@ -204,6 +204,7 @@ const THROUGHPUT_KEYS: &[&str] = &[
     "slo",
 ];
 const MODEL_KEYS: &[&str] = &[
+    "id",
     "params_b",
     "quant",
     "context",
@@ -810,6 +811,13 @@ fn read_local(
         None => None,
         Some(m) => Some(read_model(&m)?),
     };
+    let infeasible = crate::model::fit::infeasible(model.as_ref(), machine.as_ref());
+    notes.extend(plausibility_notes(
+        &hw,
+        &throughput,
+        model.as_ref(),
+        machine.as_ref(),
+    ));
     let embodied = read_embodied(&o, &hw)?;
     Ok(LocalOption {
         name,
@@ -832,7 +840,61 @@ fn read_local(
         model,
         machine,
         notes,
+        infeasible,
     })
+}
+
+/// Warnings for inputs that read as numbers but are probably not what was
+/// meant: an owned price far from the machine's table entry (`3.220` typed
+/// for 3,220 with a German thousands separator), and a single throughput rate
+/// that looks like a decode figure, applied to prompt tokens too.
+fn plausibility_notes(
+    hw: &HardwareCost,
+    throughput: &Throughput,
+    model: Option<&crate::model::fit::ModelShape>,
+    machine: Option<&Hardware>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let (HardwareCost::Owned { price, .. }, Some(m)) = (hw, machine) {
+        let p = price.amount();
+        let table = m.price;
+        let ten = Decimal::from(10);
+        if table > Decimal::ZERO && (p * ten < table || p > table * ten) {
+            notes.push(format!(
+                "owned.price {} is far from the {} the price table gives for {} ({}): a thousands separator read as a decimal point (3.220 for 3,220)? Write the price as digits only, e.g. {}",
+                p.normalize(),
+                table.normalize(),
+                m.id,
+                m.name,
+                table.normalize()
+            ));
+        }
+    }
+    let single = throughput.prefill == throughput.decode
+        && matches!(throughput.source, ThroughputSource::Declared);
+    if single {
+        let rate = throughput.decode.per_second();
+        // One decode stream reads every weight per token; prefill processes a
+        // whole prompt per read of the weights and runs 10-100x faster. A
+        // single rate under ten times one stream's bandwidth ceiling (or
+        // under 200 tokens/s when the machine is unknown) is below what
+        // prefill plausibly runs at: a decode figure.
+        let ceiling = match (model, machine) {
+            (Some(md), Some(m)) => md.fit(Some(m)).decode_ceiling_tps,
+            _ => None,
+        };
+        let looks_like_decode = match ceiling {
+            Some(c) => rate < c * Decimal::from(10),
+            None => rate < Decimal::from(200),
+        };
+        if looks_like_decode {
+            notes.push(format!(
+                "one throughput rate, {} tokens/s, is applied to prompt (prefill) tokens too, which usually run 10-100x faster than decode: give `prefill_tokens_per_second` and `decode_tokens_per_second` (tco probe measures both)",
+                rate.round_dp(2).normalize()
+            ));
+        }
+    }
+    notes
 }
 
 /// `workload.hourly_profile`: `flat`, or 24 non-negative weights.
@@ -1203,6 +1265,7 @@ fn read_model(f: &Field<'_>) -> Result<ModelShape, Diagnostic> {
             .transpose()
     };
     Ok(ModelShape {
+        id: o.get("id").map(|f| f.name()).transpose()?,
         params_b: o
             .req("params_b", "parameters in billions, e.g. 70")?
             .within(spec("local[].model.params_b"))?,

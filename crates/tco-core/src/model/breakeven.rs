@@ -10,7 +10,7 @@
 //! function the report uses, to the token.
 
 use crate::model::format;
-use crate::model::scenario::{ApiOption, LocalOption, Scenario};
+use crate::model::scenario::{ApiOption, HardwareCost, LocalOption, Scenario};
 use crate::model::units::{Money, PerMTok, Tokens, MAX_TOKENS};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -28,6 +28,21 @@ pub enum Status {
     Never,
     /// Local wins at every volume it can serve.
     Always,
+    /// The local option cannot serve any volume (e.g. the model does not fit
+    /// in its memory): no break-even is reported; `reason` says why.
+    Infeasible,
+}
+
+impl Status {
+    /// The status as the tables print it (the JSON name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Crosses => "crosses",
+            Status::Never => "never",
+            Status::Always => "always",
+            Status::Infeasible => "infeasible",
+        }
+    }
 }
 
 /// A range of monthly volumes `[from, to]`; `to = None` has no upper end.
@@ -55,8 +70,13 @@ pub struct BreakEven {
     /// between the first [`MAX_RANGES`] and the open-ended last were left out.
     pub local_wins_truncated: bool,
     pub reason: Option<String>,
-    /// Months for the owned capital to be repaid by the saving at the workload volume.
+    /// Months for the owned capital to be repaid by the saving at the workload
+    /// volume; none unless local costs less than the API there.
     pub payback_months: Option<Decimal>,
+    /// What the payback runs past: `amortization_months` (the hardware's
+    /// life) and/or `finance_horizon`; absent when neither.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub payback_exceeds: Vec<PaybackLimit>,
     /// `npv` and `discounted_payback_months` when the scenario has a finance
     /// block (set by [`Scenario::evaluate`]); the keys are absent without one.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -95,6 +115,20 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
         local,
         api,
     };
+    if let Some(why) = local.infeasible.first() {
+        return BreakEven {
+            local: local.name.clone(),
+            api: api.name.clone(),
+            status: Status::Infeasible,
+            tokens_per_month: None,
+            local_wins: Vec::new(),
+            local_wins_truncated: false,
+            reason: Some(why.clone()),
+            payback_months: None,
+            payback_exceeds: Vec::new(),
+            finance: None,
+        };
+    }
     let w = &scenario.workload;
     let hours = scenario.hours_per_month;
     let cur = &scenario.currency;
@@ -246,6 +280,7 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
         }
     }
 
+    let payback = payback_months(scenario, local, api);
     let status = match ranges.as_slice() {
         [] => Status::Never,
         [only] if only.from == 1 && only.to == top_served => Status::Always,
@@ -259,12 +294,57 @@ pub fn solve(scenario: &Scenario, local: &LocalOption, api: &ApiOption) -> Break
         local_wins: ranges,
         local_wins_truncated: truncated,
         reason,
-        payback_months: payback_months(scenario, local, api),
+        payback_months: payback,
+        payback_exceeds: payback_exceeds(scenario, local, payback),
         finance: None,
     }
 }
 
-/// Owned capital / (API monthly − local monthly without the hardware line), at the workload volume.
+/// A limit the payback runs past: `amortization_months` (the owned
+/// hardware's life) or `finance_horizon`, and its length in months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PaybackLimit {
+    pub limit: &'static str,
+    pub months: u32,
+}
+
+/// Which limits a payback runs past: the owned hardware's amortization
+/// months and the finance horizon.
+pub fn payback_exceeds(
+    scenario: &Scenario,
+    local: &LocalOption,
+    payback: Option<Decimal>,
+) -> Vec<PaybackLimit> {
+    let Some(p) = payback else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let HardwareCost::Owned {
+        amortization_months,
+        ..
+    } = local.hardware
+    {
+        if p > Decimal::from(amortization_months) {
+            out.push(PaybackLimit {
+                limit: "amortization_months",
+                months: amortization_months,
+            });
+        }
+    }
+    if let Some(f) = &scenario.finance {
+        if p > Decimal::from(f.horizon_months) {
+            out.push(PaybackLimit {
+                limit: "finance_horizon",
+                months: f.horizon_months,
+            });
+        }
+    }
+    out
+}
+
+/// Owned capital / (API monthly − local monthly without the hardware line),
+/// at the workload volume; none where local does not cost less than the API
+/// there (its saving would not repay the hardware within its life).
 pub fn payback_months(
     scenario: &Scenario,
     local: &LocalOption,
@@ -276,7 +356,11 @@ pub fn payback_months(
         return None;
     }
     let capital = local.capital(cost.nodes)?;
-    let saving = api.monthly(&scenario.workload, v) - cost.breakdown.operating();
+    let api_monthly = api.monthly(&scenario.workload, v);
+    if cost.monthly >= api_monthly {
+        return None;
+    }
+    let saving = api_monthly - cost.breakdown.operating();
     if saving <= Money::ZERO {
         return None;
     }
@@ -422,6 +506,7 @@ fn autoscaled(pair: &Pair<'_>, min_nodes: u64) -> BreakEven {
             }
         }
     });
+    let payback = payback_months(s, local, api);
     let status = match ranges.as_slice() {
         [] => Status::Never,
         [only] if only.from == 1 && only.to == top_served => Status::Always,
@@ -435,7 +520,8 @@ fn autoscaled(pair: &Pair<'_>, min_nodes: u64) -> BreakEven {
         local_wins: ranges,
         local_wins_truncated: truncated,
         reason,
-        payback_months: payback_months(s, local, api),
+        payback_months: payback,
+        payback_exceeds: payback_exceeds(s, local, payback),
         finance: None,
     }
 }

@@ -100,7 +100,8 @@ pub struct LocalCost {
     /// kWh drawn in the month (PUE included); `None` without a `power` block.
     #[serde(skip)]
     pub energy_kwh: Option<Decimal>,
-    /// False when serving the volume needs more than `max_nodes` nodes.
+    /// False when serving the volume needs more than `max_nodes` nodes, or
+    /// the option is infeasible (see [`LocalOption::infeasible`]).
     pub can_serve: bool,
 }
 
@@ -294,7 +295,7 @@ impl LocalOption {
             energy_kwh,
             monthly: breakdown.total(),
             breakdown,
-            can_serve: self.max_nodes.is_none_or(|m| n <= m),
+            can_serve: self.infeasible.is_empty() && self.max_nodes.is_none_or(|m| n <= m),
         }
     }
 

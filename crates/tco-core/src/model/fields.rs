@@ -223,6 +223,7 @@ pub static FIELDS: &[FieldSpec] = &[
     f("local[].throughput.concurrency", "calibrated concurrency", "sequences", I, ONE, d(4096, 0), "parallel sequences from 1 to 4,096", false, add(1, 0)),
     f("local[].max_utilization", "max utilization", "share of the month", S, d(1, 2), ONE, "a share from 0.01 to 1", true, Step::Share),
     f("local[].max_nodes", "max nodes", "nodes", I, ONE, d(1_000_000, 0), "a whole number of nodes from 1 to 1,000,000", false, add(1, 0)),
+    f("local[].model.id", "model served", "", T, Z, Z, "the open weights' name, e.g. qwen2.5-coder-32b", false, NO),
     f("local[].model.params_b", "model size", "billion parameters", N, d(1, 3), d(100_000, 0), "billions of parameters from 0.001 to 100,000", false, PCT1),
     f("local[].model.quant", "quantization", "", T, Z, Z, "a quantization name, e.g. Q4_K_M", false, NO),
     f("local[].model.context", "context length", "tokens", I, ONE, d(10_000_000, 0), "a context length in tokens from 1 to 10,000,000", false, add(1024, 0)),

@@ -85,6 +85,10 @@ impl Quant {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelShape {
+    /// The open weights served (`qwen2.5-coder-32b`), when named: `tco compare`
+    /// marks the API entries that serve the same weights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub params_b: Decimal,
     pub quant: Quant,
     pub context: u64,
@@ -195,6 +199,33 @@ impl ModelShape {
     }
 }
 
+/// Why a model cannot run on a machine at all: its weights and KV cache
+/// need more memory than the machine has ("no fit"). Empty when it fits,
+/// when it is tight, or when either side is unknown.
+pub fn infeasible(model: Option<&ModelShape>, machine: Option<&Hardware>) -> Vec<String> {
+    let (Some(m), Some(hw)) = (model, machine) else {
+        return Vec::new();
+    };
+    let fit = m.fit(Some(hw));
+    if fit.status != Some(FitStatus::NoFit) {
+        return Vec::new();
+    }
+    vec![format!(
+        "cannot hold the model: {}B at {} needs {} GB ({} GB weights + {} GB KV cache{}), more than the machine's {} GB",
+        m.params_b.normalize(),
+        m.quant.name(),
+        fit.total_gb,
+        fit.weights_gb,
+        fit.kv_cache_gb,
+        if fit.kv_estimated {
+            ", estimated from the nearest Llama shape"
+        } else {
+            ""
+        },
+        hw.memory_gb.normalize()
+    )]
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -203,6 +234,7 @@ mod tests {
 
     fn shape(params: Decimal, context: u64) -> ModelShape {
         ModelShape {
+            id: None,
             params_b: params,
             quant: Quant::Q4KM,
             context,

@@ -134,6 +134,9 @@ pub fn share_percent(x: f64) -> String {
 /// them: `988M and up`, `1.2B–3.5B, 7B and up`; past four ranges
 /// `, … (N ranges)`. With no range, the reason local never wins.
 pub fn local_wins(b: &crate::model::breakeven::BreakEven) -> String {
+    if b.status == crate::model::breakeven::Status::Infeasible {
+        return "— cannot serve (see Notes)".to_string();
+    }
     if b.local_wins.is_empty() {
         return b.reason.clone().unwrap_or_default();
     }
@@ -183,9 +186,22 @@ pub fn memory_note(m: &crate::model::fit::MemoryFit) -> String {
     )
 }
 
-/// Payback as the break-even tables show it: `35.0 months`, or `—`.
-pub fn payback(months: Option<Decimal>) -> String {
-    months.map_or("—".to_string(), |m| format!("{} months", m.round_dp(1)))
+/// The payback as every face prints it: "25.6 months", flagged when it runs
+/// past the hardware's life or the finance horizon, "—" when there is none.
+pub fn payback(b: &crate::model::breakeven::BreakEven) -> String {
+    let Some(m) = b.payback_months else {
+        return "—".to_string();
+    };
+    let mut s = format!("{} months", m.round_dp(1));
+    for e in &b.payback_exceeds {
+        let what = if e.limit == "amortization_months" {
+            "life"
+        } else {
+            "horizon"
+        };
+        s.push_str(&format!(" (past the {}-month {what})", e.months));
+    }
+    s
 }
 
 #[cfg(test)]

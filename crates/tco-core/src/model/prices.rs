@@ -39,6 +39,24 @@ pub struct ApiModel {
 }
 
 impl ApiModel {
+    /// Deprecated on or before `date` (no date: deprecated at all).
+    pub fn deprecated_on(&self, date: Option<Date>) -> bool {
+        match (self.deprecated, date) {
+            (Some(d), Some(on)) => d <= on,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+
+    /// Priced by the field literature alone: its source cites the literature
+    /// and no vendor list (genai-prices, LiteLLM) that agrees. Kept for the
+    /// worked examples; `tco compare` hides it unless asked.
+    pub fn literature_only(&self) -> bool {
+        self.source.starts_with("literature")
+            && !self.source.contains("genai-prices")
+            && !self.source.contains("LiteLLM")
+    }
+
     /// The entry's own prices (in force before any `schedule` date).
     pub fn base(&self) -> PriceSet {
         PriceSet {

@@ -148,6 +148,17 @@ pub struct LocalOption {
     pub machine: Option<Hardware>,
     /// Notes found while reading (e.g. a calibration scaled to another machine).
     pub notes: Vec<String>,
+    /// Why the option cannot serve any volume (e.g. the model does not fit
+    /// in the machine's memory); empty when it can. An infeasible option
+    /// has `can_serve: false` at every volume, so it never wins.
+    pub infeasible: Vec<String>,
+}
+
+impl LocalOption {
+    /// True when nothing makes the option unable to serve at any volume.
+    pub fn feasible(&self) -> bool {
+        self.infeasible.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

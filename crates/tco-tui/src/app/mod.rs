@@ -155,6 +155,11 @@ pub struct App {
     pub tree: Node,
     /// The tree as last saved (or loaded): unsaved changes are a difference from it.
     pub saved: Node,
+    /// The text as last saved (or loaded): a save writes the changes into it,
+    /// keeping the user's comments and layout ([`keep_layout`]).
+    ///
+    /// [`keep_layout`]: tco_core::output::emit::keep_layout
+    pub saved_text: String,
     pub now: Computed,
     pub fields: Vec<Field>,
     pub selected: usize,
@@ -201,6 +206,7 @@ impl App {
             files,
             probe_built: l.probe_built,
             saved: tree.clone(),
+            saved_text: l.text,
             tree,
             now,
             fields,
@@ -319,14 +325,18 @@ impl App {
 
     /// Writes the tree to `path` atomically; over an existing file only with `overwrite`.
     pub fn save_to(&mut self, path: &Path, overwrite: bool) {
-        let mut text = format!(
-            "# Saved by `tco tui` from {}; the original's comments are not kept.\n",
-            self.origin
-        );
-        text.push_str(&tco_core::output::emit::to_yaml(&self.tree));
+        let text = tco_core::output::emit::keep_layout(&self.saved_text, &self.tree)
+            .unwrap_or_else(|| {
+                format!(
+                    "# Saved by `tco tui` from {}; these changes could not be written into the\n# original's layout, so its comments are not kept.\n{}",
+                    self.origin,
+                    tco_core::output::emit::to_yaml(&self.tree)
+                )
+            });
         match tco_fs::write_atomic(path, text.as_bytes(), overwrite.into()) {
             Ok(()) => {
                 self.saved = self.tree.clone();
+                self.saved_text = text;
                 self.message = Some(Message::Info(format!("saved to {}", path.display())));
                 if self.quit_after_save {
                     self.quit = true;
@@ -370,6 +380,32 @@ mod tests {
 
     fn typed(app: &mut App, s: &str) {
         s.chars().for_each(|c| key(app, KeyCode::Char(c)));
+    }
+
+    #[test]
+    fn a_box_that_cannot_hold_its_model_never_wins_even_when_cheapest() {
+        // lit-memory-q4's third option, a 70B model on a 24 GB RTX 4090: made
+        // free, it would be the cheapest option if it could hold the model.
+        let mut a = bundled_app("scenarios/lit-memory-q4.yaml").unwrap();
+        a.set("local[2].owned.price", "0");
+        a.set("local[2].power.price_per_kwh", "0");
+        let r = &a.now.report;
+        assert!(r.local[2].monthly_cost < r.local[0].monthly_cost);
+        assert!(!r.local[2].can_serve);
+        assert_eq!(r.verdict.cheapest, "7B Q4_K_M on RTX 4060 Ti 16GB");
+        assert!(!crate::ui::verdict_line(&a).contains("does not fit"));
+        let no_fit = r.local[2]
+            .warnings
+            .iter()
+            .filter(|w| w.contains("cannot hold the model"))
+            .count();
+        assert_eq!(no_fit, 1, "{:?}", r.local[2].warnings);
+        // Back to a model that fits: now it is the cheapest.
+        a.set("local[2].model.params_b", "7");
+        assert_eq!(
+            a.now.report.verdict.cheapest,
+            "70B Q4_K_M on RTX 4090 (does not fit)"
+        );
     }
 
     #[test]
@@ -700,7 +736,7 @@ summary:
         let a = flagship();
         let u = a.unc.current().unwrap();
         assert_eq!(u.sim, direct_sim(&a));
-        assert_eq!(u.sim.samples, 2_000);
+        assert_eq!(u.sim.samples, tco_core::analysis::sim::DEFAULT_SAMPLES);
         // 2 local × 3 API options
         assert_eq!(u.sim.break_even.len(), 6);
         assert_eq!(u.sens.pairs.len(), 6);

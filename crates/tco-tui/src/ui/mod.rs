@@ -24,7 +24,7 @@ pub use help::Help;
 pub use histogram::Histogram;
 pub use inputs::Inputs;
 pub use probe::ProbePanel;
-pub use results::Results;
+pub use results::{verdict_line, Results};
 pub use tornado::TornadoPanel;
 pub use uncertainty::{input_name, UncertaintyPanel};
 

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
-use tco_core::model::breakeven::{BreakEven, Status};
+use tco_core::model::breakeven::BreakEven;
 use tco_core::model::format::{money, per_mtok, percent, tokens, tokens_short};
 use tco_core::model::units::Tokens;
 
@@ -16,11 +16,7 @@ pub struct Results<'a>(pub &'a App);
 
 /// The break-even line as the calculator prints it (`tco report`'s figures).
 pub fn break_even_text(b: &BreakEven) -> String {
-    let status = match b.status {
-        Status::Crosses => "crosses",
-        Status::Never => "never",
-        Status::Always => "always",
-    };
+    let status = b.status.name();
     let mut s = format!("break-even {status}");
     if let Some(v) = b.tokens_per_month {
         s.push_str(&format!(
@@ -32,8 +28,11 @@ pub fn break_even_text(b: &BreakEven) -> String {
     if let Some(r) = &b.reason {
         s.push_str(&format!(": {r}"));
     }
-    if let Some(m) = b.payback_months {
-        s.push_str(&format!("; payback {} months", m.round_dp(1)));
+    if b.payback_months.is_some() {
+        s.push_str(&format!(
+            "; payback {}",
+            tco_core::model::format::payback(b)
+        ));
     }
     s
 }

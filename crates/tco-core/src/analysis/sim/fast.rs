@@ -122,7 +122,12 @@ impl Inputs {
                         prefill: f(l.throughput.prefill.per_second()),
                         decode: f(l.throughput.decode.per_second()),
                         max_util: f(l.max_utilization),
-                        max_nodes: l.max_nodes.map_or(f64::INFINITY, |m| m as f64),
+                        // An infeasible option serves no volume with any node count.
+                        max_nodes: if l.feasible() {
+                            l.max_nodes.map_or(f64::INFINITY, |m| m as f64)
+                        } else {
+                            0.0
+                        },
                         pue: 1.0,
                         rent_factor: 1.0,
                         capacity_factor: s
