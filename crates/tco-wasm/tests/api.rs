@@ -525,3 +525,32 @@ fn the_histogram_reuses_the_simulation_just_run() {
         fresh
     );
 }
+
+/// Issue 14: on the page, as in the CLI, a box that cannot hold its model is
+/// left out of the verdict with its reason, and its break-even is infeasible.
+#[wasm_bindgen_test]
+fn a_box_that_cannot_hold_the_model_never_wins_on_the_page() {
+    let tco = Tco::new().unwrap();
+    let text = include_str!("../../../tests/data/verdict/coder-2x4090.yaml");
+    let u: Value =
+        serde_json::from_str(&tco.update(text, "coder-2x4090.yaml", vec![]).unwrap()).unwrap();
+    let r: Value = serde_json::from_str(u["report"].as_str().unwrap()).unwrap();
+    assert_eq!(r["local"][0]["can_serve"], false);
+    assert_eq!(r["verdict"]["kind"], "api");
+    assert_eq!(r["verdict"]["excluded"][0]["name"], "2x RTX 4090 box");
+    assert_eq!(r["break_even"][0]["status"], "infeasible");
+    assert_eq!(u["wins"][0], "— cannot serve (see Notes)");
+    assert_eq!(u["payback"][0], "—");
+    // A model that fits: the box wins again.
+    let u: Value = serde_json::from_str(
+        &tco.update(
+            text,
+            "coder-2x4090.yaml",
+            vec!["local[0].model.quant=Q4_K_M".into()],
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let r: Value = serde_json::from_str(u["report"].as_str().unwrap()).unwrap();
+    assert_eq!(r["verdict"]["kind"], "local");
+}

@@ -366,6 +366,29 @@ pub fn bundled_app(path: &str) -> Option<App> {
 mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    /// Issue 14: a box that cannot hold its model is never the calculator's
+    /// verdict; its break-even line says so; a model that fits makes it win.
+    #[test]
+    fn a_box_that_cannot_hold_the_model_is_never_the_verdict() {
+        let mut a = App::new(Launch {
+            origin: "coder-2x4090.yaml".into(),
+            text: include_str!("../../../../tests/data/verdict/coder-2x4090.yaml").into(),
+            path: None,
+            tables: tco_core::input::bundled::tables().unwrap(),
+            files: Box::new(tco_core::input::scenario::NoFiles),
+            probe_built: false,
+        })
+        .unwrap();
+        let v = crate::ui::results::verdict_line(&a);
+        assert!(v.starts_with("Verdict: Claude Haiku 4.5 (api)"), "{v}");
+        let b = crate::ui::results::break_even_text(&a.now.report.break_even[0]);
+        assert!(b.starts_with("break-even infeasible"), "{b}");
+        assert!(!b.contains("payback"), "{b}");
+        a.set("local[0].model.quant", "Q4_K_M");
+        let v = crate::ui::results::verdict_line(&a);
+        assert!(v.starts_with("Verdict: 2x RTX 4090 box (local)"), "{v}");
+    }
     use std::time::Duration;
     use tco_core::model::format::tokens;
     use tco_core::model::units::Tokens;

@@ -7,7 +7,7 @@ mod help;
 mod histogram;
 mod inputs;
 mod probe;
-mod results;
+pub(crate) mod results;
 mod tornado;
 mod uncertainty;
 
