@@ -351,8 +351,10 @@ impl Tco {
         let s = self.parse(text, origin)?;
         let r = s.evaluate();
         let defaults = SimOptions::default();
+        // As the CLI: a simulation that cannot run leaves the report without it.
         let sim = if s.has_uncertainty() {
-            Some(self.simulation(text, origin, defaults.samples as u32, defaults.seed as f64)?)
+            self.simulation(text, origin, defaults.samples as u32, defaults.seed as f64)
+                .ok()
         } else {
             None
         };

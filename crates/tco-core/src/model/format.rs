@@ -106,18 +106,15 @@ pub fn percent(share: Decimal) -> String {
     format!("{}%", fixed(share * Decimal::from(100), 1))
 }
 
-/// Days since 1970-01-01 to YYYY-MM-DD (Howard Hinnant's algorithm).
+/// Days since 1970-01-01 to YYYY-MM-DD ([`Date::from_days`]); a day past
+/// 9999-12-31 is written as the count of days.
+///
+/// [`Date::from_days`]: crate::model::date::Date::from_days
 pub fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    i64::try_from(days)
+        .ok()
+        .and_then(crate::model::date::Date::from_days)
+        .map_or_else(|| format!("day {days} after 1970-01-01"), |d| d.to_string())
 }
 
 /// A share held as a float (a simulation's P(local cheaper)) written like
