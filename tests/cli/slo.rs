@@ -23,16 +23,53 @@ fn inline_levels_under_an_slo() {
         source.contains("p95 TPOT 90 ms ≤ 90 ms") && source.ends_with(": 1,500 tokens/s"),
         "{source}"
     );
-    let err = tco(&[
+    // Targets no measured level meets: the option cannot serve. It is left
+    // out of the verdict with the lowest level's figures as the reason, has
+    // no break-even volume and no payback, and the report still runs.
+    let unmet = tco(&[
         "report",
         "tests/data/slo-levels.yaml",
         "--set",
         "local[0].throughput.slo.ttft_p95_ms=100",
-    ]);
-    let msg = err.user_error();
+        "--format",
+        "json",
+    ])
+    .json();
+    let why = "no load level meets the latency targets; the lowest, concurrency 1, measured p95 TTFT 150 ms (target 100 ms), p95 TPOT 20 ms (target 90 ms)";
+    let l = &unmet["local"][0];
+    assert_eq!(l["can_serve"], false);
+    assert_eq!(l["infeasible"][0], why);
+    assert_eq!(
+        l["throughput"]["source"],
+        "the lowest measured load, concurrency 1, which misses the latency targets"
+    );
+    let v = &unmet["verdict"];
+    assert_eq!(v["kind"], "api");
+    assert_eq!(v["cheapest"], "Hosted model");
+    assert!(v["cheapest_local"].is_null(), "{v}");
+    assert_eq!(v["excluded"][0]["name"], "Server under an SLO");
+    assert_eq!(v["excluded"][0]["reason"], why);
+    let pair = &unmet["break_even"][0];
+    assert_eq!(pair["status"], "infeasible", "{pair}");
+    assert!(pair["tokens_per_month"].is_null(), "{pair}");
+    assert!(pair["payback_months"].is_null(), "{pair}");
+    // Far cheaper than the API ($0.10 an hour), it still wins nothing it
+    // cannot serve.
+    let table = tco(&[
+        "report",
+        "tests/data/slo-levels.yaml",
+        "--set",
+        "local[0].throughput.slo.ttft_p95_ms=100",
+        "--set",
+        "local[0].rented.price_per_gpu_hour=0.10",
+    ])
+    .ok()
+    .to_string();
     assert!(
-        msg.contains("tests/data/slo-levels.yaml:17:9: local[0].throughput.levels: no load level meets the latency targets; the lowest, concurrency 1, measured p95 TTFT 150 ms (target 100 ms)"),
-        "{msg}"
+        table.contains("— (infeasible)")
+            && table.contains("Left out, cannot serve: Server under an SLO")
+            && !table.contains("Verdict: At 2B tokens/month Server under an SLO"),
+        "{table}"
     );
     let shape = tco(&[
         "report",
@@ -93,14 +130,21 @@ fn server_calibration_under_an_slo() {
         source.starts_with("measured on ") && source.contains("between concurrency 1 and 8"),
         "{source}"
     );
-    // Targets no level meets: a located error quoting the lowest level.
+    // Targets no level meets: the option cannot serve, with the lowest
+    // level's figures as the reason; the file is named in the source.
     let bad = scenario.replace("ttft_p95_ms: 60", "ttft_p95_ms: 10");
     std::fs::write(dir.path().join("bad.yaml"), bad).unwrap();
-    let e = tco_in(dir.path(), &["report", "bad.yaml"]);
-    let msg = e.user_error();
+    let out = tco_in(dir.path(), &["report", "bad.yaml", "--format", "json"]).json();
+    let l = &out["local"][0];
+    assert_eq!(l["can_serve"], false);
+    let why = l["infeasible"][0].as_str().unwrap();
     assert!(
-        msg.contains("bad.yaml:8:")
-            && msg.contains("the lowest, concurrency 1, measured p95 TTFT 30 ms (target 10 ms)"),
-        "{msg}"
+        why.contains("the lowest, concurrency 1, measured p95 TTFT 30 ms (target 10 ms)"),
+        "{why}"
     );
+    assert_eq!(
+        l["throughput"]["source"],
+        "the lowest measured load, concurrency 1, which misses the latency targets (calibration server.yaml)"
+    );
+    assert_eq!(out["verdict"]["kind"], "api");
 }

@@ -554,3 +554,35 @@ fn a_box_that_cannot_hold_the_model_never_wins_on_the_page() {
     let r: Value = serde_json::from_str(u["report"].as_str().unwrap()).unwrap();
     assert_eq!(r["verdict"]["kind"], "local");
 }
+
+/// Issue 14: a latency target no measured load meets makes the option
+/// infeasible on the page too (not an error): left out of the verdict with
+/// the lowest load's figures as the reason; a looser target restores it.
+#[wasm_bindgen_test]
+fn an_unmet_latency_target_never_wins_on_the_page() {
+    let tco = Tco::new().unwrap();
+    let text = include_str!("../../../tests/data/slo-levels.yaml");
+    let cheap = "local[0].rented.price_per_gpu_hour=0.10".to_string();
+    let run = |sets: Vec<String>| -> (Value, Value) {
+        let u: Value =
+            serde_json::from_str(&tco.update(text, "slo-levels.yaml", sets).unwrap()).unwrap();
+        let r: Value = serde_json::from_str(u["report"].as_str().unwrap()).unwrap();
+        (u, r)
+    };
+    let (_, r) = run(vec![cheap.clone()]);
+    assert_eq!(r["verdict"]["kind"], "local");
+    let (u, r) = run(vec![
+        cheap,
+        "local[0].throughput.slo.ttft_p95_ms=100".into(),
+    ]);
+    assert_eq!(r["local"][0]["can_serve"], false);
+    assert_eq!(r["verdict"]["kind"], "api");
+    assert_eq!(r["verdict"]["excluded"][0]["name"], "Server under an SLO");
+    assert!(r["verdict"]["excluded"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("the lowest, concurrency 1, measured p95 TTFT 150 ms (target 100 ms)"));
+    assert_eq!(r["break_even"][0]["status"], "infeasible");
+    assert_eq!(u["wins"][0], "— cannot serve (see Notes)");
+    assert_eq!(u["payback"][0], "—");
+}

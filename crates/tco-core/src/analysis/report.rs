@@ -249,6 +249,17 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
             format!("measured at concurrency {concurrency} (levels in the scenario)"),
             None,
         ),
+        ThroughputSource::SloUnmet {
+            file, concurrency, ..
+        } => (
+            format!(
+                "the lowest measured load, concurrency {concurrency}, which misses the latency targets{}",
+                file.as_ref()
+                    .map(|f| format!(" (calibration {f})"))
+                    .unwrap_or_default()
+            ),
+            None,
+        ),
     };
     LocalLine {
         name: l.name.clone(),

@@ -11,6 +11,7 @@ use crate::input::yaml::{self, Node};
 use crate::model::date::Date;
 use crate::model::fields::known as spec;
 use crate::model::fit::{ModelShape, Quant};
+use crate::model::load_curve::SloError;
 use crate::model::prices::{Hardware, HardwareTable, PriceTable};
 use crate::model::scenario::{
     ApiOption, Billing, ExchangeRates, Finance, HardwareCost, LocalOption, Power, PriceContext,
@@ -811,7 +812,10 @@ fn read_local(
         None => None,
         Some(m) => Some(read_model(&m)?),
     };
-    let infeasible = crate::model::fit::infeasible(model.as_ref(), machine.as_ref());
+    let mut infeasible = crate::model::fit::infeasible(model.as_ref(), machine.as_ref());
+    if let ThroughputSource::SloUnmet { reason, .. } = &throughput.source {
+        infeasible.push(reason.clone());
+    }
     notes.extend(plausibility_notes(
         &hw,
         &throughput,
@@ -1043,6 +1047,31 @@ fn read_embodied(
     }))
 }
 
+/// A curve none of whose levels meets the latency targets: the option is
+/// infeasible (see [`read_local`]); the lowest level's rate is kept so its
+/// costs can still be shown.
+fn slo_unmet(
+    curve: &crate::model::load_curve::LoadCurve,
+    file: Option<String>,
+    reason: String,
+    per_second: &dyn Fn(Decimal) -> Throughput,
+) -> Throughput {
+    let (concurrency, rate) = curve
+        .levels
+        .iter()
+        .min_by_key(|l| l.concurrency)
+        .map_or((1, Decimal::ONE), |l| {
+            (l.concurrency, l.total_tokens_per_second)
+        });
+    let mut t = per_second(rate.max(min_tps()));
+    t.source = ThroughputSource::SloUnmet {
+        file,
+        concurrency,
+        reason,
+    };
+    t
+}
+
 fn read_throughput(
     f: &Field<'_>,
     machine: Option<&Hardware>,
@@ -1126,14 +1155,23 @@ fn read_throughput(
             let curve = crate::input::load_curve::read_levels(&lf)?;
             match slo {
                 Some(slo) => {
-                    let capacity = curve.capacity(&slo).map_err(|e| {
-                        lf.error(e.to_string())
-                            .allowed("latency targets that at least the lowest level meets")
-                    })?;
-                    let mut t = per_second(capacity.total_tokens_per_second);
-                    t.source = ThroughputSource::Slo {
-                        file: None,
-                        capacity,
+                    let mut t = match curve.capacity(&slo) {
+                        Ok(capacity) => {
+                            let mut t = per_second(capacity.total_tokens_per_second);
+                            t.source = ThroughputSource::Slo {
+                                file: None,
+                                capacity,
+                            };
+                            t
+                        }
+                        Err(SloError::NoLevelMeets(reason)) => {
+                            slo_unmet(&curve, None, reason, &per_second)
+                        }
+                        Err(e) => {
+                            return Err(lf.error(e.to_string()).allowed(
+                                "latency targets on figures every level has (ttft, tpot, itl or e2e at p50/p90/p95/p99)",
+                            ))
+                        }
                     };
                     t.curve_input_share = curve.input_share();
                     Ok(t)
@@ -1176,14 +1214,23 @@ fn read_throughput(
             let slo = slo.unwrap_or(crate::model::load_curve::Slo {
                 targets: Vec::new(),
             });
-            let capacity = curve.capacity(&slo).map_err(|e| {
-                c.error(format!("calibration `{file}`: {e}"))
-                    .allowed("latency targets that at least the lowest level meets")
-            })?;
-            let mut t = per_second(capacity.total_tokens_per_second);
-            t.source = ThroughputSource::Slo {
-                file: Some(file),
-                capacity,
+            let mut t = match curve.capacity(&slo) {
+                Ok(capacity) => {
+                    let mut t = per_second(capacity.total_tokens_per_second);
+                    t.source = ThroughputSource::Slo {
+                        file: Some(file),
+                        capacity,
+                    };
+                    t
+                }
+                Err(SloError::NoLevelMeets(reason)) => {
+                    slo_unmet(&curve, Some(file), reason, &per_second)
+                }
+                Err(e) => {
+                    return Err(c.error(format!("calibration `{file}`: {e}")).allowed(
+                        "latency targets on figures every level has (ttft, tpot, itl or e2e at p50/p90/p95/p99)",
+                    ))
+                }
             };
             t.curve_input_share = curve.input_share();
             Ok(t)

@@ -43,6 +43,16 @@ pub enum ThroughputSource {
     Level {
         concurrency: u32,
     },
+    /// No measured level meets the latency targets: the option cannot serve
+    /// (it is infeasible); the rate is the lowest level's, for the record.
+    SloUnmet {
+        /// The calibration file, when the curve came from one.
+        file: Option<String>,
+        /// The lowest level's concurrency, whose rate is kept.
+        concurrency: u32,
+        /// Why: the lowest level's figures against the targets.
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

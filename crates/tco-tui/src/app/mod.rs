@@ -389,6 +389,39 @@ mod tests {
         let v = crate::ui::results::verdict_line(&a);
         assert!(v.starts_with("Verdict: 2x RTX 4090 box (local)"), "{v}");
     }
+    /// Issue 14: an option whose measured loads all miss the latency target
+    /// cannot serve, however cheap; loosening the target in the calculator
+    /// makes it feasible again, with the figure `tco report` gives.
+    #[test]
+    fn an_unmet_latency_target_is_never_the_verdict() {
+        let mut a = App::new(Launch {
+            origin: "slo-levels.yaml".into(),
+            text: include_str!("../../../../tests/data/slo-levels.yaml").into(),
+            path: None,
+            tables: tco_core::input::bundled::tables().unwrap(),
+            files: Box::new(tco_core::input::scenario::NoFiles),
+            probe_built: false,
+        })
+        .unwrap();
+        a.set("local[0].rented.price_per_gpu_hour", "0.10");
+        let v = crate::ui::results::verdict_line(&a);
+        assert!(v.starts_with("Verdict: Server under an SLO (local)"), "{v}");
+        a.set("local[0].throughput.slo.ttft_p95_ms", "100");
+        let r = &a.now.report;
+        assert!(!r.local[0].can_serve);
+        assert_eq!(r.verdict.cheapest, "Hosted model");
+        let v = crate::ui::results::verdict_line(&a);
+        assert!(v.starts_with("Verdict: Hosted model (api)"), "{v}");
+        let b = crate::ui::results::break_even_text(&r.break_even[0]);
+        assert!(b.starts_with("break-even infeasible"), "{b}");
+        assert!(!b.contains("payback"), "{b}");
+        a.set("local[0].throughput.slo.ttft_p95_ms", "2000");
+        assert!(a.now.report.local[0].can_serve);
+        assert_eq!(
+            a.now.report.local[0].throughput.decode_tokens_per_second,
+            rust_decimal::Decimal::from(1500)
+        );
+    }
     use std::time::Duration;
     use tco_core::model::format::tokens;
     use tco_core::model::units::Tokens;
