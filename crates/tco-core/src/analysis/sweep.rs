@@ -185,7 +185,7 @@ impl Scenario {
             .iter()
             .filter(|m| !in_scenario.contains(&m.id.as_str()))
             .filter(|m| match &o.models {
-                Some(ids) => ids.iter().any(|i| *i == m.id),
+                Some(ids) => ids.contains(&m.id),
                 None => o.all || (!m.deprecated_on(self.date) && !m.literature_only()),
             })
             .filter_map(|m| {

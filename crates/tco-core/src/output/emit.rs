@@ -399,7 +399,7 @@ fn entry_line(text: &str, lines: &[usize], k: &Node, v: &Node) -> Option<(usize,
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::input::bundled;
