@@ -342,7 +342,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
             } => local("rented.price_per_gpu_hour", price_per_gpu_hour.amount()),
         }
         if let Some(p) = &l.power {
-            local("power.load_watts", p.load_watts);
+            local("power.load_watts", p.load_watts.amount());
             local("power.price_per_kwh", p.price_per_kwh.amount());
             local("power.pue", p.pue);
         }

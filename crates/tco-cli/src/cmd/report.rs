@@ -117,7 +117,7 @@ fn hardware_detail(l: &LocalOption, cur: &str) -> String {
             billing,
         } => format!(
             "rented, {gpus} GPU × {}/hour, {}",
-            money(*price_per_gpu_hour, cur),
+            money(price_per_gpu_hour.unit_price(), cur),
             match billing {
                 Billing::AlwaysOn => "always on".to_string(),
                 Billing::BusyHours => "busy hours only".to_string(),
@@ -172,9 +172,9 @@ fn breakdown_table(s: &Scenario, r: &Report) -> Table {
             .map_or("none declared (included in rent)".to_string(), |p| {
                 format!(
                     "{} W load / {} W idle, {}/kWh, PUE {}",
-                    p.load_watts.normalize(),
-                    p.idle_watts.normalize(),
-                    money(p.price_per_kwh, cur),
+                    p.load_watts.amount().normalize(),
+                    p.idle_watts.amount().normalize(),
+                    money(p.price_per_kwh.unit_price(), cur),
                     p.pue.normalize()
                 )
             });

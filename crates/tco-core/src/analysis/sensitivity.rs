@@ -159,8 +159,16 @@ fn materialise(tree: &mut Node, s: &Scenario) -> Result<(), Error> {
         }
         if let Some(p) = &l.power {
             if !has_load && !has_idle {
-                set(tree, format!("local[{i}].power.load_watts"), p.load_watts)?;
-                set(tree, format!("local[{i}].power.idle_watts"), p.idle_watts)?;
+                set(
+                    tree,
+                    format!("local[{i}].power.load_watts"),
+                    p.load_watts.amount(),
+                )?;
+                set(
+                    tree,
+                    format!("local[{i}].power.idle_watts"),
+                    p.idle_watts.amount(),
+                )?;
             }
         }
     }

@@ -18,7 +18,7 @@ use crate::model::scenario::{
     Scenario, Staff, Workload, TABLE_CURRENCY,
 };
 use crate::model::throughput::{Rate, Throughput, ThroughputSource};
-use crate::model::units::{Money, PerMTok};
+use crate::model::units::{Money, PerMTok, PricePerGpuHour, PricePerKwh, Watts};
 use rust_decimal::Decimal;
 
 /// Where a scenario's files and tables come from. The CLI reads files; the
@@ -714,7 +714,7 @@ fn read_local(
                         "the rental price of one GPU for one hour",
                     )?
                     .within(spec("local[].rented.price_per_gpu_hour"))
-                    .map(Money::new)?,
+                    .map(PricePerGpuHour::new)?,
                 gpus: opt(&r, "gpus", 1, |f| f.whole(spec("local[].rented.gpus")))? as u32,
                 billing: read_billing(&r)?,
             }
@@ -741,14 +741,14 @@ fn read_local(
         },
         rented => rented,
     };
-    let watts = |f: &Field<'_>| f.within(spec("local[].power.load_watts"));
+    let watts = |f: &Field<'_>| f.within(spec("local[].power.load_watts")).map(Watts::new);
     let power = match o.get("power") {
         None => None,
         Some(p) => {
             let p = p.map(POWER_KEYS)?;
             let load = match (p.get("load_watts"), &machine) {
                 (Some(w), _) => watts(&w)?,
-                (None, Some(m)) => m.load_watts,
+                (None, Some(m)) => Watts::new(m.load_watts),
                 (None, None) => {
                     return Err(p.field.error("missing field `load_watts`").allowed(
                         "`load_watts`: power draw under load, W (or `machine:` to take it)",
@@ -757,7 +757,7 @@ fn read_local(
             };
             let idle = match (p.get("idle_watts"), &machine) {
                 (Some(w), _) => watts(&w)?,
-                (None, Some(m)) if !p.has("load_watts") => m.idle_watts,
+                (None, Some(m)) if !p.has("load_watts") => Watts::new(m.idle_watts),
                 _ => load,
             };
             Some(Power {
@@ -766,7 +766,7 @@ fn read_local(
                 price_per_kwh: p
                     .req("price_per_kwh", "electricity price per kWh")?
                     .within(spec("local[].power.price_per_kwh"))
-                    .map(Money::new)?,
+                    .map(PricePerKwh::new)?,
                 grid_kg_co2e_per_kwh: p
                     .get("grid_kg_co2e_per_kwh")
                     .map(|f| f.within(spec("local[].power.grid_kg_co2e_per_kwh")))

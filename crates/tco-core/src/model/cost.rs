@@ -6,7 +6,7 @@
 
 use crate::model::scenario::{ApiOption, Billing, HardwareCost, LocalOption, Scenario, Workload};
 use crate::model::tariff::Rates;
-use crate::model::units::{Money, PerMTok, Tokens};
+use crate::model::units::{KilowattHours, Money, PerMTok, Tokens};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -266,18 +266,20 @@ impl LocalOption {
                         node_hours,
                     ),
                 };
-                price.times(Decimal::from(*gpus) * paid_hours)
+                price.cost(Decimal::from(*gpus) * paid_hours)
             }
         };
         // n·hours·(idle + (load − idle)·u) watt-hours = n·hours·idle + (load − idle)·busy hours.
         let energy_kwh = self.power.as_ref().map(|p| {
-            let watt_hours = node_hours * p.idle_watts + (p.load_watts - p.idle_watts) * busy_hours;
-            watt_hours / Decimal::from(1000) * p.pue
+            let watt_hours = p.idle_watts.over_hours(node_hours)
+                + (p.load_watts - p.idle_watts).over_hours(busy_hours);
+            watt_hours.kwh().times(p.pue)
         });
         let power = match (&self.power, energy_kwh) {
-            (Some(p), Some(kwh)) => p.price_per_kwh.times(kwh),
+            (Some(p), Some(kwh)) => p.price_per_kwh.cost(kwh),
             _ => Money::ZERO,
         };
+        let energy_kwh = energy_kwh.map(KilowattHours::amount);
         let breakdown = Breakdown {
             hardware,
             power,

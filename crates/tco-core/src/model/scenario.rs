@@ -9,7 +9,7 @@ use crate::model::fit::ModelShape;
 use crate::model::prices::{ApiModel, Hardware};
 use crate::model::tariff::Rates;
 use crate::model::throughput::Throughput;
-use crate::model::units::{Money, PerMTok, Tokens};
+use crate::model::units::{Money, PerMTok, PricePerGpuHour, PricePerKwh, Tokens, Watts};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -103,7 +103,7 @@ pub enum HardwareCost {
         monthly: Money,
     },
     Rented {
-        price_per_gpu_hour: Money,
+        price_per_gpu_hour: PricePerGpuHour,
         gpus: u32,
         billing: Billing,
     },
@@ -111,9 +111,9 @@ pub enum HardwareCost {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Power {
-    pub load_watts: Decimal,
-    pub idle_watts: Decimal,
-    pub price_per_kwh: Money,
+    pub load_watts: Watts,
+    pub idle_watts: Watts,
+    pub price_per_kwh: PricePerKwh,
     pub pue: Decimal,
     /// kg CO2e per kWh of the grid; carbon figures only when given.
     pub grid_kg_co2e_per_kwh: Option<Decimal>,

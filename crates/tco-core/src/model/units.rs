@@ -235,6 +235,12 @@ impl PricePerGpuHour {
         Money(self.0)
     }
 
+    /// This price scaled by a plain factor (a spot discount's `1 − d`).
+    #[must_use]
+    pub fn times(self, factor: Decimal) -> PricePerGpuHour {
+        PricePerGpuHour(self.0 * factor)
+    }
+
     /// What `gpu_hours` GPU-hours cost at this price.
     pub fn cost(self, gpu_hours: Decimal) -> Money {
         Money(self.0 * gpu_hours)

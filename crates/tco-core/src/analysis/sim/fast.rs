@@ -180,8 +180,8 @@ impl Inputs {
                     }
                     if let Some(p) = &l.power {
                         x.has_power = true;
-                        x.load = f(p.load_watts);
-                        x.idle = f(p.idle_watts);
+                        x.load = f(p.load_watts.amount());
+                        x.idle = f(p.idle_watts.amount());
                         x.kwh = f(p.price_per_kwh.amount());
                         x.pue = f(p.pue);
                     }
