@@ -142,9 +142,9 @@ pub fn report_html(p: &ReportPage<'_>) -> String {
         r.tokens_per_month,
         tokens(Tokens(r.tokens_per_month)),
         tokens_short(Tokens(r.tokens_per_month)),
-        percent(w.input_share),
-        percent(w.cached_input_share),
-        percent(w.batch_share),
+        percent(w.input_share.get()),
+        percent(w.cached_input_share.get()),
+        percent(w.batch_share.get()),
         r.hours_per_month.normalize(),
         esc(&r.currency)
     ));

@@ -289,15 +289,19 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
         "workload.tokens_per_month".into(),
         w.tokens_per_month.as_decimal(),
     );
-    push(g, "workload.input_share".into(), w.input_share);
+    push(g, "workload.input_share".into(), w.input_share.get());
     push(
         g,
         "workload.cached_input_share".into(),
-        w.cached_input_share,
+        w.cached_input_share.get(),
     );
-    push(g, "workload.batch_share".into(), w.batch_share);
-    push(g, "workload.cache_write_share".into(), w.cache_write_share);
-    push(g, "workload.off_peak_share".into(), w.off_peak_share);
+    push(g, "workload.batch_share".into(), w.batch_share.get());
+    push(
+        g,
+        "workload.cache_write_share".into(),
+        w.cache_write_share.get(),
+    );
+    push(g, "workload.off_peak_share".into(), w.off_peak_share.get());
     // 0 = not set (the standard prices, no long-context tier).
     push(
         g,
@@ -372,7 +376,7 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
                 l.throughput.decode.per_second().round_dp(4),
             );
         }
-        local("max_utilization", l.max_utilization);
+        local("max_utilization", l.max_utilization.get());
     }
     for f in &mut out {
         f.dist = s

@@ -74,9 +74,9 @@ fn heading(s: &Scenario, md: bool) -> String {
         "{} tokens/month ({}) · {} input, {} of it cached · {} batch · {}-hour month · {}",
         tokens(w.tokens_per_month),
         tokens_short(w.tokens_per_month),
-        percent(w.input_share),
-        percent(w.cached_input_share),
-        percent(w.batch_share),
+        percent(w.input_share.get()),
+        percent(w.cached_input_share.get()),
+        percent(w.batch_share.get()),
         s.hours_per_month.normalize(),
         s.currency
     );
@@ -126,15 +126,15 @@ fn hardware_detail(l: &LocalOption, cur: &str) -> String {
                     upfront,
                 } => format!(
                     "reserved for {term_months} months, {} paid upfront (spread over the term)",
-                    percent(*upfront)
+                    percent(upfront.get())
                 ),
                 Billing::Spot {
                     discount,
                     interruption_overhead,
                 } => format!(
                     "spot, {} off, {} of capacity lost to preemption",
-                    percent(*discount),
-                    percent(*interruption_overhead)
+                    percent(discount.get()),
+                    percent(interruption_overhead.get())
                 ),
                 Billing::Autoscaled { min_nodes } => format!(
                     "autoscaled by the hour, at least {min_nodes} node{}",
@@ -194,7 +194,7 @@ fn breakdown_table(s: &Scenario, r: &Report) -> Table {
         ]);
         t.row(vec![
             " └─ Overhead".into(),
-            format!("{} of hardware", percent(l.overhead_share)),
+            format!("{} of hardware", percent(l.overhead_share.get())),
             money(b.overhead, cur),
         ]);
         t.row(vec![

@@ -219,6 +219,18 @@ impl<'a> Field<'a> {
         self.decimal_in(spec.min, spec.max, spec.allowed)
     }
 
+    /// A share (0 to 1) in the registry field's range, with its allowed text.
+    pub fn share_in(
+        &self,
+        spec: &crate::model::fields::FieldSpec,
+    ) -> Result<crate::model::units::Share, Diagnostic> {
+        let v = self.within(spec)?;
+        crate::model::units::Share::new(v).ok_or_else(|| {
+            self.error(format!("{v} is not a share from 0 to 1"))
+                .allowed(spec.allowed)
+        })
+    }
+
     /// A whole number in the registry field's range, with its allowed text.
     pub fn whole(&self, spec: &crate::model::fields::FieldSpec) -> Result<u64, Diagnostic> {
         use rust_decimal::prelude::ToPrimitive;

@@ -18,7 +18,7 @@ use crate::model::scenario::{
     Scenario, Staff, Workload, TABLE_CURRENCY,
 };
 use crate::model::throughput::{Rate, Throughput, ThroughputSource};
-use crate::model::units::{Money, PerMTok, PricePerGpuHour, PricePerKwh, Watts};
+use crate::model::units::{Money, PerMTok, PricePerGpuHour, PricePerKwh, Share, Watts};
 use rust_decimal::Decimal;
 
 /// Where a scenario's files and tables come from. The CLI reads files; the
@@ -318,14 +318,17 @@ impl Scenario {
             tokens_per_month: w
                 .req("tokens_per_month", "tokens per month, e.g. 100M")?
                 .tokens()?,
-            input_share: opt(&w, "input_share", Decimal::new(8, 1), |f| {
-                f.within(spec("workload.input_share"))
+            input_share: opt(
+                &w,
+                "input_share",
+                Share::new(Decimal::new(8, 1)).unwrap_or(Share::ONE),
+                |f| f.share_in(spec("workload.input_share")),
+            )?,
+            cached_input_share: opt(&w, "cached_input_share", Share::ZERO, |f| {
+                f.share_in(spec("workload.cached_input_share"))
             })?,
-            cached_input_share: opt(&w, "cached_input_share", Decimal::ZERO, |f| {
-                f.within(spec("workload.cached_input_share"))
-            })?,
-            batch_share: opt(&w, "batch_share", Decimal::ZERO, |f| {
-                f.within(spec("workload.batch_share"))
+            batch_share: opt(&w, "batch_share", Share::ZERO, |f| {
+                f.share_in(spec("workload.batch_share"))
             })?,
             hourly_profile: match w.get("hourly_profile") {
                 None => None,
@@ -335,21 +338,22 @@ impl Scenario {
                 .get("prompt_tokens_per_request")
                 .map(|f| f.whole(spec("workload.prompt_tokens_per_request")))
                 .transpose()?,
-            cache_write_share: opt(&w, "cache_write_share", Decimal::ZERO, |f| {
-                f.within(spec("workload.cache_write_share"))
+            cache_write_share: opt(&w, "cache_write_share", Share::ZERO, |f| {
+                f.share_in(spec("workload.cache_write_share"))
             })?,
-            off_peak_share: opt(&w, "off_peak_share", Decimal::ZERO, |f| {
-                f.within(spec("workload.off_peak_share"))
+            off_peak_share: opt(&w, "off_peak_share", Share::ZERO, |f| {
+                f.share_in(spec("workload.off_peak_share"))
             })?,
         };
-        if workload.cached_input_share + workload.cache_write_share > Decimal::ONE {
+        if workload.cached_input_share.get() + workload.cache_write_share.get() > Decimal::ONE {
             let f = w
                 .get("cache_write_share")
                 .unwrap_or_else(|| w.field.clone());
             return Err(f
                 .error(format!(
                     "cached_input_share {} plus cache_write_share {} is above 1",
-                    workload.cached_input_share, workload.cache_write_share
+                    workload.cached_input_share.get(),
+                    workload.cache_write_share.get()
                 ))
                 .allowed("shares of the input tokens that add up to at most 1")
                 .into());
@@ -453,12 +457,12 @@ impl Scenario {
         let mut local = local;
         for l in &mut local {
             if let Some(share) = l.throughput.curve_input_share {
-                let gap = (share - workload.input_share).abs();
+                let gap = (share - workload.input_share.get()).abs();
                 if gap > Decimal::new(5, 2) {
                     l.notes.push(format!(
                         "the load levels were measured with {} % prompt tokens, the workload has {} %: the capacity may differ at this mix",
                         (share * Decimal::from(100)).round_dp(1).normalize(),
-                        (workload.input_share * Decimal::from(100)).round_dp(1).normalize()
+                        (workload.input_share.get() * Decimal::from(100)).round_dp(1).normalize()
                     ));
                 }
             }
@@ -829,12 +833,12 @@ fn read_local(
         power,
         staff,
         other_monthly: opt(&o, "other_monthly", Money::ZERO, money)?,
-        overhead_share: opt(&o, "overhead_share", Decimal::ZERO, |f| {
-            f.within(spec("local[].overhead_share"))
+        overhead_share: opt(&o, "overhead_share", Share::ZERO, |f| {
+            f.share_in(spec("local[].overhead_share"))
         })?,
         throughput,
-        max_utilization: opt(&o, "max_utilization", Decimal::ONE, |f| {
-            f.within(spec("local[].max_utilization"))
+        max_utilization: opt(&o, "max_utilization", Share::ONE, |f| {
+            f.share_in(spec("local[].max_utilization"))
         })?,
         max_nodes: o
             .get("max_nodes")
@@ -985,8 +989,8 @@ fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
             term_months: r
                 .req("term_months", "the length of the commitment in months")?
                 .whole(spec("local[].rented.term_months"))? as u32,
-            upfront: opt(r, "upfront", Decimal::ZERO, |f| {
-                f.within(spec("local[].rented.upfront"))
+            upfront: opt(r, "upfront", Share::ZERO, |f| {
+                f.share_in(spec("local[].rented.upfront"))
             })?,
         },
         "spot" => Billing::Spot {
@@ -995,9 +999,9 @@ fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
                     "discount",
                     "the spot discount on the hourly price, e.g. 0.6",
                 )?
-                .within(spec("local[].rented.discount"))?,
-            interruption_overhead: opt(r, "interruption_overhead", Decimal::ZERO, |f| {
-                f.within(spec("local[].rented.interruption_overhead"))
+                .share_in(spec("local[].rented.discount"))?,
+            interruption_overhead: opt(r, "interruption_overhead", Share::ZERO, |f| {
+                f.share_in(spec("local[].rented.interruption_overhead"))
             })?,
         },
         "autoscaled" => Billing::Autoscaled {

@@ -35,10 +35,10 @@ impl ApiOption {
     /// The blend of given prices with this option's batch terms and uplift.
     pub fn blended_with(&self, rates: &Rates, off_peak: Option<&Rates>, w: &Workload) -> PerMTok {
         let (s, c, cw, o) = (
-            w.input_share,
-            w.cached_input_share,
-            w.cache_write_share,
-            w.off_peak_share,
+            w.input_share.get(),
+            w.cached_input_share.get(),
+            w.cache_write_share.get(),
+            w.off_peak_share.get(),
         );
         let standard = rates.mix(s, c, cw);
         let mix = if o.is_zero() {
@@ -47,7 +47,7 @@ impl ApiOption {
             let off = off_peak.unwrap_or(rates).mix(s, c, cw);
             standard.times(Decimal::ONE - o) + off.times(o)
         };
-        let p = mix.times(Decimal::ONE - w.batch_share * self.batch_discount);
+        let p = mix.times(Decimal::ONE - w.batch_share.get() * self.batch_discount);
         if self.uplift == Decimal::ONE {
             p
         } else {
@@ -121,12 +121,12 @@ impl LocalOption {
     /// Seconds one node can be kept busy in a month: all its hours times
     /// `max_utilization`, less the share spot preemption takes.
     fn node_seconds(&self, hours: Decimal) -> Decimal {
-        let s = Decimal::from(SECONDS_PER_HOUR) * hours * self.max_utilization;
+        let s = Decimal::from(SECONDS_PER_HOUR) * hours * self.max_utilization.get();
         match self.billing() {
             Some(Billing::Spot {
                 interruption_overhead,
                 ..
-            }) if !interruption_overhead.is_zero() => s * (Decimal::ONE - interruption_overhead),
+            }) if !interruption_overhead.is_zero() => s * interruption_overhead.rest().get(),
             _ => s,
         }
     }
@@ -149,7 +149,7 @@ impl LocalOption {
     /// The node step function at the workload's mix: nodes for the busiest
     /// hour (for a flat profile, the month's busy seconds over a node's).
     pub fn steps(&self, w: &Workload, hours: Decimal) -> Steps {
-        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share.get());
         let per_node = den * self.node_seconds(hours);
         match w.peak() {
             None => Steps { k, per_node },
@@ -164,7 +164,7 @@ impl LocalOption {
     /// flat profile): between two consecutive edges of any of them, every
     /// hour's node count is fixed and an autoscaled cost is linear in the volume.
     pub fn hour_steps(&self, w: &Workload, hours: Decimal) -> Vec<Steps> {
-        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share.get());
         let per_node = den * self.node_seconds(hours);
         let Some(weights) = w.hourly_profile.as_ref() else {
             return vec![Steps { k, per_node }];
@@ -185,7 +185,7 @@ impl LocalOption {
     /// Tokens one node serves in a month with a flat profile (the month's
     /// average hour), at the workload's mix.
     pub fn capacity_flat(&self, w: &Workload, hours: Decimal) -> Decimal {
-        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share.get());
         den * self.node_seconds(hours) / k
     }
 
@@ -193,7 +193,7 @@ impl LocalOption {
     /// n_h = ceil(busy_h / (3600·max_utilization)), busy_h the busy seconds of
     /// that hour's share V·w_h/Σw/d of the month (d = hours/24 days).
     pub fn hourly_nodes(&self, w: &Workload, hours: Decimal, v: Tokens) -> Vec<u64> {
-        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share);
+        let (k, den) = self.busy_fraction(Decimal::ONE, w.input_share.get());
         let per_node = den * self.node_seconds(hours);
         let flat = vec![Decimal::ONE; 24];
         let weights = w.hourly_profile.as_ref().unwrap_or(&flat);
@@ -234,7 +234,7 @@ impl LocalOption {
     /// division fewer: exact figures stay exact ($3/hour × 1,200 h = $3,600).
     pub fn cost_with_nodes(&self, w: &Workload, hours: Decimal, v: Tokens, n: u64) -> LocalCost {
         let n_dec = Decimal::from(n.max(1));
-        let (num, den) = self.busy_fraction(v.as_decimal(), w.input_share);
+        let (num, den) = self.busy_fraction(v.as_decimal(), w.input_share.get());
         let busy_hours = num / (den * Decimal::from(SECONDS_PER_HOUR));
         // Node-hours running (and powered): all hours of every node, except
         // that autoscaled nodes run only in the hours that need them.
@@ -261,10 +261,9 @@ impl LocalOption {
                         (*price_per_gpu_hour, node_hours)
                     }
                     Billing::BusyHours => (*price_per_gpu_hour, busy_hours),
-                    Billing::Spot { discount, .. } => (
-                        price_per_gpu_hour.times(Decimal::ONE - discount),
-                        node_hours,
-                    ),
+                    Billing::Spot { discount, .. } => {
+                        (price_per_gpu_hour.times(discount.rest().get()), node_hours)
+                    }
                 };
                 price.cost(Decimal::from(*gpus) * paid_hours)
             }
@@ -285,7 +284,7 @@ impl LocalOption {
             power,
             staff: self.staff_monthly(),
             other: self.other_monthly.times(n_dec),
-            overhead: hardware.times(self.overhead_share),
+            overhead: hardware.times(self.overhead_share.get()),
         };
         LocalCost {
             nodes: n,

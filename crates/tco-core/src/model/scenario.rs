@@ -9,22 +9,22 @@ use crate::model::fit::ModelShape;
 use crate::model::prices::{ApiModel, Hardware};
 use crate::model::tariff::Rates;
 use crate::model::throughput::Throughput;
-use crate::model::units::{Money, PerMTok, PricePerGpuHour, PricePerKwh, Tokens, Watts};
+use crate::model::units::{Money, PerMTok, PricePerGpuHour, PricePerKwh, Share, Tokens, Watts};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Workload {
     pub tokens_per_month: Tokens,
-    pub input_share: Decimal,
-    pub cached_input_share: Decimal,
-    pub batch_share: Decimal,
+    pub input_share: Share,
+    pub cached_input_share: Share,
+    pub batch_share: Share,
     /// Prompt tokens per request: selects a long-context price tier.
     pub prompt_tokens_per_request: Option<u64>,
     /// Share of INPUT tokens billed at the cache-write price.
-    pub cache_write_share: Decimal,
+    pub cache_write_share: Share,
     /// Share of tokens sent in a vendor's off-peak hours.
-    pub off_peak_share: Decimal,
+    pub off_peak_share: Share,
     /// Traffic per hour of day (24 non-negative weights, not all zero);
     /// `None` is `flat`, every hour alike.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,12 +79,12 @@ pub enum Billing {
     BusyHours,
     /// A term commitment: every hour of every node, `upfront` share of the
     /// term's total paid at signing; per month the same hourly price.
-    Reserved { term_months: u32, upfront: Decimal },
+    Reserved { term_months: u32, upfront: Share },
     /// Preemptible: the price less `discount`; `interruption_overhead` of
     /// each node's capacity lost to preemption and restarts.
     Spot {
-        discount: Decimal,
-        interruption_overhead: Decimal,
+        discount: Share,
+        interruption_overhead: Share,
     },
     /// Nodes follow the hourly traffic: hour h pays max(n_h, min_nodes).
     Autoscaled { min_nodes: u64 },
@@ -138,9 +138,9 @@ pub struct LocalOption {
     pub power: Option<Power>,
     pub staff: Option<Staff>,
     pub other_monthly: Money,
-    pub overhead_share: Decimal,
+    pub overhead_share: Share,
     pub throughput: Throughput,
-    pub max_utilization: Decimal,
+    pub max_utilization: Share,
     pub max_nodes: Option<u64>,
     /// kg CO2e to make one node, and the months it is spread over.
     pub embodied: Option<Embodied>,

@@ -314,6 +314,12 @@ impl KilowattHours {
     }
 }
 
+impl std::fmt::Display for Share {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// A share from 0 to 1 (of tokens, of a cost).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash, Serialize)]
 #[serde(transparent)]
@@ -332,6 +338,16 @@ impl Share {
 
     pub fn get(self) -> Decimal {
         self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// What is left: `1 − share`.
+    #[must_use]
+    pub fn rest(self) -> Share {
+        Share(Decimal::ONE - self.0)
     }
 
     /// 1 − s.

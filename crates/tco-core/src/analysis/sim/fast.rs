@@ -82,11 +82,11 @@ impl Inputs {
         Inputs {
             hours: f(s.hours_per_month),
             volume: w.tokens_per_month.0 as f64,
-            input_share: f(w.input_share),
-            cached_share: f(w.cached_input_share),
-            batch_share: f(w.batch_share),
-            cache_write_share: f(w.cache_write_share),
-            off_peak_share: f(w.off_peak_share),
+            input_share: f(w.input_share.get()),
+            cached_share: f(w.cached_input_share.get()),
+            batch_share: f(w.batch_share.get()),
+            cache_write_share: f(w.cache_write_share.get()),
+            off_peak_share: f(w.off_peak_share.get()),
             api: s
                 .api
                 .iter()
@@ -118,10 +118,10 @@ impl Inputs {
                             .as_ref()
                             .map_or(0.0, |st| f(st.annual_cost.amount())),
                         other: f(l.other_monthly.amount()),
-                        overhead: f(l.overhead_share),
+                        overhead: f(l.overhead_share.get()),
                         prefill: f(l.throughput.prefill.per_second()),
                         decode: f(l.throughput.decode.per_second()),
-                        max_util: f(l.max_utilization),
+                        max_util: f(l.max_utilization.get()),
                         // An infeasible option serves no volume with any node count.
                         max_nodes: if l.feasible() {
                             l.max_nodes.map_or(f64::INFINITY, |m| m as f64)
@@ -163,8 +163,8 @@ impl Inputs {
                                 interruption_overhead,
                             } = billing
                             {
-                                x.rent_factor = 1.0 - f(*discount);
-                                x.capacity_factor *= 1.0 - f(*interruption_overhead);
+                                x.rent_factor = 1.0 - f(discount.get());
+                                x.capacity_factor *= 1.0 - f(interruption_overhead.get());
                             }
                             if let Billing::Autoscaled { min_nodes } = billing {
                                 let mut shares = [1.0; 24];
