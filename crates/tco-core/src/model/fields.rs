@@ -278,12 +278,18 @@ pub fn spec_of(path: &str) -> Option<&'static FieldSpec> {
     })
 }
 
+/// A billing kind: its name, and its keys with the value a face writes for each.
+pub type BillingKind = (
+    &'static str,
+    &'static [(&'static str, Option<&'static str>)],
+);
+
 /// The billing kinds of a rented option (`local[].rented.billing`) that the
 /// faces offer, each with the keys that belong to it and the value a face
 /// writes for a required one when the kind is chosen (None: optional, left
 /// out). `on_demand` is read as `always_on`, the name the report uses. Keys
 /// of another kind are an error, so a switch removes them ([`billing_switch`]).
-pub static BILLING_KINDS: &[(&str, &[(&str, Option<&str>)])] = &[
+pub static BILLING_KINDS: &[BillingKind] = &[
     ("always_on", &[]),
     ("busy_hours", &[]),
     (
@@ -296,6 +302,11 @@ pub static BILLING_KINDS: &[(&str, &[(&str, Option<&str>)])] = &[
     ),
     ("autoscaled", &[("min_nodes", None)]),
 ];
+
+/// The months a face writes beside a rented option's first embodied carbon
+/// (`local[].embodied_months`, which a rented option needs with it): a
+/// typical four-year hardware life.
+pub const RENTED_EMBODIED_MONTHS: &str = "48";
 
 /// The keys that belong to billing `kind` (none for an unknown kind).
 pub fn billing_keys(kind: &str) -> impl Iterator<Item = &'static str> + '_ {
