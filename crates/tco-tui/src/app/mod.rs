@@ -249,6 +249,12 @@ impl App {
                 let path = f.path.clone();
                 self.set(&path, &text);
             }
+            None if f.text.is_some() => {
+                self.message = Some(Message::Info(format!(
+                    "{}: Enter to type a new value ({})",
+                    f.label, f.range
+                )))
+            }
             None => {
                 self.message = Some(Message::Info(format!(
                     "{} is at the end of its range ({})",
