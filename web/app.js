@@ -194,6 +194,7 @@ function fieldSpecs(s) {
       field('f-prompt-tokens', 'workload.prompt_tokens_per_request', 'workload.prompt_tokens_per_request', w.prompt_tokens_per_request ?? '', { clearable: true }),
     ],
   });
+  groups.push(currencyGroup(s));
   s.api.forEach((a, i) => {
     const fields = [{
       id: `f-api${i}-model`, label: 'API model', kind: 'select', path: `api[${i}]`,
@@ -234,7 +235,7 @@ function fieldSpecs(s) {
       fields.push(
         field(`f-l${j}-gpuh`, 'local[].rented.price_per_gpu_hour', `${p}.rented.price_per_gpu_hour`, rented.price_per_gpu_hour),
         field(`f-l${j}-gpus`, 'local[].rented.gpus', `${p}.rented.gpus`, rented.gpus),
-        { id: `f-l${j}-billing`, label: 'Billing', kind: 'select', path: `${p}.rented.billing`, hint: 'always on, or only the hours spent serving', value: rented.billing, options: [['always_on', 'always on'], ['busy_hours', 'busy hours only']] },
+        ...billingFields(rented, j),
       );
     }
     if (l.power || l.machine) {
@@ -256,6 +257,15 @@ function fieldSpecs(s) {
         );
       }
     }
+    // Carbon: the grid's kg CO2e per kWh (with a power line) and the embodied
+    // carbon per node; empty = not set, an emptied box removes them.
+    if (l.power) {
+      fields.push(field(`f-l${j}-grid`, 'local[].power.grid_kg_co2e_per_kwh', `${p}.power.grid_kg_co2e_per_kwh`, l.power.grid_kg_co2e_per_kwh ?? '', { clearable: true }));
+    }
+    fields.push(field(`f-l${j}-embodied`, 'local[].embodied_kg_co2e', `${p}.embodied_kg_co2e`, l.embodied?.kg_co2e ?? '', { clearable: true, sets: (v) => embodiedSets(l, j, v, null) }));
+    if (rented) {
+      fields.push(field(`f-l${j}-embodied-months`, 'local[].embodied_months', `${p}.embodied_months`, l.embodied?.months ?? '', { optional: true, sets: (v) => embodiedSets(l, j, null, v) }));
+    }
     fields.push(
       field(`f-l${j}-util`, 'local[].max_utilization', `${p}.max_utilization`, l.max_utilization),
       field(`f-l${j}-fte`, 'local[].staff.fte', `${p}.staff.fte`, l.staff?.fte ?? '0', { sets: (v) => staffSets(j, v, null) }),
@@ -276,6 +286,84 @@ function fieldSpecs(s) {
     }
   }
   return groups;
+}
+
+// The scenario's currency, and its exchange rates with their date when it has
+// some. A currency other than USD needs a USD rate for the table prices: one is
+// added at 1 with today's date, for the user to correct; back to USD the rates go.
+function currencyGroup(s) {
+  const r = s.exchange_rates;
+  const fields = [field('f-currency', 'currency', 'currency', s.currency, {
+    sets: (v) => {
+      if (v === s.currency) return null;
+      if (v === 'USD') return ['currency=USD', 'exchange_rates='];
+      if (r) return [`currency=${v}`];
+      return [`currency=${v}`, `exchange_rates={as_of: ${new Date().toISOString().slice(0, 10)}, USD: 1}`];
+    },
+  })];
+  if (r) {
+    fields.push(field('f-rates-as-of', 'exchange_rates.as_of', 'exchange_rates.as_of', r.as_of));
+    for (const [code, rate] of r.rates) {
+      fields.push(field(`f-rate-${code}`, 'exchange_rates.*', `exchange_rates.${code}`, rate, {
+        label: `Exchange rate: ${code}`,
+        unit: `${s.currency} per ${code}`,
+      }));
+    }
+  }
+  return { legend: 'Currency', fields };
+}
+
+// A rented option's billing: every kind the core reads (the registry's
+// `kinds`), then the chosen kind's own fields. Switching kind removes the other
+// kinds' keys (the core refuses them) and writes the new kind's required ones
+// at the registry's defaults, as tco_core::model::fields::billing_switch does.
+function billingFields(rented, j) {
+  const p = `local[${j}].rented`;
+  const b = rented.billing;
+  const kind = typeof b === 'string' ? b : Object.keys(b)[0];
+  const kinds = specs.get('local[].rented.billing').kinds;
+  const own = new Map(kinds.map(([k, keys]) => [k, keys]));
+  const hints = {
+    always_on: 'on demand: every hour of every node in use',
+    busy_hours: 'only the hours spent serving',
+    reserved: 'a term commitment at the hourly price, part paid upfront',
+    spot: 'preemptible: the price less a discount, some capacity lost to preemption',
+    autoscaled: 'nodes follow the hourly traffic, never below a minimum',
+  };
+  const out = [{
+    id: `f-l${j}-billing`, label: 'Billing', kind: 'select', path: `${p}.billing`,
+    hint: hints[kind] ?? specs.get('local[].rented.billing').allowed,
+    value: kind,
+    options: kinds.map(([k]) => [k, k === 'always_on' ? 'on demand (always on)' : k.replaceAll('_', ' ')]),
+    sets: (v) => {
+      const sets = [`${p}.billing=${v}`];
+      if (v === kind) return sets;
+      for (const [k, keys] of kinds) {
+        for (const [key, dflt] of keys) {
+          if (k === v) { if (dflt != null) sets.push(`${p}.${key}=${dflt}`); }
+          else if (!own.get(v).some(([x]) => x === key)) sets.push(`${p}.${key}=`);
+        }
+      }
+      return sets;
+    },
+  }];
+  for (const [key] of own.get(kind) ?? []) {
+    out.push(field(`f-l${j}-${key.replaceAll('_', '-')}`, `local[].rented.${key}`, `${p}.${key}`, b[kind][key]));
+  }
+  return out;
+}
+
+// Embodied carbon: a rented option needs the months it is spread over with it,
+// so an edit of either box writes both; emptying the carbon removes both.
+function embodiedSets(l, j, kg, months) {
+  const p = `local[${j}]`;
+  const k = kg ?? $(`f-l${j}-embodied`)?.value.trim() ?? '';
+  if (k === '') return [`${p}.embodied_kg_co2e=`, `${p}.embodied_months=`];
+  const sets = [`${p}.embodied_kg_co2e=${k}`];
+  const m = months ?? $(`f-l${j}-embodied-months`)?.value.trim() ?? '';
+  if (m !== '' || months != null) sets.push(`${p}.embodied_months=${m}`);
+  if (months != null) setFieldError(`f-l${j}-embodied`, null);
+  return sets;
 }
 
 // A staff edit writes both figures, so that a scenario without `staff:` gets a whole one.
@@ -398,7 +486,7 @@ function onField(f, input) {
   const v = input.value.trim();
   if (v === '' && f.kind !== 'select') {
     // An optional input left empty is removed from the scenario (`--set PATH=`).
-    if (f.clearable) return applyEdit(f.id, [`${f.path}=`]);
+    if (f.clearable) return applyEdit(f.id, f.sets ? f.sets('') : [`${f.path}=`]);
     if (f.optional) return setFieldError(f.id, null);
     return setFieldError(f.id, `Enter a value: ${f.hint}.`);
   }

@@ -255,6 +255,100 @@ try {
     assert.equal(await page.isVisible('#f-cache-write-share-error'), true);
   });
 
+  // The page's report after its edits is `tco report --set …` for the same edits, byte for byte.
+  async function sameAsCli(id, sets) {
+    const args = ['report', id, '--format', 'json'];
+    for (const s of sets) args.push('--set', s);
+    const json = tco(...args);
+    assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), json, `tco ${args.join(' ')}`);
+    const cli = JSON.parse(json);
+    assert.equal(await page.textContent('#verdict'), cli.verdict.summary);
+    for (const f of await figures(page)) {
+      if (f.exact !== null) assert.equal(f.exact, exactText(at(cli, f.key)), f.key);
+    }
+    return cli;
+  }
+
+  await check('billing: a rented option switched to reserved and to spot, term and discount edited, as tco report --set does', async () => {
+    const id = 'h100-rented-llama70b';
+    await page.selectOption('#bundled', id);
+    await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, id);
+    const kinds = await page.$$eval('#f-l0-billing option', (os) => os.map((o) => o.value));
+    assert.deepEqual(kinds, ['always_on', 'busy_hours', 'reserved', 'spot', 'autoscaled']);
+    const base = await sameAsCli(id, []);
+    // Reserved: the term appears at 12 months, then is edited with the upfront share.
+    await page.selectOption('#f-l0-billing', 'reserved');
+    assert.equal(await page.$eval('#f-l0-term-months', (i) => i.value), '12');
+    await page.fill('#f-l0-term-months', '24');
+    await page.fill('#f-l0-upfront', '0.5');
+    const reserved = await sameAsCli(id, ['local[0].rented.billing=reserved', 'local[0].rented.term_months=24', 'local[0].rented.upfront=0.5']);
+    assert.match(await page.evaluate(() => window.tcoPage.state.text), /billing: reserved\n\s+term_months: 24\n\s+upfront: 0.5\n/);
+    // Spot: the reserved keys go (the core would refuse them), the discount appears at 0.6.
+    await page.selectOption('#f-l0-billing', 'spot');
+    assert.equal(await page.$('#f-l0-term-months'), null);
+    assert.equal(await page.$eval('#f-l0-discount', (i) => i.value), '0.6');
+    await page.fill('#f-l0-discount', '0.7');
+    await page.fill('#f-l0-interruption-overhead', '0.1');
+    const spot = await sameAsCli(id, ['local[0].rented.billing=spot', 'local[0].rented.discount=0.7', 'local[0].rented.interruption_overhead=0.1']);
+    const text = await page.evaluate(() => window.tcoPage.state.text);
+    assert.doesNotMatch(text, /term_months|upfront/);
+    assert.notEqual(spot.local[0].monthly_cost, reserved.local[0].monthly_cost);
+    assert.notEqual(spot.local[0].monthly_cost, base.local[0].monthly_cost);
+    // A value out of the registry's range is refused beside the input.
+    await page.fill('#f-l0-interruption-overhead', '0.95');
+    assert.equal(await page.isVisible('#f-l0-interruption-overhead-error'), true);
+    // Back to always on: nothing of spot is left.
+    await page.selectOption('#f-l0-billing', 'always_on');
+    assert.equal(await page.$('#f-l0-discount'), null);
+    await sameAsCli(id, []);
+  });
+
+  await check('currency: a scenario switched to EUR, its USD rate and date edited, as tco report --set does', async () => {
+    const id = 'lit-4xa100-vs-sonnet';
+    await page.selectOption('#bundled', id);
+    await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, id);
+    assert.equal(await page.$('#f-rate-USD'), null, 'a USD scenario has no rates');
+    await page.fill('#f-currency', 'EUR');
+    assert.equal(await page.$eval('#f-rate-USD', (i) => i.value), '1');
+    await page.fill('#f-rate-USD', '0.92');
+    await page.fill('#f-rates-as-of', '2026-01-15');
+    const cli = await sameAsCli(id, ['currency=EUR', 'exchange_rates={as_of: 2026-01-15, USD: 0.92}']);
+    assert.equal(cli.currency, 'EUR');
+    assert.match(await page.textContent('label[for="f-rate-USD"]'), /EUR per USD/);
+    // A rate of 0 is the core's refusal, beside the input.
+    await page.fill('#f-rate-USD', '0');
+    assert.equal(await page.isVisible('#f-rate-USD-error'), true);
+    await page.fill('#f-rate-USD', '0.9');
+    await sameAsCli(id, ['currency=EUR', 'exchange_rates={as_of: 2026-01-15, USD: 0.9}']);
+    // Back to USD: the rates go with it.
+    await page.fill('#f-currency', 'USD');
+    assert.equal(await page.$('#f-rate-USD'), null);
+    await sameAsCli(id, []);
+  });
+
+  await check('carbon: grid and embodied carbon of an owned and a rented option, as tco report --set does', async () => {
+    let id = 'lit-4xa100-vs-sonnet';
+    await page.selectOption('#bundled', id);
+    await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, id);
+    await page.fill('#f-l0-grid', '0.35');
+    await page.fill('#f-l0-embodied', '1200');
+    const cli = await sameAsCli(id, ['local[0].power.grid_kg_co2e_per_kwh=0.35', 'local[0].embodied_kg_co2e=1200']);
+    assert.ok(Number(cli.local[0].energy.kg_co2e_per_month) > 0);
+    await page.fill('#f-l0-grid', '');
+    await sameAsCli(id, ['local[0].embodied_kg_co2e=1200']);
+    // A rented option needs the months with its embodied carbon: refused until given.
+    id = 'h100-rented-llama70b';
+    await page.selectOption('#bundled', id);
+    await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, id);
+    await page.fill('#f-l1-embodied', '900');
+    assert.equal(await page.isVisible('#f-l1-embodied-error'), true);
+    await page.fill('#f-l1-embodied-months', '36');
+    assert.equal(await page.isVisible('#f-l1-embodied-error'), false);
+    await sameAsCli(id, ['local[1].embodied_kg_co2e=900', 'local[1].embodied_months=36']);
+    await page.fill('#f-l1-embodied', '');
+    await sameAsCli(id, []);
+  });
+
   let editedYaml;
   await check('changing inputs changes the figures, as tco report --set does', async () => {
     await page.selectOption('#bundled', 'flagship');

@@ -17,7 +17,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use tco_core::input::yaml::Node;
 use tco_core::model::fields::{self as reg, FieldSpec, Kind};
 use tco_core::model::format;
-use tco_core::model::scenario::{HardwareCost, Scenario};
+use tco_core::model::scenario::{Billing, HardwareCost, Scenario};
 use tco_core::model::uncertain::{Dist, InputSource};
 use tco_core::model::units::{Money, PerMTok, Tokens};
 
@@ -63,6 +63,12 @@ pub struct Field {
     pub value: Decimal,
     /// The distribution written at `path`, if any.
     pub dist: Option<Dist>,
+    /// A field that holds text (the billing kind, a date): its text; `+`/`−`
+    /// cycle a billing kind through the registry's kinds.
+    pub text: Option<String>,
+    /// An optional input the scenario leaves out: shown as "not set", `+`
+    /// starts it from its minimum's step.
+    pub unset: bool,
 }
 
 impl Field {
@@ -80,15 +86,20 @@ impl Field {
 
     /// The text an edit starts from: the number, or the distribution as YAML.
     pub fn edit_text(&self) -> String {
-        match &self.dist {
-            Some(d) => dist_yaml(d),
-            None => self.value.normalize().to_string(),
+        match (&self.text, &self.dist) {
+            (Some(t), _) => t.clone(),
+            (None, _) if self.unset => String::new(),
+            (None, Some(d)) => dist_yaml(d),
+            (None, None) => self.value.normalize().to_string(),
         }
     }
 
     /// The input text one step up or down: a number, or for a distribution
     /// the whole distribution shifted by its point value's step.
     pub fn stepped_input(&self, up: bool) -> Option<String> {
+        if let Some(t) = &self.text {
+            return self.is_billing().then(|| next_kind(t, up));
+        }
         let new = self.stepped(up)?;
         let Some(d) = &self.dist else {
             return Some(new);
@@ -97,7 +108,18 @@ impl Field {
         Some(dist_yaml(&shift(d, new - self.value)))
     }
 
+    /// Whether this is a rented option's billing kind.
+    pub fn is_billing(&self) -> bool {
+        reg::pattern(&self.path) == "local[].rented.billing"
+    }
+
     fn point_display(&self, currency: &str) -> String {
+        if let Some(t) = &self.text {
+            return t.clone();
+        }
+        if self.unset {
+            return "not set".into();
+        }
         match self.show {
             Show::Tokens => {
                 let t = Tokens(to_u64(self.value));
@@ -154,6 +176,26 @@ impl Field {
             }
         };
         (new != v).then(|| new.normalize().to_string())
+    }
+}
+
+/// The billing kind after (`up`) or before `kind` in the registry's list, wrapping.
+fn next_kind(kind: &str, up: bool) -> String {
+    let kinds = reg::BILLING_KINDS;
+    let n = kinds.len();
+    let i = kinds.iter().position(|(k, _)| *k == kind).unwrap_or(0);
+    let j = if up { (i + 1) % n } else { (i + n - 1) % n };
+    kinds[j].0.to_string()
+}
+
+/// The billing kind's name as the reader writes it (`always_on` for `on_demand`).
+pub fn billing_name(b: &Billing) -> &'static str {
+    match b {
+        Billing::AlwaysOn => "always_on",
+        Billing::BusyHours => "busy_hours",
+        Billing::Reserved { .. } => "reserved",
+        Billing::Spot { .. } => "spot",
+        Billing::Autoscaled { .. } => "autoscaled",
     }
 }
 
@@ -267,8 +309,8 @@ fn step_show(spec: &FieldSpec) -> (Step, Show) {
 pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
     let mut out = Vec::new();
     let cur = s.currency.as_str();
-    let mut push = |group: &str, path: String, value: Decimal| {
-        let spec = reg::known(&reg::pattern(&path));
+    let mut push_any = |group: &str, path: String, value: Option<Decimal>, text: Option<String>| {
+        let spec = reg::spec_of(&path).unwrap_or_else(|| reg::known(&reg::pattern(&path)));
         let (step, show) = step_show(spec);
         out.push(Field {
             group: group.to_string(),
@@ -278,55 +320,74 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
             step,
             show,
             path,
-            value,
+            unset: value.is_none() && text.is_none(),
+            value: value.unwrap_or_default(),
             dist: None,
+            text,
         });
     };
+    if let Some(r) = &s.exchange_rates {
+        let g = "Currency";
+        push_any(
+            g,
+            "exchange_rates.as_of".into(),
+            None,
+            Some(r.as_of.to_string()),
+        );
+        for (code, rate) in &r.rates {
+            push_any(g, format!("exchange_rates.{code}"), Some(*rate), None);
+        }
+    }
+    macro_rules! push {
+        ($group:expr, $path:expr, $value:expr $(,)?) => {
+            push_any($group, $path, Some($value), None)
+        };
+    }
     let w = &s.workload;
     let g = "Workload";
-    push(
+    push!(
         g,
         "workload.tokens_per_month".into(),
         w.tokens_per_month.as_decimal(),
     );
-    push(g, "workload.input_share".into(), w.input_share.get());
-    push(
+    push!(g, "workload.input_share".into(), w.input_share.get());
+    push!(
         g,
         "workload.cached_input_share".into(),
         w.cached_input_share.get(),
     );
-    push(g, "workload.batch_share".into(), w.batch_share.get());
-    push(
+    push!(g, "workload.batch_share".into(), w.batch_share.get());
+    push!(
         g,
         "workload.cache_write_share".into(),
-        w.cache_write_share.get(),
+        w.cache_write_share.get()
     );
-    push(g, "workload.off_peak_share".into(), w.off_peak_share.get());
+    push!(g, "workload.off_peak_share".into(), w.off_peak_share.get());
     // 0 = not set (the standard prices, no long-context tier).
-    push(
+    push!(
         g,
         "workload.prompt_tokens_per_request".into(),
         Decimal::from(w.prompt_tokens_per_request.unwrap_or(0)),
     );
-    push(g, "hours_per_month".into(), s.hours_per_month);
+    push!(g, "hours_per_month".into(), s.hours_per_month);
     for (i, a) in s.api.iter().enumerate() {
         let group = format!("API: {}", a.name);
-        push(
+        push!(
             &group,
             format!("api[{i}].input_per_mtok"),
             a.input_per_mtok.amount(),
         );
-        push(
+        push!(
             &group,
             format!("api[{i}].output_per_mtok"),
             a.output_per_mtok.amount(),
         );
-        push(&group, format!("api[{i}].uplift"), a.uplift);
+        push!(&group, format!("api[{i}].uplift"), a.uplift);
     }
     for (i, l) in s.local.iter().enumerate() {
         let group = format!("Local: {}", l.name);
         let mut local =
-            |key: &str, value: Decimal| push(&group, format!("local[{i}].{key}"), value);
+            |key: &str, value: Decimal| push!(&group, format!("local[{i}].{key}"), value);
         match &l.hardware {
             HardwareCost::Owned {
                 price: p,
@@ -342,9 +403,43 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
                 local("owned.cost_of_capital", *cost_of_capital);
             }
             HardwareCost::Rented {
-                price_per_gpu_hour, ..
-            } => local("rented.price_per_gpu_hour", price_per_gpu_hour.amount()),
+                price_per_gpu_hour,
+                billing,
+                ..
+            } => {
+                local("rented.price_per_gpu_hour", price_per_gpu_hour.amount());
+                push_any(
+                    &group,
+                    format!("local[{i}].rented.billing"),
+                    None,
+                    Some(billing_name(billing).into()),
+                );
+                let mut local =
+                    |key: &str, value: Decimal| push!(&group, format!("local[{i}].{key}"), value);
+                match billing {
+                    Billing::Reserved {
+                        term_months,
+                        upfront,
+                    } => {
+                        local("rented.term_months", Decimal::from(*term_months));
+                        local("rented.upfront", upfront.get());
+                    }
+                    Billing::Spot {
+                        discount,
+                        interruption_overhead,
+                    } => {
+                        local("rented.discount", discount.get());
+                        local("rented.interruption_overhead", interruption_overhead.get());
+                    }
+                    Billing::Autoscaled { min_nodes } => {
+                        local("rented.min_nodes", Decimal::from(*min_nodes));
+                    }
+                    Billing::AlwaysOn | Billing::BusyHours => {}
+                }
+            }
         }
+        let mut local =
+            |key: &str, value: Decimal| push!(&group, format!("local[{i}].{key}"), value);
         if let Some(p) = &l.power {
             local("power.load_watts", p.load_watts.amount());
             local("power.price_per_kwh", p.price_per_kwh.amount());
@@ -377,6 +472,31 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
             );
         }
         local("max_utilization", l.max_utilization.get());
+        // Carbon: the grid's intensity (with a power line) and the embodied
+        // carbon per node, "not set" until given.
+        if let Some(p) = &l.power {
+            push_any(
+                &group,
+                format!("local[{i}].power.grid_kg_co2e_per_kwh"),
+                p.grid_kg_co2e_per_kwh,
+                None,
+            );
+        }
+        let e = l.embodied.as_ref();
+        push_any(
+            &group,
+            format!("local[{i}].embodied_kg_co2e"),
+            e.map(|e| e.kg_co2e),
+            None,
+        );
+        if matches!(l.hardware, HardwareCost::Rented { .. }) {
+            push_any(
+                &group,
+                format!("local[{i}].embodied_months"),
+                e.map(|e| Decimal::from(e.months)),
+                None,
+            );
+        }
     }
     for f in &mut out {
         f.dist = s
@@ -404,6 +524,8 @@ mod tests {
             show: Show::Plain,
             value,
             dist: None,
+            text: None,
+            unset: false,
         }
     }
 

@@ -16,7 +16,7 @@ use tco_core::analysis::sim::{self, SimOptions, Simulation};
 use tco_core::analysis::sweep::{self, Spacing};
 use tco_core::input::bundled::{self, OwnedTables};
 use tco_core::input::scenario::NoFiles;
-use tco_core::input::yaml::{self, Node, Value};
+use tco_core::input::yaml;
 use tco_core::model::format;
 use tco_core::model::prices::{HardwareTable, PriceTable};
 use tco_core::model::units::{parse_tokens, Money, PerMTok, Tokens};
@@ -230,7 +230,7 @@ impl Tco {
             yaml::set_path(&mut root, s).map_err(|d| js_error(d.into()))?;
         }
         if !sets.is_empty() {
-            prune_removed(&mut root);
+            yaml::prune_removed(&mut root);
         }
         let scenario =
             Scenario::from_tree(&root, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)?;
@@ -537,7 +537,7 @@ impl Tco {
         for s in &sets {
             yaml::set_path(&mut root, s).map_err(|d| js_error(d.into()))?;
         }
-        prune_removed(&mut root);
+        yaml::prune_removed(&mut root);
         Scenario::from_tree(&root, origin, self.tables.as_ref(), &NoFiles).map_err(js_error)?;
         Ok(emit::keep_layout(text, &root).unwrap_or_else(|| emit::to_yaml(&root)))
     }
@@ -550,29 +550,6 @@ impl Tco {
     /// The hardware table as JSON (`{"hardware": [{id, name, price, memory_gb, …}]}`).
     pub fn hardware(&self) -> Result<String, JsValue> {
         json(&self.tables.hardware)
-    }
-}
-
-/// Drops what an edit set to nothing: null values and the empty mappings an
-/// edit created on the way to them. Values the user wrote are left alone.
-fn prune_removed(node: &mut Node) {
-    let from_edit = |n: &Node| n.origin.as_deref().is_some_and(|o| o.starts_with("--set"));
-    match &mut node.value {
-        Value::Map(entries) => {
-            for (_, v) in entries.iter_mut() {
-                prune_removed(v);
-            }
-            entries.retain(|(_, v)| {
-                let empty = match &v.value {
-                    Value::Null => true,
-                    Value::Map(e) => e.is_empty(),
-                    _ => false,
-                };
-                !(empty && from_edit(v))
-            });
-        }
-        Value::Seq(items) => items.iter_mut().for_each(prune_removed),
-        Value::Null | Value::Scalar { .. } => {}
     }
 }
 
@@ -602,9 +579,10 @@ pub fn bundled_scenarios() -> Result<String, JsValue> {
 }
 
 /// The field registry as JSON: `[{path, label, unit, kind, min, max,
-/// allowed, dist, step}]` (`tco_core::model::fields::FIELDS`), from which
-/// the page builds its form: labels, units, limits and hints are the ones
-/// the scenario reader checks against.
+/// allowed, dist, step, input_step}]` (`tco_core::model::fields::FIELDS`;
+/// the billing line with its `kinds`), from which the page builds its form:
+/// labels, units, limits and hints are the ones the scenario reader checks
+/// against.
 #[wasm_bindgen(js_name = fieldSpecs)]
 pub fn field_specs() -> Result<String, JsValue> {
     #[derive(Serialize)]
@@ -613,12 +591,18 @@ pub fn field_specs() -> Result<String, JsValue> {
         spec: &'static tco_core::model::fields::FieldSpec,
         /// The number box's step (`null`: any).
         input_step: Option<String>,
+        /// `local[].rented.billing` only: `[[kind, [[key, default | null]]]]`
+        /// (`fields::BILLING_KINDS`), the keys each kind owns.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kinds: Option<&'static [tco_core::model::fields::BillingKind]>,
     }
     let list: Vec<Spec> = tco_core::model::fields::FIELDS
         .iter()
         .map(|spec| Spec {
             spec,
             input_step: spec.step.input_step().map(|d| d.normalize().to_string()),
+            kinds: (spec.path == "local[].rented.billing")
+                .then_some(tco_core::model::fields::BILLING_KINDS),
         })
         .collect();
     json(&list)

@@ -504,6 +504,65 @@ fn field_specs_are_the_readers_ranges() {
     );
 }
 
+/// The page switches billing kinds with the registry's `kinds` (on the
+/// billing line of fieldSpecs) through `update`: the other kinds' keys go,
+/// the new kind's required ones come at their defaults, as
+/// `fields::billing_switch` writes them for the terminal calculator.
+#[wasm_bindgen_test]
+fn billing_kinds_cross_in_field_specs_and_a_switch_goes_through_update() {
+    let specs: Value = serde_json::from_str(&field_specs().unwrap()).unwrap();
+    let billing = specs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"] == "local[].rented.billing")
+        .unwrap();
+    let kinds: Vec<&str> = billing["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["always_on", "busy_hours", "reserved", "spot", "autoscaled"]
+    );
+    assert_eq!(
+        billing["kinds"][2][1][0],
+        serde_json::json!(["term_months", "12"])
+    );
+    assert!(specs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["path"] != "local[].rented.billing")
+        .all(|s| s.get("kinds").is_none()));
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("h100-rented-llama70b");
+    let u = |text: &str, sets: Vec<String>| -> Value {
+        serde_json::from_str(&tco.update(text, &path, sets).unwrap()).unwrap()
+    };
+    let reserved = u(
+        &text,
+        tco_core::model::fields::billing_switch("local[0].rented", "always_on", "reserved"),
+    );
+    let r = &reserved["scenario"]["local"][0]["hardware"]["rented"]["billing"]["reserved"];
+    assert_eq!(r["term_months"], 12);
+    let spot = u(
+        reserved["text"].as_str().unwrap(),
+        tco_core::model::fields::billing_switch("local[0].rented", "reserved", "spot"),
+    );
+    let t = spot["text"].as_str().unwrap();
+    assert!(
+        !t.contains("term_months") && t.contains("discount: 0.6"),
+        "{t}"
+    );
+    assert_eq!(
+        spot["scenario"]["local"][0]["hardware"]["rented"]["billing"]["spot"]["discount"],
+        "0.6"
+    );
+}
+
 #[wasm_bindgen_test]
 fn the_histogram_reuses_the_simulation_just_run() {
     let tco = Tco::new().unwrap();

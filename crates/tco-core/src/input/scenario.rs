@@ -538,10 +538,8 @@ fn read_rates(f: &Field<'_>, currency: &str) -> Result<ExchangeRates, Diagnostic
                 .error(format!("{c} is the scenario's own currency"))
                 .allowed("rates of other currencies only"));
         }
-        let r = rf.positive(
-            Decimal::from(1_000_000u32),
-            "a rate above 0: the price of one unit of that currency in the scenario's currency",
-        )?;
+        let rs = spec("exchange_rates.*");
+        let r = rf.positive(rs.max, rs.allowed)?;
         rates.push((c.clone(), r));
     }
     if rates.is_empty() {
@@ -950,26 +948,11 @@ fn read_billing(r: &Obj<'_>) -> Result<Billing, Diagnostic> {
         None => "on_demand",
         Some(b) => b.choice(BILLINGS)?,
     };
-    let own: &[&str] = match kind {
-        "reserved" => &["term_months", "upfront"],
-        "spot" => &["discount", "interruption_overhead"],
-        "autoscaled" => &["min_nodes"],
-        _ => &[],
-    };
-    for k in [
-        "term_months",
-        "upfront",
-        "discount",
-        "interruption_overhead",
-        "min_nodes",
-    ] {
-        if let Some(f) = r.get(k) {
+    let own: Vec<&str> = crate::model::fields::billing_keys(kind).collect();
+    for (needs, keys) in crate::model::fields::BILLING_KINDS {
+        for &(k, _) in keys.iter() {
+            let Some(f) = r.get(k) else { continue };
             if !own.contains(&k) {
-                let needs = match k {
-                    "term_months" | "upfront" => "reserved",
-                    "discount" | "interruption_overhead" => "spot",
-                    _ => "autoscaled",
-                };
                 return Err(f
                     .error(format!("`{k}` applies to `billing: {needs}`, not `{kind}`"))
                     .allowed(format!(
@@ -1354,6 +1337,8 @@ pub fn accepted_paths() -> Vec<String> {
             .collect()
     };
     let mut out = leaves("", TOP_KEYS);
+    // `exchange_rates`: its date and a rate for any currency code.
+    out.extend(["exchange_rates.as_of".into(), "exchange_rates.*".into()]);
     for (prefix, keys) in [
         ("workload.", WORKLOAD_KEYS),
         ("api[].", API_KEYS),

@@ -404,6 +404,30 @@ fn parse_path(path: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
+/// Drops what a [`set_path`] edit set to nothing (`PATH=`): null values and
+/// the empty mappings an edit created on the way to them. Values the user
+/// wrote are left alone.
+pub fn prune_removed(node: &mut Node) {
+    let from_edit = |n: &Node| n.origin.as_deref().is_some_and(|o| o.starts_with("--set"));
+    match &mut node.value {
+        Value::Map(entries) => {
+            for (_, v) in entries.iter_mut() {
+                prune_removed(v);
+            }
+            entries.retain(|(_, v)| {
+                let empty = match &v.value {
+                    Value::Null => true,
+                    Value::Map(e) => e.is_empty(),
+                    _ => false,
+                };
+                !(empty && from_edit(v))
+            });
+        }
+        Value::Seq(items) => items.iter_mut().for_each(prune_removed),
+        Value::Null | Value::Scalar { .. } => {}
+    }
+}
+
 /// Applies `PATH=VALUE` to a tree: `workload.tokens_per_month=500M`,
 /// `local[0].owned.price=90000`. Missing mapping keys are created; the value
 /// is read as YAML (a number, a word, or `{dist: …}`).

@@ -171,6 +171,9 @@ pub static FIELDS: &[FieldSpec] = &[
     f("source", "source", "", T, Z, Z, TEXT, false, NO),
     f("description", "description", "", T, Z, Z, TEXT, false, NO),
     f("exchange_rates", "exchange rates", "", T, Z, Z, "{as_of: YYYY-MM-DD, USD: 0.92}: one unit of each currency, in the scenario's currency", false, NO),
+    f("exchange_rates.as_of", "rates as of", "", T, Z, Z, "the date of the rates, YYYY-MM-DD", false, NO),
+    // One line for every currency code (`exchange_rates.USD`): see [`spec_of`].
+    f("exchange_rates.*", "exchange rate", "{cur} per unit", N, Z, d(1_000_000, 0), "a rate above 0 up to 1,000,000: the price of one unit of that currency in the scenario's currency", false, PCT4),
     f("workload.tokens_per_month", "volume", "tokens/month", V, Z, E15, "a whole number of tokens from 0 to 10^15, or 250k, 100M, 1.5B, 2T", true, Step::Volume),
     f("workload.input_share", "input share", "share of tokens", S, Z, ONE, SHARE, true, Step::Share),
     f("workload.cached_input_share", "cached input share", "share of input tokens", S, Z, ONE, SHARE, true, Step::Share),
@@ -263,9 +266,77 @@ pub fn spec(pattern: &str) -> Option<&'static FieldSpec> {
     FIELDS.iter().find(|s| s.path == pattern)
 }
 
-/// The spec of a concrete path (`local[3].power.pue`).
+/// The spec of a concrete path (`local[3].power.pue`); a rate of the
+/// exchange rates (`exchange_rates.USD`) is the line `exchange_rates.*`.
 pub fn spec_of(path: &str) -> Option<&'static FieldSpec> {
-    spec(&pattern(path))
+    let p = pattern(path);
+    spec(&p).or_else(|| {
+        let code = p.strip_prefix("exchange_rates.")?;
+        (code.len() == 3 && code.chars().all(|c| c.is_ascii_uppercase()))
+            .then(|| spec("exchange_rates.*"))
+            .flatten()
+    })
+}
+
+/// A billing kind: its name, and its keys with the value a face writes for each.
+pub type BillingKind = (
+    &'static str,
+    &'static [(&'static str, Option<&'static str>)],
+);
+
+/// The billing kinds of a rented option (`local[].rented.billing`) that the
+/// faces offer, each with the keys that belong to it and the value a face
+/// writes for a required one when the kind is chosen (None: optional, left
+/// out). `on_demand` is read as `always_on`, the name the report uses. Keys
+/// of another kind are an error, so a switch removes them ([`billing_switch`]).
+pub static BILLING_KINDS: &[BillingKind] = &[
+    ("always_on", &[]),
+    ("busy_hours", &[]),
+    (
+        "reserved",
+        &[("term_months", Some("12")), ("upfront", None)],
+    ),
+    (
+        "spot",
+        &[("discount", Some("0.6")), ("interruption_overhead", None)],
+    ),
+    ("autoscaled", &[("min_nodes", None)]),
+];
+
+/// The months a face writes beside a rented option's first embodied carbon
+/// (`local[].embodied_months`, which a rented option needs with it): a
+/// typical four-year hardware life.
+pub const RENTED_EMBODIED_MONTHS: &str = "48";
+
+/// The keys that belong to billing `kind` (none for an unknown kind).
+pub fn billing_keys(kind: &str) -> impl Iterator<Item = &'static str> + '_ {
+    BILLING_KINDS
+        .iter()
+        .filter(move |(k, _)| *k == kind)
+        .flat_map(|(_, keys)| keys.iter().map(|(key, _)| *key))
+}
+
+/// The `PATH=VALUE` edits (the CLI's `--set`; an empty VALUE removes the
+/// key) that switch the rented option at `rented` (`local[1].rented`) from
+/// billing `from` to `to`: the new kind, the old kind's keys removed, the
+/// new kind's required keys at their defaults when `to` differs from `from`.
+pub fn billing_switch(rented: &str, from: &str, to: &str) -> Vec<String> {
+    let mut sets = vec![format!("{rented}.billing={to}")];
+    if from == to {
+        return sets;
+    }
+    for (kind, keys) in BILLING_KINDS {
+        for (key, default) in keys.iter() {
+            if *kind == to {
+                if let Some(d) = default {
+                    sets.push(format!("{rented}.{key}={d}"));
+                }
+            } else if !billing_keys(to).any(|k| k == *key) {
+                sets.push(format!("{rented}.{key}="));
+            }
+        }
+    }
+    sets
 }
 
 /// The spec a reader's constant names; a path missing from [`FIELDS`] is a
@@ -363,6 +434,32 @@ mod tests {
             "decode rate, measured (local 3)"
         );
         assert_eq!(pattern("local[12].owned.price"), "local[].owned.price");
+        assert_eq!(label("exchange_rates.USD"), "exchange rate");
+        assert_eq!(spec_of("exchange_rates.usd"), None);
+    }
+
+    #[test]
+    fn a_billing_switch_drops_the_other_kinds_keys() {
+        assert_eq!(
+            billing_switch("local[1].rented", "reserved", "spot"),
+            [
+                "local[1].rented.billing=spot",
+                "local[1].rented.term_months=",
+                "local[1].rented.upfront=",
+                "local[1].rented.discount=0.6",
+                "local[1].rented.min_nodes=",
+            ]
+        );
+        assert_eq!(
+            billing_switch("local[0].rented", "spot", "spot"),
+            ["local[0].rented.billing=spot"]
+        );
+        for (kind, keys) in BILLING_KINDS {
+            assert_eq!(billing_keys(kind).count(), keys.len());
+            for (key, _) in keys.iter() {
+                assert!(spec(&format!("local[].rented.{key}")).is_some(), "{key}");
+            }
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use tco_core::input::bundled::OwnedTables;
 use tco_core::input::scenario::Resolve;
-use tco_core::input::yaml::{set_path, Node};
+use tco_core::input::yaml::{prune_removed, set_path, Node};
 
 /// Which full screen is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,6 +249,12 @@ impl App {
                 let path = f.path.clone();
                 self.set(&path, &text);
             }
+            None if f.text.is_some() => {
+                self.message = Some(Message::Info(format!(
+                    "{}: Enter to type a new value ({})",
+                    f.label, f.range
+                )))
+            }
             None => {
                 self.message = Some(Message::Info(format!(
                     "{} is at the end of its range ({})",
@@ -258,12 +264,67 @@ impl App {
         }
     }
 
-    /// Sets `path` to `value` and recomputes; on a refusal keeps the last good state.
+    /// The `PATH=VALUE` edits that setting `path` to `value` makes (an empty
+    /// VALUE removes the key): a billing kind drops the other kinds' keys and
+    /// writes the new kind's required ones at the registry's defaults; an
+    /// embodied carbon on a rented option also writes the months it is spread
+    /// over, and emptying it removes both.
+    pub fn sets_for(&self, path: &str, value: &str) -> Vec<String> {
+        use tco_core::model::fields::{self as reg, billing_switch};
+        use tco_core::model::scenario::HardwareCost;
+        let one = vec![format!("{path}={value}")];
+        let local = |p: &str| {
+            let i: usize = p.strip_prefix("local[")?.split(']').next()?.parse().ok()?;
+            self.now.scenario.local.get(i)
+        };
+        match reg::pattern(path).as_str() {
+            "local[].rented.billing" => {
+                let from = match local(path).map(|l| &l.hardware) {
+                    Some(HardwareCost::Rented { billing, .. }) => {
+                        crate::fields::billing_name(billing)
+                    }
+                    _ => return one,
+                };
+                let rented = path.trim_end_matches(".billing");
+                let to = if value == "on_demand" {
+                    "always_on"
+                } else {
+                    value
+                };
+                let mut sets = billing_switch(rented, from, to);
+                sets[0] = one[0].clone();
+                sets
+            }
+            "local[].embodied_kg_co2e" => {
+                let Some(l) = local(path) else { return one };
+                let months = path.replace("embodied_kg_co2e", "embodied_months");
+                let rented = matches!(l.hardware, HardwareCost::Rented { .. });
+                if value.is_empty() {
+                    vec![one[0].clone(), format!("{months}=")]
+                } else if rented && l.embodied.is_none() {
+                    vec![
+                        one[0].clone(),
+                        format!("{months}={}", reg::RENTED_EMBODIED_MONTHS),
+                    ]
+                } else {
+                    one
+                }
+            }
+            _ => one,
+        }
+    }
+
+    /// Sets `path` to `value` (with the edits [`App::sets_for`] adds) and
+    /// recomputes; on a refusal keeps the last good state.
     pub fn set(&mut self, path: &str, value: &str) {
         let mut tree = self.tree.clone();
-        let result = set_path(&mut tree, &format!("{path}={value}"))
+        let sets = self.sets_for(path, value);
+        let result = sets
+            .iter()
+            .try_for_each(|s| set_path(&mut tree, s))
             .map_err(tco_core::Error::from)
             .and_then(|()| {
+                prune_removed(&mut tree);
                 compute(
                     &tree,
                     &self.origin,
@@ -1024,6 +1085,178 @@ summary:
         key(&mut a, KeyCode::Char('+'));
         assert!(a.settle(Duration::from_secs(60)));
         assert!(a.unc.error.is_some());
+    }
+
+    /// The report of a bundled scenario with `--set` edits, as `tco report --set` computes it.
+    fn cli_report(path: &str, sets: &[&str]) -> tco_core::analysis::report::Report {
+        let tables = tco_core::input::bundled::tables().unwrap();
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        tco_core::Scenario::parse_with_overrides(
+            tco_core::input::bundled::find(path).unwrap().1,
+            path,
+            &sets,
+            tables.as_ref(),
+            &tco_core::input::scenario::NoFiles,
+        )
+        .unwrap()
+        .evaluate()
+    }
+
+    fn replace(a: &mut App, path: &str, text: &str) {
+        select(a, path);
+        key(a, KeyCode::Enter);
+        a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typed(a, text);
+        key(a, KeyCode::Enter);
+        assert!(
+            matches!(a.message, Some(Message::Info(_))),
+            "{path}={text}: {:?}",
+            a.message
+        );
+    }
+
+    #[test]
+    fn billing_switches_to_spot_and_reserved_and_their_fields_edit_as_the_core_reads_them() {
+        const H100: &str = "scenarios/h100-rented-llama70b.yaml";
+        const BILLING: &str = "local[0].rented.billing";
+        let mut a = bundled_app(H100).unwrap();
+        select(&mut a, BILLING);
+        assert_eq!(a.field().unwrap().display("USD"), "always_on");
+        assert!(!a
+            .fields
+            .iter()
+            .any(|f| f.path == "local[0].rented.discount"));
+        // Typed: spot, with the registry's default discount, then edited.
+        replace(&mut a, BILLING, "spot");
+        let d = a
+            .fields
+            .iter()
+            .find(|f| f.path == "local[0].rented.discount");
+        assert_eq!(d.unwrap().value, rust_decimal::Decimal::new(6, 1));
+        replace(&mut a, "local[0].rented.discount", "0.5");
+        key(&mut a, KeyCode::Char('+'));
+        assert_eq!(
+            a.now.report,
+            cli_report(
+                H100,
+                &[
+                    "local[0].rented.billing=spot",
+                    "local[0].rented.discount=0.55"
+                ]
+            )
+        );
+        // + on the kind: spot → autoscaled drops the discount.
+        select(&mut a, BILLING);
+        key(&mut a, KeyCode::Char('+'));
+        assert_eq!(a.field().unwrap().display("USD"), "autoscaled");
+        let rented = |a: &App| {
+            tco_core::output::emit::to_yaml(&a.tree)
+                .lines()
+                .filter(|l| l.contains("discount") || l.contains("term_months"))
+                .count()
+        };
+        assert_eq!(rented(&a), 0);
+        // Reserved: the term at the registry's default 12 months, then 24.
+        replace(&mut a, BILLING, "reserved");
+        replace(&mut a, "local[0].rented.term_months", "24");
+        assert_eq!(
+            a.now.report,
+            cli_report(
+                H100,
+                &[
+                    "local[0].rented.billing=reserved",
+                    "local[0].rented.term_months=24"
+                ]
+            )
+        );
+        assert_eq!(rented(&a), 1);
+        // Back: undo walks the same steps.
+        key(&mut a, KeyCode::Char('u'));
+        key(&mut a, KeyCode::Char('u'));
+        assert_eq!(
+            a.fields
+                .iter()
+                .find(|f| f.path == BILLING)
+                .unwrap()
+                .display("USD"),
+            "autoscaled"
+        );
+    }
+
+    #[test]
+    fn carbon_and_exchange_rates_edit_as_the_core_reads_them() {
+        // Carbon: the grid factor and embodied carbon on the owned option.
+        let mut a = app();
+        let grid = "local[0].power.grid_kg_co2e_per_kwh";
+        select(&mut a, grid);
+        assert_eq!(a.field().unwrap().display("USD"), "not set");
+        replace(&mut a, grid, "0.35");
+        replace(&mut a, "local[0].embodied_kg_co2e", "1200");
+        let want = cli_report(
+            "scenarios/lit-4xa100-vs-sonnet.yaml",
+            &[&format!("{grid}=0.35"), "local[0].embodied_kg_co2e=1200"],
+        );
+        assert_eq!(a.now.report, want);
+        let energy = a.now.report.local[0].energy.as_ref().unwrap();
+        assert!(energy.kg_co2e_per_month.is_some() && energy.embodied_kg_co2e_per_month.is_some());
+        // A rented option's first embodied carbon comes with its months.
+        let mut r = bundled_app("scenarios/h100-rented-llama70b.yaml").unwrap();
+        replace(&mut r, "local[1].embodied_kg_co2e", "900");
+        let months = r
+            .fields
+            .iter()
+            .find(|f| f.path == "local[1].embodied_months")
+            .unwrap();
+        assert_eq!(
+            months.value.to_string(),
+            tco_core::model::fields::RENTED_EMBODIED_MONTHS
+        );
+        replace(&mut r, "local[1].embodied_months", "36");
+        replace(&mut r, "local[1].embodied_kg_co2e", "");
+        assert_eq!(
+            r.now.report,
+            cli_report("scenarios/h100-rented-llama70b.yaml", &[])
+        );
+
+        // Exchange rates: a scenario in EUR shows its date and rate, both edited.
+        let text = tco_core::input::bundled::find("scenarios/lit-4xa100-vs-sonnet.yaml")
+            .unwrap()
+            .1
+            .replace(
+                "currency: USD",
+                "currency: EUR\nexchange_rates: {as_of: 2026-01-15, USD: 0.92}",
+            );
+        assert!(text.contains("EUR"));
+        let mut e = App::new(Launch {
+            origin: "eur.yaml".into(),
+            text: text.clone(),
+            path: None,
+            tables: tco_core::input::bundled::tables().unwrap(),
+            files: Box::new(tco_core::input::scenario::NoFiles),
+            probe_built: false,
+        })
+        .unwrap();
+        select(&mut e, "exchange_rates.as_of");
+        assert_eq!(e.field().unwrap().display("EUR"), "2026-01-15");
+        select(&mut e, "exchange_rates.USD");
+        assert_eq!(e.field().unwrap().label, "exchange rate");
+        key(&mut e, KeyCode::Char('+'));
+        replace(&mut e, "exchange_rates.as_of", "2026-02-01");
+        let tables = tco_core::input::bundled::tables().unwrap();
+        let want = tco_core::Scenario::parse_with_overrides(
+            &text,
+            "eur.yaml",
+            &[
+                "exchange_rates.USD=0.966".into(),
+                "exchange_rates.as_of=2026-02-01".into(),
+            ],
+            tables.as_ref(),
+            &tco_core::input::scenario::NoFiles,
+        )
+        .unwrap()
+        .evaluate();
+        assert_eq!(e.now.report, want);
+        assert_eq!(e.now.report.currency, "EUR");
     }
 
     #[test]

@@ -19,6 +19,10 @@ const KEYS: &[(&str, &str)] = &[
         "on a distribution: shifts the whole of it by its point value's step",
     ),
     (
+        "",
+        "on a billing kind: the next kind, its own fields follow",
+    ),
+    (
         "Enter  e",
         "type a value (250k, 100M, 1.5B); Ctrl-U clears, Esc cancels",
     ),

@@ -73,7 +73,13 @@ impl Widget for Inputs<'_> {
                 Line::from(format!("{}: {}", f.label, f.path)),
                 Line::from(format!("unit: {}", f.unit)),
                 Line::from(format!("allowed: {}", f.range)),
-                Line::from(step_text(f.step)),
+                Line::from(match (&f.text, f.is_billing()) {
+                    (_, true) => {
+                        "+/− the next kind (its own fields follow); Enter types one".into()
+                    }
+                    (Some(_), false) => "Enter types a new value".into(),
+                    (None, _) => step_text(f.step),
+                }),
             ],
             None => vec![Line::from("no editable inputs")],
         };

@@ -213,6 +213,21 @@ mod tests {
         insta::assert_snapshot!(draw(80, 40, |r, b| super::Inputs(&a).render(r, b)));
     }
 
+    /// A rented option switched to spot lists its discount and preemption
+    /// loss under the billing kind, and the carbon inputs "not set".
+    #[test]
+    fn inputs_panel_of_a_spot_option() {
+        let mut a = crate::app::bundled_app("scenarios/h100-rented-llama70b.yaml").unwrap();
+        a.set("local[0].rented.billing", "spot");
+        a.set("local[0].rented.discount", "0.65");
+        let at = |a: &crate::app::App, p: &str| a.fields.iter().position(|f| f.path == p);
+        a.selected = at(&a, "local[0].rented.billing").unwrap();
+        let start = a.selected.saturating_sub(3);
+        a.fields.drain(..start);
+        a.selected -= start;
+        insta::assert_snapshot!(draw(80, 24, |r, b| super::Inputs(&a).render(r, b)));
+    }
+
     #[test]
     fn uncertainty_and_probe_screens_say_what_is_missing() {
         let mut a = app();
