@@ -157,11 +157,29 @@ fn energy_and_carbon() {
     assert_eq!(e.kg_co2e_per_month, Some(d("267.066667")));
     assert_eq!(e.kg_co2e_per_mtok, Some(d("0.133533")));
     assert_eq!(rep.api[0].kg_co2e_per_month, Some(dec!(100)));
+    // The notes every face lists, rounded half away from zero once.
+    let notes = rep.notes();
+    assert!(notes.contains(&"GPU on demand: energy 477.3 kWh a month (0.239 kWh per MTok); 167.1 kg CO2e a month (0.084 kg per MTok)".to_string()), "{notes:#?}");
+    assert!(notes.contains(&"Owned GPU server: energy 477.3 kWh a month (0.239 kWh per MTok); 267.1 kg CO2e a month (0.134 kg per MTok), 100 of it embodied".to_string()), "{notes:#?}");
+    assert!(
+        !notes.iter().any(|n| n.starts_with("GPU reserved: energy")),
+        "{notes:#?}"
+    );
+    let api = &rep.api[0].name;
+    assert!(
+        notes.contains(&format!(
+            "{api}: 100 kg CO2e a month, as the scenario declares"
+        )),
+        "{notes:#?}"
+    );
     // Without a grid factor, kWh but no CO2e.
     let s = example(&["local[4].power.grid_kg_co2e_per_kwh=null"]).evaluate();
     let e = s.local[4].energy.clone().unwrap();
     assert_eq!(e.kwh_per_month, d("477.333333"));
     assert_eq!(e.kg_co2e_per_month, None);
+    assert!(s
+        .notes()
+        .contains(&"Owned GPU server: energy 477.3 kWh a month (0.239 kWh per MTok)".to_string()));
     let b = rep
         .break_even
         .iter()

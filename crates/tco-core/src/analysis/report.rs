@@ -36,6 +36,32 @@ pub struct Energy {
 }
 
 impl Energy {
+    /// The line every face lists under the tables: `energy 1,234.5 kWh a
+    /// month (0.617 kWh per MTok); 432.1 kg CO2e a month (0.216 kg per
+    /// MTok), 12.5 of it embodied`. Carbon only where the scenario gives the
+    /// grid's intensity; rounded half away from zero.
+    pub fn note(&self) -> String {
+        let at = |d: Decimal, dp: u32| {
+            format::decimal_grouped(
+                d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+            )
+        };
+        let mut s = format!("energy {} kWh a month", at(self.kwh_per_month, 1));
+        if let Some(k) = self.kwh_per_mtok {
+            s.push_str(&format!(" ({} kWh per MTok)", at(k, 3)));
+        }
+        if let Some(c) = self.kg_co2e_per_month {
+            s.push_str(&format!("; {} kg CO2e a month", at(c, 1)));
+            if let Some(k) = self.kg_co2e_per_mtok {
+                s.push_str(&format!(" ({} kg per MTok)", at(k, 3)));
+            }
+            if let Some(b) = self.embodied_kg_co2e_per_month.filter(|b| !b.is_zero()) {
+                s.push_str(&format!(", {} of it embodied", at(b, 1)));
+            }
+        }
+        s
+    }
+
     /// From the month's kWh (None without a `power` block).
     pub fn of(l: &LocalOption, kwh: Option<Decimal>, nodes: u64, v: Tokens) -> Option<Energy> {
         let kwh = kwh?;
@@ -101,12 +127,25 @@ pub struct LocalLine {
 impl Report {
     /// The notes every face lists: the price notes (`notes`: exchange rates,
     /// tiers, stale or deprecated prices), then every local option's notes in
-    /// option order ([`LocalLine::notes`]).
+    /// option order ([`LocalLine::notes`]), then the carbon an API option's
+    /// scenario declares.
     pub fn notes(&self) -> Vec<String> {
         self.notes
             .iter()
             .cloned()
             .chain(self.local.iter().flat_map(LocalLine::notes))
+            .chain(self.api.iter().filter_map(|a| {
+                a.kg_co2e_per_month.map(|c| {
+                    format!(
+                        "{}: {} kg CO2e a month, as the scenario declares",
+                        a.name,
+                        format::decimal_grouped(c.round_dp_with_strategy(
+                            1,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                        ))
+                    )
+                })
+            }))
             .collect()
     }
 }
@@ -114,7 +153,8 @@ impl Report {
 impl LocalLine {
     /// The notes every face lists under the tables, each starting with the
     /// option's name: its warnings, where its throughput came from (with the
-    /// measured 95 % interval), and its memory fit ([`format::memory_note`]).
+    /// measured 95 % interval), its memory fit ([`format::memory_note`]), and
+    /// its energy and carbon ([`Energy::note`]).
     pub fn notes(&self) -> Vec<String> {
         let mut v: Vec<String> = self
             .warnings
@@ -147,6 +187,9 @@ impl LocalLine {
         };
         if let Some(m) = self.memory.as_ref().filter(listed) {
             v.push(format!("{}: {}", self.name, format::memory_note(m)));
+        }
+        if let Some(e) = &self.energy {
+            v.push(format!("{}: {}", self.name, e.note()));
         }
         v
     }
