@@ -7,7 +7,6 @@
 //! `Error` that says where it happened. Nothing here computes a figure:
 //! pricing, break-even, CSV and display rounding all live in tco-core.
 
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::cell::RefCell;
 use tco_chart::CostChart;
@@ -19,9 +18,7 @@ use tco_core::input::scenario::NoFiles;
 use tco_core::input::yaml;
 use tco_core::model::format;
 use tco_core::model::prices::{HardwareTable, PriceTable};
-use tco_core::model::units::{parse_tokens, Money, PerMTok, Tokens};
 use tco_core::output::emit;
-use tco_core::Error;
 use tco_core::Scenario;
 use wasm_bindgen::prelude::*;
 
@@ -32,93 +29,12 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// The one conversion from a core error to a JS `Error`.
-///
-/// `message` is the text the CLI prints. A located input error also carries
-/// `origin`, `line`, `col`, `path` (e.g. `workload.input_share`), `problem`
-/// (what is wrong) and `allowed` (what is allowed, or null); `kind` is
-/// `input`, `overflow` or `invalid`.
-fn js_error(e: Error) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
-    err.set_name("TcoError");
-    let put = |key: &str, value: JsValue| {
-        // Setting a property on a fresh Error object cannot fail.
-        let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &value);
-    };
-    let kind = match &e {
-        Error::Input(d) => {
-            put("origin", JsValue::from_str(&d.origin));
-            put("line", JsValue::from(d.line as u32));
-            put("col", JsValue::from(d.col as u32));
-            put("path", JsValue::from_str(&d.path));
-            put("problem", JsValue::from_str(&d.message));
-            put(
-                "allowed",
-                d.allowed
-                    .as_deref()
-                    .map_or(JsValue::NULL, JsValue::from_str),
-            );
-            "input"
-        }
-        Error::Overflow(_) => "overflow",
-        _ => "invalid",
-    };
-    put("kind", JsValue::from_str(kind));
-    err.into()
-}
+mod convert;
+mod free;
 
-fn invalid(message: String) -> JsValue {
-    js_error(Error::Invalid(message))
-}
+pub use free::*;
 
-/// Compact JSON for data the page reads.
-fn json<T: Serialize>(v: &T) -> Result<String, JsValue> {
-    serde_json::to_string(v).map_err(|e| invalid(format!("cannot write JSON: {e}")))
-}
-
-/// JSON exactly as `tco … --format json` prints it (pretty, one final newline).
-fn cli_json<T: Serialize>(v: &T) -> Result<String, JsValue> {
-    let mut s =
-        serde_json::to_string_pretty(v).map_err(|e| invalid(format!("cannot write JSON: {e}")))?;
-    s.push('\n');
-    Ok(s)
-}
-
-fn decimal(text: &str) -> Result<Decimal, JsValue> {
-    let t = text.trim();
-    t.parse::<Decimal>()
-        .or_else(|_| Decimal::from_scientific(t))
-        .map_err(|_| invalid(format!("`{text}` is not a decimal number")))
-}
-
-/// A seed from JS: a whole number from 0 to 2^53.
-fn seed_of(seed: f64) -> Result<u64, JsValue> {
-    const MAX: f64 = 9_007_199_254_740_992.0;
-    if seed.fract() == 0.0 && (0.0..=MAX).contains(&seed) {
-        Ok(seed as u64)
-    } else {
-        Err(invalid(format!(
-            "seed {seed}: allowed a whole number from 0 to 2^53"
-        )))
-    }
-}
-
-fn volume(text: &str) -> Result<Tokens, JsValue> {
-    parse_tokens(text).map_err(invalid)
-}
-
-/// Today (UTC) from the browser's clock; none outside wasm (native tests).
-fn today() -> Option<tco_core::model::date::Date> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
-        tco_core::model::date::Date::from_days(days)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        None
-    }
-}
+use convert::{cli_json, decimal, invalid, js_error, json, seed_of, today, volume};
 
 /// The last simulation or sensitivity run, kept so that the charts of the
 /// same text reuse it instead of running it again.
@@ -551,119 +467,4 @@ impl Tco {
     pub fn hardware(&self) -> Result<String, JsValue> {
         json(&self.tables.hardware)
     }
-}
-
-#[derive(Serialize)]
-struct BundledScenario {
-    /// The name `tco report NAME` takes: `flagship`, `lit-document-pipeline`, …
-    id: &'static str,
-    /// Path in the repository, used as the origin in messages.
-    path: &'static str,
-    text: &'static str,
-}
-
-/// Every bundled scenario as JSON: `[{"id", "path", "text"}]`, in file-name order.
-#[wasm_bindgen(js_name = bundledScenarios)]
-pub fn bundled_scenarios() -> Result<String, JsValue> {
-    let list: Vec<BundledScenario> = bundled::SCENARIOS
-        .iter()
-        .map(|&(path, text)| BundledScenario {
-            id: path
-                .trim_start_matches("scenarios/")
-                .trim_end_matches(".yaml"),
-            path,
-            text,
-        })
-        .collect();
-    json(&list)
-}
-
-/// The field registry as JSON: `[{path, label, unit, kind, min, max,
-/// allowed, dist, step, input_step}]` (`tco_core::model::fields::FIELDS`;
-/// the billing line with its `kinds`), from which the page builds its form:
-/// labels, units, limits and hints are the ones the scenario reader checks
-/// against.
-#[wasm_bindgen(js_name = fieldSpecs)]
-pub fn field_specs() -> Result<String, JsValue> {
-    #[derive(Serialize)]
-    struct Spec {
-        #[serde(flatten)]
-        spec: &'static tco_core::model::fields::FieldSpec,
-        /// The number box's step (`null`: any).
-        input_step: Option<String>,
-        /// `local[].rented.billing` only: `[[kind, [[key, default | null]]]]`
-        /// (`fields::BILLING_KINDS`), the keys each kind owns.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        kinds: Option<&'static [tco_core::model::fields::BillingKind]>,
-    }
-    let list: Vec<Spec> = tco_core::model::fields::FIELDS
-        .iter()
-        .map(|spec| Spec {
-            spec,
-            input_step: spec.step.input_step().map(|d| d.normalize().to_string()),
-            kinds: (spec.path == "local[].rented.billing")
-                .then_some(tco_core::model::fields::BILLING_KINDS),
-        })
-        .collect();
-    json(&list)
-}
-
-/// A field's label with its option, as the tornado and the CLI write it:
-/// `local[0].power.price_per_kwh` → `electricity price (local 1)`.
-#[wasm_bindgen(js_name = fieldLabel)]
-pub fn field_label(path: &str) -> String {
-    tco_core::model::fields::label(path)
-}
-
-/// The version of the bindings (the workspace version), for the page's footer.
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
-}
-
-/// The id of the scenario `tco report` runs with no argument.
-#[wasm_bindgen(js_name = flagshipId)]
-pub fn flagship_id() -> String {
-    bundled::FLAGSHIP
-        .0
-        .trim_start_matches("scenarios/")
-        .trim_end_matches(".yaml")
-        .to_string()
-}
-
-/// `$2,222.22`: money as every face shows it (half away from zero, to the cent).
-#[wasm_bindgen(js_name = formatMoney)]
-pub fn format_money(amount: &str, currency: &str) -> Result<String, JsValue> {
-    Ok(format::money(Money::new(decimal(amount)?), currency))
-}
-
-/// `$5.40`, `$0.0750`: a price per million tokens.
-#[wasm_bindgen(js_name = formatPerMtok)]
-pub fn format_per_mtok(price: &str, currency: &str) -> Result<String, JsValue> {
-    Ok(format::per_mtok(PerMTok::new(decimal(price)?), currency))
-}
-
-/// `988,411,523`.
-#[wasm_bindgen(js_name = formatTokens)]
-pub fn format_tokens(tokens: &str) -> Result<String, JsValue> {
-    Ok(format::tokens(volume(tokens)?))
-}
-
-/// `988M`, `3.11B`.
-#[wasm_bindgen(js_name = formatTokensShort)]
-pub fn format_tokens_short(tokens: &str) -> Result<String, JsValue> {
-    Ok(format::tokens_short(volume(tokens)?))
-}
-
-/// `43.7%` from `0.43712`.
-#[wasm_bindgen(js_name = formatPercent)]
-pub fn format_percent(share: &str) -> Result<String, JsValue> {
-    Ok(format::percent(decimal(share)?))
-}
-
-/// `35.0` from `35.014`: a plain number rounded as the CLI's tables round
-/// payback months (`Decimal::round_dp`, `dp` decimal places).
-#[wasm_bindgen(js_name = formatRounded)]
-pub fn format_rounded(value: &str, dp: u32) -> Result<String, JsValue> {
-    Ok(decimal(value)?.round_dp(dp).to_string())
 }
