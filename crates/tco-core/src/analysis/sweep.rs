@@ -172,6 +172,7 @@ impl Scenario {
             currency: &self.currency,
             rates: self.exchange_rates.as_ref(),
             prompt_tokens: w.prompt_tokens_per_request,
+            input_share: w.input_share,
         };
         let factor = if self.currency == crate::model::scenario::TABLE_CURRENCY {
             Some(Decimal::ONE)
@@ -185,7 +186,7 @@ impl Scenario {
             .iter()
             .filter(|m| !in_scenario.contains(&m.id.as_str()))
             .filter(|m| match &o.models {
-                Some(ids) => ids.iter().any(|i| *i == m.id),
+                Some(ids) => ids.contains(&m.id),
                 None => o.all || (!m.deprecated_on(self.date) && !m.literature_only()),
             })
             .filter_map(|m| {
