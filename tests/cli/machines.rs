@@ -108,3 +108,107 @@ fn machines_errors_are_clear() {
     let e = tco(&["machines", "--model", "phi-4-mini", "--format", "html"]);
     assert_eq!(e.code, 2, "{}", e.stderr);
 }
+
+#[test]
+fn probe_bandwidth_prints_gb_per_second() {
+    let t = tco(&["probe", "--bandwidth", "--buffer-mib", "8", "--reps", "1"]);
+    assert!(t.ok().starts_with("memory bandwidth: "), "{}", t.stdout);
+    let j = tco(&[
+        "probe",
+        "--bandwidth",
+        "--buffer-mib",
+        "8",
+        "--reps",
+        "2",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert!(dec(&j["memory_bandwidth_gbs"]) > rust_decimal::Decimal::ZERO);
+    assert_eq!(j["rounds_gbs"].as_array().unwrap().len(), 2);
+    assert_eq!(j["buffer_bytes"].as_u64(), Some(8 << 20));
+    let e = tco(&["probe", "--bandwidth", "--buffer-mib", "0"]);
+    assert!(e.user_error().contains("--buffer-mib"), "{}", e.stderr);
+}
+
+#[test]
+fn probe_fit_derives_the_efficiencies_from_a_calibration() {
+    // llama-bench's sample with the rates of a 70B Q4_K_M model on an M2
+    // Ultra: 95 tokens/s prefill (512 tokens), 11.5 tokens/s decode (128).
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(super::root().join("tests/data/llama-bench-sample.json")).unwrap();
+    let mut runs: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for (r, v) in runs.as_array_mut().unwrap().iter_mut().zip([95.0f64, 11.5]) {
+        let n = r["n_prompt"].as_f64().unwrap() + r["n_gen"].as_f64().unwrap();
+        let ns = (1e9 * n / v) as u64;
+        r["avg_ts"] = v.into();
+        r["stddev_ts"] = 0.0.into();
+        let k = r["samples_ts"].as_array().unwrap().len();
+        r["samples_ts"] = vec![v; k].into();
+        r["samples_ns"] = vec![ns; k].into();
+        r["avg_ns"] = ns.into();
+        r["model_size"] = 42_437_500_000u64.into();
+        r["model_n_params"] = 70_000_000_000u64.into();
+    }
+    std::fs::write(dir.path().join("lb.json"), runs.to_string()).unwrap();
+    super::tco_in(
+        dir.path(),
+        &["probe", "import", "lb.json", "--out", "cal.yaml"],
+    )
+    .ok();
+    let j = super::tco_in(
+        dir.path(),
+        &[
+            "probe",
+            "fit",
+            "cal.yaml",
+            "--machine",
+            "apple/m2-ultra-64gb",
+            "--params-b",
+            "70.6",
+            "--format",
+            "json",
+        ],
+    )
+    .json();
+    // memory: (42.4375e9 + (512 + 64) · 327,680) B / (1/11.5 − 0.002) s / 800e9 B/s = 0.6272
+    // compute: 2 · 70.6e9 · 95 / 21.5e12 = 0.6239
+    assert_eq!(dec(&j["efficiency"]["memory"]), dec(&"0.6272".into()));
+    assert_eq!(dec(&j["efficiency"]["compute"]), dec(&"0.6239".into()));
+    assert_eq!(j["source"]["from"], "fitted");
+    let t = super::tco_in(
+        dir.path(),
+        &[
+            "probe",
+            "fit",
+            "cal.yaml",
+            "--machine",
+            "apple/m2-ultra-64gb",
+            "--model",
+            "llama-3.3-70b",
+        ],
+    );
+    assert!(
+        t.ok()
+            .contains("efficiency: {memory: 0.6272, compute: 0.6239}   # fitted to cal.yaml on apple/m2-ultra-64gb"),
+        "{}",
+        t.stdout
+    );
+    let e = super::tco_in(
+        dir.path(),
+        &["probe", "fit", "cal.yaml", "--machine", "apple/m2-ultra"],
+    );
+    assert!(e.user_error().contains("did you mean"), "{}", e.stderr);
+    let e = super::tco_in(
+        dir.path(),
+        &[
+            "probe",
+            "fit",
+            "cal.yaml",
+            "--machine",
+            "apple/m2-ultra-64gb",
+        ],
+    );
+    assert!(e.user_error().contains("no model given"), "{}", e.stderr);
+}

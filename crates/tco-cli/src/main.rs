@@ -10,6 +10,7 @@ mod load;
 mod output;
 mod plot;
 mod probe;
+mod probe_fit;
 mod server_probe;
 
 use args::{Cli, Command};

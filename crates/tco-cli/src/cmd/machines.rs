@@ -20,7 +20,14 @@ use tco_core::model::throughput::ThroughputSource;
 use tco_core::Scenario;
 
 /// One open model: (id, total params B, active params B, layers, KV heads, head dim).
-type KnownModel = (&'static str, &'static str, Option<&'static str>, u64, u64, u64);
+type KnownModel = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    u64,
+    u64,
+    u64,
+);
 
 /// Open models `--model` knows.
 pub const MODELS: &[KnownModel] = &[
