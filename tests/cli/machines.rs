@@ -212,3 +212,27 @@ fn probe_fit_derives_the_efficiencies_from_a_calibration() {
     );
     assert!(e.user_error().contains("no model given"), "{}", e.stderr);
 }
+
+#[test]
+fn machines_model_figures_are_checked_once() {
+    for (args, want) in [
+        (vec!["--params-b", "0"], "--params-b 0: out of range"),
+        (
+            vec!["--params-b", "7", "--context", "0"],
+            "--context 0: out of range",
+        ),
+        (
+            vec!["--params-b", "70", "--active-params-b", "80"],
+            "above --params-b 70",
+        ),
+        (
+            vec!["--model", "phi-4-mini", "--params-b", "3"],
+            "both name the model",
+        ),
+    ] {
+        let mut all = vec!["machines"];
+        all.extend(args);
+        let e = tco(&all);
+        assert!(e.user_error().contains(want), "{all:?}: {}", e.stderr);
+    }
+}

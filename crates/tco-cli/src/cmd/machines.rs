@@ -96,6 +96,27 @@ pub fn run(a: &MachinesArgs) -> Result<String> {
         }
         (None, Some(p)) => format!("{{\"params_b\": {p}"),
     };
+    // The model's figures are checked once here, against the scenario
+    // reader's ranges, rather than once per machine.
+    let within = |v: Decimal, path: &str, flag: &str| -> Result<()> {
+        let spec = tco_core::model::fields::known(path);
+        if v < spec.min || v > spec.max {
+            bail!("{flag} {v}: out of range\n  allowed: {}", spec.allowed);
+        }
+        Ok(())
+    };
+    if let Some(p) = a.params_b {
+        within(p, "local[].model.params_b", "--params-b")?;
+        if let Some(act) = a.active_params_b {
+            within(act, "local[].model.active_params_b", "--active-params-b")?;
+            if act > p {
+                bail!("--active-params-b {act}: above --params-b {p}\n  allowed: active parameters at most the model's parameters");
+            }
+        }
+    }
+    if let Some(c) = a.context {
+        within(Decimal::from(c), "local[].model.context", "--context")?;
+    }
     if let Some(act) = a.active_params_b {
         if model.contains("active_params_b") {
             bail!("--active-params-b: --model {} already gives its active parameters\n  allowed: --active-params-b with --params-b", a.model.as_deref().unwrap_or_default());
