@@ -17,6 +17,7 @@ mod garbage;
 mod html;
 mod import;
 mod invalid;
+mod machines;
 mod plot;
 mod prices;
 mod server;

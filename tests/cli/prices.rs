@@ -223,12 +223,21 @@ fn hardware_show_names_date_source_and_rent() {
         h["rent_per_gpu_hour"]["on_demand"].is_string()
             || h["rent_per_gpu_hour"]["on_demand"].is_number()
     );
+    assert_eq!(dec(&h["fp16_tflops"]), d("989"));
+    assert_eq!(dec(&h["int8_tops"]), d("1979"));
+    assert!(h["compute_source"].as_str().unwrap().contains("H200"));
     let t = tco(&["hardware", "show", "nvidia/h200-141gb-sxm"]);
     assert!(
         t.ok().contains("rent on demand per GPU-hour"),
         "{}",
         t.stdout
     );
+    assert!(t.stdout.contains("989 TFLOPS"), "{}", t.stdout);
+    assert!(t.stdout.contains("1979 TOPS"), "{}", t.stdout);
+    // No figure is published for the M5 Max: shown as absent, not zero.
+    let t = tco(&["hardware", "show", "apple/m5-max-128gb"]);
+    assert!(t.ok().contains("FP16 dense"), "{}", t.stdout);
+    assert!(!t.stdout.contains("TFLOPS"), "{}", t.stdout);
     let e = tco(&["hardware", "show", "nvidia/h200"]);
     assert!(
         e.user_error()

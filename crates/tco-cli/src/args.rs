@@ -32,6 +32,8 @@ pub struct Cli {
     pub wide: bool,
 }
 
+// Parsed once per run; the probe's many flags make its variant the largest.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Monthly cost of every option, its breakdown, break-even volumes and the verdict.
@@ -110,6 +112,17 @@ every platform.")]
     /// List or show the machines and accelerators: price, memory, bandwidth, watts, rental prices.
     #[command(subcommand)]
     Hardware(HardwareCommand),
+    /// Every machine of the hardware table, its throughput estimated for one model, ranked by cost per MTok.
+    ///
+    /// The throughput is the roofline estimate (docs/model.md) from each machine's memory
+    /// bandwidth and FP16 FLOPS, under the latency targets; the costs are the report's for the
+    /// scenario's workload with the machine owned at its table price.
+    #[command(after_help = "Examples:
+  tco machines --model llama-3.3-70b
+  tco machines --params-b 32 --quant Q5_K_M --slo tpot_p95_ms=50
+  tco machines --model gpt-oss-120b --slo tpot_p95_ms=50 --slo ttft_p95_ms=2000 --scenario my-team.yaml
+  tco machines --model llama-3.1-8b --format json")]
+    Machines(MachinesArgs),
     /// Measure the tokens per second this machine delivers (llama.cpp).
     Probe(crate::probe::ProbeArgs),
     /// The terminal calculator: change an input, watch the costs, break-even and verdict move.
@@ -446,4 +459,34 @@ pub enum HardwareCommand {
         #[command(flatten)]
         tables: TableArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct MachinesArgs {
+    /// An open model tco knows: llama-3.3-70b, llama-3.1-8b, qwen2.5-coder-32b, phi-4-mini, mixtral-8x7b, gpt-oss-120b.
+    #[arg(long, value_name = "ID")]
+    pub model: Option<String>,
+    /// Or the model's size: parameters in billions (all experts of a mixture of experts).
+    #[arg(long, value_name = "N")]
+    pub params_b: Option<rust_decimal::Decimal>,
+    /// Parameters used per token, billions (mixture of experts; with --params-b).
+    #[arg(long, value_name = "N")]
+    pub active_params_b: Option<rust_decimal::Decimal>,
+    /// Weight format.
+    #[arg(long, default_value = "Q4_K_M")]
+    pub quant: String,
+    /// Context length the model is served with (tokens); the request fills it when the workload gives no prompt length.
+    #[arg(long, value_name = "TOKENS")]
+    pub context: Option<u64>,
+    /// A latency target, e.g. tpot_p95_ms=50 (repeat for more). Without one, each machine's largest batch.
+    #[arg(long, value_name = "KEY=MS")]
+    pub slo: Vec<String>,
+    /// The scenario whose workload, API options and first local option's amortization and
+    /// electricity price are used (a file or a bundled name). Default: the flagship.
+    #[arg(long, value_name = "SCENARIO")]
+    pub scenario: Option<String>,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub tables: TableArgs,
 }

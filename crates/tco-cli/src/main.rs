@@ -10,6 +10,7 @@ mod load;
 mod output;
 mod plot;
 mod probe;
+mod probe_fit;
 mod server_probe;
 
 use args::{Cli, Command};
@@ -29,6 +30,7 @@ fn run(cli: Cli) -> anyhow::Result<Option<String>> {
         Command::Validate(a) => cmd::validate::run(a)?,
         Command::Prices(p) => cmd::prices::run(p)?,
         Command::Hardware(h) => cmd::hardware::run(h)?,
+        Command::Machines(a) => cmd::machines::run(a)?,
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "tco", &mut buf);

@@ -123,6 +123,19 @@ pub struct ProbeArgs {
     pub machine: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Measure this machine's memory bandwidth instead (all threads stream a
+    /// large buffer; the median of --reps rounds), the figure the roofline
+    /// estimate divides by.
+    #[arg(long, conflicts_with_all = ["model", "server", "synthetic"])]
+    pub bandwidth: bool,
+    /// With --bandwidth: the buffer streamed, MiB (far larger than the caches).
+    #[arg(
+        long,
+        value_name = "MIB",
+        default_value_t = 1024,
+        requires = "bandwidth"
+    )]
+    pub buffer_mib: usize,
     /// Show llama.cpp's own log.
     #[arg(long, short)]
     pub verbose: bool,
@@ -158,6 +171,34 @@ pub enum ProbeCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Fit the roofline estimate's efficiencies to a measurement: the share of
+    /// the machine's bandwidth and FLOPS that the calibration's single-stream
+    /// decode and prefill reached. Prints the `efficiency:` block a scenario's
+    /// `throughput: {estimate: roofline}` takes.
+    Fit {
+        /// A calibration file (`tco probe --out`, `tco probe import`).
+        calibration: PathBuf,
+        /// The machine measured: an id of the hardware table.
+        #[arg(long, value_name = "ID")]
+        machine: String,
+        /// The model measured: an open model tco knows (see `tco machines --help`).
+        #[arg(long, value_name = "ID", conflicts_with = "params_b")]
+        model: Option<String>,
+        /// Or its size: parameters in billions.
+        #[arg(long, value_name = "N")]
+        params_b: Option<rust_decimal::Decimal>,
+        /// Parameters used per token, billions (mixture of experts).
+        #[arg(long, value_name = "N")]
+        active_params_b: Option<rust_decimal::Decimal>,
+        /// Its weight format (for the weight bytes when the calibration does not record the file size).
+        #[arg(long, default_value = "Q4_K_M")]
+        quant: String,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value_t = ProbeFormat::Table)]
+        format: ProbeFormat,
+        #[command(flatten)]
+        tables: crate::args::TableArgs,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,6 +231,12 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
             }
         }
         return crate::server_probe::import(&texts, output);
+    }
+    if let Some(ProbeCommand::Fit { .. }) = &args.command {
+        return crate::probe_fit::run(args);
+    }
+    if args.bandwidth {
+        return crate::probe_fit::bandwidth(args);
     }
     if args.server.is_some() {
         return crate::server_probe::run(args);

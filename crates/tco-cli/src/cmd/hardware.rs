@@ -169,6 +169,25 @@ pub fn run(cmd: &HardwareCommand) -> Result<String> {
                             format!("{} GB/s", h.memory_bandwidth_gbs.normalize()),
                         ),
                         (
+                            "FP16 dense",
+                            h.fp16_tflops
+                                .map_or("—".into(), |v| format!("{} TFLOPS", v.normalize())),
+                        ),
+                        (
+                            "INT8 dense",
+                            h.int8_tops
+                                .map_or("—".into(), |v| format!("{} TOPS", v.normalize())),
+                        ),
+                        (
+                            "compute source",
+                            if h.compute_source.is_empty() {
+                                "—".into()
+                            } else {
+                                h.compute_source.clone()
+                            },
+                        ),
+                        ("platform", h.platform.clone()),
+                        (
                             "load / idle",
                             format!(
                                 "{} W / {} W",

@@ -2,6 +2,7 @@
 pub mod compare;
 pub mod hardware;
 pub mod hybrid;
+pub mod machines;
 pub mod npv;
 pub mod prices;
 pub mod report;

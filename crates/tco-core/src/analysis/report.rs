@@ -100,6 +100,22 @@ pub struct ThroughputLine {
     pub source: String,
     /// 95 % interval of the measured decode rate, when calibrated.
     pub decode_ci95: Option<(Decimal, Decimal)>,
+    /// Set when the rate is a roofline estimate, not a measurement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<EstimateLine>,
+}
+
+/// What a roofline estimate assumed, for reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EstimateLine {
+    pub efficiency: crate::model::estimate::Efficiency,
+    pub efficiency_source: crate::model::estimate::EfficiencySource,
+    /// Capacity (total tokens/s) at the low and high ends of the efficiency
+    /// range; None where the latency targets are missed there.
+    pub range_tokens_per_second: (Option<Decimal>, Option<Decimal>),
+    /// The load level (batch) the capacity was picked at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -261,7 +277,10 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
                 fit.memory_gb.unwrap_or_default()
             ));
         }
-        if let Some(ceiling) = fit.decode_ceiling_tps {
+        // An estimate respects the bandwidth by construction (its batch, not
+        // the model's `concurrency`, sets the streams).
+        let estimated = matches!(l.throughput.source, ThroughputSource::Estimate { .. });
+        if let (Some(ceiling), false) = (fit.decode_ceiling_tps, estimated) {
             let decode = l.throughput.decode.per_second();
             let limit = ceiling * Decimal::from(m.concurrency);
             if decode > limit {
@@ -288,6 +307,7 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
             },
             None,
         ),
+        ThroughputSource::Estimate { description, .. } => (description.clone(), None),
         ThroughputSource::Level { concurrency } => (
             format!("measured at concurrency {concurrency} (levels in the scenario)"),
             None,
@@ -324,6 +344,21 @@ fn local_line(s: &Scenario, l: &LocalOption, v: Tokens) -> LocalLine {
             decode_tokens_per_second: l.throughput.decode.per_second().round_dp(4),
             source,
             decode_ci95: ci,
+            estimate: match &l.throughput.source {
+                ThroughputSource::Estimate {
+                    capacity,
+                    efficiency,
+                    efficiency_source,
+                    range_tokens_per_second,
+                    ..
+                } => Some(EstimateLine {
+                    efficiency: *efficiency,
+                    efficiency_source: efficiency_source.clone(),
+                    range_tokens_per_second: *range_tokens_per_second,
+                    batch: capacity.as_ref().map(|c| c.concurrency),
+                }),
+                _ => None,
+            },
         },
         memory,
         energy: Energy::of(l, cost.energy_kwh, cost.nodes, v),

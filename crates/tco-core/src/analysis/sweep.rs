@@ -172,6 +172,7 @@ impl Scenario {
             currency: &self.currency,
             rates: self.exchange_rates.as_ref(),
             prompt_tokens: w.prompt_tokens_per_request,
+            input_share: w.input_share.get(),
         };
         let factor = if self.currency == crate::model::scenario::TABLE_CURRENCY {
             Some(Decimal::ONE)

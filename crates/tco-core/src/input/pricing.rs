@@ -194,6 +194,10 @@ const HARDWARE_KEYS: &[&str] = &[
     "condition",
     "memory_gb",
     "memory_bandwidth_gbs",
+    "fp16_tflops",
+    "int8_tops",
+    "compute_source",
+    "platform",
     "load_watts",
     "idle_watts",
     "gpus",
@@ -277,6 +281,30 @@ impl HardwareTable {
                 memory_bandwidth_gbs: o
                     .req("memory_bandwidth_gbs", "memory bandwidth in GB/s")?
                     .positive(Decimal::from(1_000_000u32), "GB/s above 0")?,
+                fp16_tflops: o
+                    .get("fp16_tflops")
+                    .map(|f| {
+                        f.positive(
+                            Decimal::from(1_000_000u32),
+                            "TFLOPS above 0, up to 1,000,000",
+                        )
+                    })
+                    .transpose()?,
+                int8_tops: o
+                    .get("int8_tops")
+                    .map(|f| {
+                        f.positive(Decimal::from(1_000_000u32), "TOPS above 0, up to 1,000,000")
+                    })
+                    .transpose()?,
+                compute_source: match o.get("compute_source") {
+                    Some(a) => a.text()?,
+                    None => String::new(),
+                },
+                platform: match o.get("platform") {
+                    Some(k) => k.choice(&["gpu", "apple", "unified", "cpu"])?.to_string(),
+                    None if id.starts_with("apple/") => "apple".into(),
+                    None => "gpu".into(),
+                },
                 load_watts: load,
                 idle_watts: match o.get("idle_watts") {
                     Some(w) => watts(w)?,
@@ -530,5 +558,45 @@ mod tests {
             (3, 21, "models[0].input_per_mtok")
         );
         assert!(d.message.contains("below 0"), "{}", d.message);
+    }
+
+    #[test]
+    fn compute_figures_are_read_and_bad_ones_located() {
+        let head = "hardware:\n  - id: x/y\n    price: 1\n    memory_gb: 8\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n";
+        let t = HardwareTable::parse(
+            &format!(
+                "{head}    fp16_tflops: 12.5\n    int8_tops: 50\n    compute_source: \"sheet\"\n"
+            ),
+            "hw.yaml",
+        )
+        .unwrap();
+        let h = &t.hardware[0];
+        assert_eq!(h.fp16_tflops, Some(dec!(12.5)));
+        assert_eq!(h.int8_tops, Some(dec!(50)));
+        assert_eq!(h.compute_source, "sheet");
+        assert_eq!(h.platform, "gpu");
+        let e =
+            HardwareTable::parse(&format!("{head}    fp16_tflops: 0\n"), "hw.yaml").unwrap_err();
+        let Error::Input(d) = e else { panic!("{e:?}") };
+        assert_eq!((d.line, d.path.as_str()), (7, "hardware[0].fp16_tflops"));
+        assert!(d.message.contains("not above zero"), "{}", d.message);
+        let e = HardwareTable::parse(&format!("{head}    platform: tpu\n"), "hw.yaml").unwrap_err();
+        let Error::Input(d) = e else { panic!("{e:?}") };
+        assert_eq!(d.path.as_str(), "hardware[0].platform");
+        // The bundled table: every machine but the M5 Max estimate has a figure.
+        let hw = crate::input::bundled::tables().unwrap().hardware;
+        for m in &hw.hardware {
+            assert_eq!(
+                m.fp16_tflops.is_some(),
+                m.id != "apple/m5-max-128gb",
+                "{}",
+                m.id
+            );
+            assert!(
+                m.fp16_tflops.is_none() || !m.compute_source.is_empty(),
+                "{}",
+                m.id
+            );
+        }
     }
 }

@@ -203,10 +203,14 @@ const THROUGHPUT_KEYS: &[&str] = &[
     "concurrency",
     "levels",
     "slo",
+    "estimate",
+    "efficiency",
 ];
+const EFFICIENCY_KEYS: &[&str] = &["memory", "compute"];
 const MODEL_KEYS: &[&str] = &[
     "id",
     "params_b",
+    "active_params_b",
     "quant",
     "context",
     "concurrency",
@@ -367,6 +371,7 @@ impl Scenario {
             currency: &currency,
             rates: exchange_rates.as_ref(),
             prompt_tokens: workload.prompt_tokens_per_request,
+            input_share: workload.input_share.get(),
         };
 
         let api_field = top.req("api", "a list of API options")?;
@@ -791,9 +796,15 @@ fn read_local(
             })
         }
     };
-    let throughput = read_throughput(
+    let model = match o.get("model") {
+        None => None,
+        Some(m) => Some(read_model(&m)?),
+    };
+    let (throughput, estimate_infeasible) = read_throughput(
         &o.req("throughput", "tokens per second one node sustains")?,
         machine.as_ref(),
+        model.as_ref(),
+        ctx,
         files,
     )?;
     let mut notes = Vec::new();
@@ -810,11 +821,10 @@ fn read_local(
         ));
         let _ = measured;
     }
-    let model = match o.get("model") {
-        None => None,
-        Some(m) => Some(read_model(&m)?),
-    };
     let mut infeasible = crate::model::fit::infeasible(model.as_ref(), machine.as_ref());
+    if infeasible.is_empty() {
+        infeasible = estimate_infeasible;
+    }
     if let ThroughputSource::SloUnmet { reason, .. } = &throughput.source {
         infeasible.push(reason.clone());
     }
@@ -1059,12 +1069,34 @@ fn slo_unmet(
     t
 }
 
+/// A local option's throughput, and why the option cannot run at all when
+/// a roofline estimate finds the model does not fit.
 fn read_throughput(
     f: &Field<'_>,
     machine: Option<&Hardware>,
+    model: Option<&ModelShape>,
+    ctx: &PriceContext<'_>,
+    files: &dyn Resolve,
+) -> Result<(Throughput, Vec<String>), Diagnostic> {
+    let o = f.clone().map(THROUGHPUT_KEYS)?;
+    if o.has("estimate") {
+        return read_estimate(f, &o, machine, model, ctx);
+    }
+    if let Some(e) = o.get("efficiency") {
+        return Err(e
+            .error("`efficiency` applies to an estimate")
+            .allowed("`efficiency` with `estimate: roofline`"));
+    }
+    read_measured(f, &o, machine, files).map(|t| (t, Vec::new()))
+}
+
+fn read_measured(
+    f: &Field<'_>,
+    o: &Obj<'_>,
+    machine: Option<&Hardware>,
     files: &dyn Resolve,
 ) -> Result<Throughput, Diagnostic> {
-    let o = f.clone().map(THROUGHPUT_KEYS)?;
+    let o = o.clone();
     let tps = |f: &Field<'_>| f.within(spec("local[].throughput.tokens_per_second"));
     let given: Vec<&str> = THROUGHPUT_KEYS
         .iter()
@@ -1281,6 +1313,253 @@ fn read_throughput(
     }
 }
 
+/// `throughput: {estimate: roofline}`: the load curve modelled from the
+/// machine's specs ([`crate::model::estimate::roofline`]) for the model and
+/// the workload's requests, and the capacity picked from it exactly as from
+/// a measured curve: the highest load meeting `slo`, or without targets the
+/// highest total tokens/s (the largest batch that fits).
+fn read_estimate(
+    f: &Field<'_>,
+    o: &Obj<'_>,
+    machine: Option<&Hardware>,
+    model: Option<&ModelShape>,
+    ctx: &PriceContext<'_>,
+) -> Result<(Throughput, Vec<String>), Diagnostic> {
+    use crate::model::estimate::{
+        default_efficiency, efficiency_range, request_shape, roofline, Efficiency,
+        EfficiencySource, EstimateError, MachineSpecs, ModelLoad,
+    };
+    let ef = o.req("estimate", "")?;
+    ef.choice(&["roofline"])?;
+    let others: Vec<&str> = THROUGHPUT_KEYS
+        .iter()
+        .copied()
+        .filter(|k| !matches!(*k, "estimate" | "efficiency" | "slo") && o.has(k))
+        .collect();
+    if let Some(k) = others.first() {
+        let at = o.req(k, "")?;
+        return Err(at
+            .error(format!("`{k}` and `estimate` both give the throughput"))
+            .allowed("`estimate: roofline` with optional `efficiency` and `slo`, or measured figures without `estimate`"));
+    }
+    let Some(m) = machine else {
+        return Err(ef
+            .error("the roofline estimate needs the machine's specs")
+            .allowed(
+                "`machine: ID` on this option, an id from the hardware table (tco hardware list)",
+            ));
+    };
+    let Some(model) = model else {
+        return Err(ef
+            .error("the roofline estimate needs the model served")
+            .allowed("`model: {params_b: 70, quant: Q4_K_M}` on this option"));
+    };
+    let Some(tflops) = m.fp16_tflops else {
+        return Err(ef
+            .error(format!(
+                "the roofline estimate needs the machine's peak FP16 TFLOPS; `{}` has no `fp16_tflops` in the hardware table",
+                m.id
+            ))
+            .allowed("a machine with `fp16_tflops` and `memory_bandwidth_gbs` (tco hardware show ID), or measured `levels` or `calibration`"));
+    };
+    if let Some(a) = model.active_params_b {
+        if a > model.params_b {
+            return Err(f
+                .error(format!(
+                    "active_params_b {} is above params_b {}",
+                    a.normalize(),
+                    model.params_b.normalize()
+                ))
+                .allowed("active parameters at most the model's parameters"));
+        }
+    }
+    let default = default_efficiency(&m.platform);
+    let (eff, source) = match o.get("efficiency") {
+        None => (
+            default,
+            EfficiencySource::Default {
+                kind: m.platform.clone(),
+            },
+        ),
+        Some(e) => {
+            let e = e.map(&["memory", "compute"])?;
+            let memory = opt(&e, "memory", default.memory, |f| {
+                f.within(spec("local[].throughput.efficiency.memory"))
+            })?;
+            let compute = opt(&e, "compute", default.compute, |f| {
+                f.within(spec("local[].throughput.efficiency.compute"))
+            })?;
+            (Efficiency { memory, compute }, EfficiencySource::Scenario)
+        }
+    };
+    let slo = o
+        .get("slo")
+        .map(|f| crate::input::load_curve::read_slo(&f))
+        .transpose()?;
+    let (prompt, output) = request_shape(ctx.prompt_tokens, ctx.input_share, model.context);
+    let load = ModelLoad {
+        weight_bytes: model.weight_bytes(),
+        active_params_b: model.active_params_b.unwrap_or(model.params_b),
+        kv_bytes_per_token: model.kv_bytes_per_token(),
+        prompt_tokens: prompt,
+        output_tokens: output,
+    };
+    let specs = MachineSpecs {
+        memory_gb: m.memory_gb,
+        memory_bandwidth_gbs: m.memory_bandwidth_gbs,
+        fp16_tflops: tflops,
+    };
+    let source_text = format!(
+        "estimated (roofline) for {}, {}B {} at {prompt} prompt + {output} output tokens",
+        m.name,
+        model.params_b.normalize(),
+        model.quant.name()
+    );
+    let targets = slo.clone().unwrap_or(crate::model::load_curve::Slo {
+        targets: Vec::new(),
+    });
+    let eta = |e: Efficiency| {
+        format!(
+            "η memory {}, compute {}",
+            e.memory.normalize(),
+            e.compute.normalize()
+        )
+    };
+    let from = match &source {
+        EfficiencySource::Default { kind } => format!("the default for {kind} machines"),
+        EfficiencySource::Scenario => "from the scenario".to_string(),
+        EfficiencySource::Fitted { calibration } => format!("fitted to {calibration}"),
+    };
+    // Capacity on the curve at one efficiency (None: no fit or no level meets).
+    let at = |e: Efficiency| -> Option<Decimal> {
+        let est = roofline(specs, load, e).ok()?;
+        est.load_curve(&load, String::new())
+            .capacity(&targets)
+            .ok()
+            .map(|c| c.total_tokens_per_second)
+    };
+    let (lo, hi) = efficiency_range(eff);
+    let range = (at(lo), at(hi));
+    let est = match roofline(specs, load, eff) {
+        Ok(est) => est,
+        Err(EstimateError::DoesNotFit { needed_gb, .. }) => {
+            // The option cannot run; keep a nominal rate (the single-stream
+            // bandwidth ceiling) so that its costs still read sensibly.
+            let ceiling = (m.memory_bandwidth_gbs * eff.memory * Decimal::from(1_000_000_000u64)
+                / load.weight_bytes.max(Decimal::ONE))
+            .round_dp(4)
+            .clamp(min_tps(), max_tps());
+            let why = format!(
+                "cannot hold the model: {}B at {} needs {needed_gb} GB for its weights and one request's KV cache ({prompt} + {output} tokens), more than the machine's {} GB",
+                model.params_b.normalize(),
+                model.quant.name(),
+                m.memory_gb.normalize()
+            );
+            let rate = Rate {
+                tokens: ceiling,
+                per_seconds: Decimal::ONE,
+            };
+            return Ok((
+                Throughput {
+                    prefill: rate,
+                    decode: rate,
+                    source: ThroughputSource::Estimate {
+                        capacity: None,
+                        efficiency: eff,
+                        efficiency_source: source,
+                        range_tokens_per_second: (None, None),
+                        description: format!("{source_text}: does not fit"),
+                    },
+                    curve_input_share: None,
+                },
+                vec![why],
+            ));
+        }
+        Err(e @ EstimateError::MissingSpec(_)) => {
+            return Err(ef
+                .error(format!("{}: {e}", m.id))
+                .allowed("a machine with `fp16_tflops` and `memory_bandwidth_gbs` above 0"))
+        }
+    };
+    let curve = est.load_curve(&load, source_text.clone());
+    let capacity = match curve.capacity(&targets) {
+        Ok(c) => c,
+        // No batch size meets the targets: the option cannot serve (issue
+        // 14), as for a measured curve; the batch-1 rate is kept for the record.
+        Err(SloError::NoLevelMeets(reason)) => {
+            let rate = Rate {
+                tokens: curve
+                    .levels
+                    .iter()
+                    .min_by_key(|l| l.concurrency)
+                    .map_or(min_tps(), |l| l.total_tokens_per_second)
+                    .clamp(min_tps(), max_tps()),
+                per_seconds: Decimal::ONE,
+            };
+            return Ok((
+                Throughput {
+                    prefill: rate,
+                    decode: rate,
+                    source: ThroughputSource::Estimate {
+                        capacity: None,
+                        efficiency: eff,
+                        efficiency_source: source,
+                        range_tokens_per_second: range,
+                        description: format!(
+                            "{source_text}: misses the latency targets at every batch size; {} ({from})",
+                            eta(eff)
+                        ),
+                    },
+                    curve_input_share: None,
+                },
+                vec![reason.replace(", measured ", ", estimated ")],
+            ));
+        }
+        Err(e) => {
+            let at = o.get("slo").unwrap_or_else(|| ef.clone());
+            return Err(at
+                .error(e.to_string())
+                .allowed("latency targets on ttft, tpot, itl or e2e at p50/p90/p95/p99"));
+        }
+    };
+    let tps = capacity.total_tokens_per_second.clamp(min_tps(), max_tps());
+    let fmt_range = |v: Option<Decimal>, e: Efficiency| {
+        let what = v.map_or("targets missed".to_string(), |v| {
+            format!(
+                "{} tokens/s",
+                crate::model::format::decimal_grouped(v.round_dp(0))
+            )
+        });
+        format!("{what} ({})", eta(e))
+    };
+    let description = format!(
+        "{}; {} ({from}); range {} to {}",
+        capacity.description,
+        eta(eff),
+        fmt_range(range.0, lo),
+        fmt_range(range.1, hi),
+    );
+    let rate = Rate {
+        tokens: tps,
+        per_seconds: Decimal::ONE,
+    };
+    Ok((
+        Throughput {
+            prefill: rate,
+            decode: rate,
+            source: ThroughputSource::Estimate {
+                capacity: Some(capacity),
+                efficiency: eff,
+                efficiency_source: source,
+                range_tokens_per_second: range,
+                description,
+            },
+            curve_input_share: None,
+        },
+        Vec::new(),
+    ))
+}
+
 fn read_model(f: &Field<'_>) -> Result<ModelShape, Diagnostic> {
     let o = f.clone().map(MODEL_KEYS)?;
     let quant_field = o.req("quant", "the weight format, e.g. Q4_K_M")?;
@@ -1303,6 +1582,10 @@ fn read_model(f: &Field<'_>) -> Result<ModelShape, Diagnostic> {
         params_b: o
             .req("params_b", "parameters in billions, e.g. 70")?
             .within(spec("local[].model.params_b"))?,
+        active_params_b: o
+            .get("active_params_b")
+            .map(|f| f.within(spec("local[].model.active_params_b")))
+            .transpose()?,
         quant,
         context: opt(&o, "context", 4096, |f| {
             f.whole(spec("local[].model.context"))
@@ -1329,6 +1612,7 @@ pub fn accepted_paths() -> Vec<String> {
         "staff",
         "throughput",
         "model",
+        "efficiency",
     ];
     let leaves = |prefix: &str, keys: &[&str]| -> Vec<String> {
         keys.iter()
@@ -1348,6 +1632,7 @@ pub fn accepted_paths() -> Vec<String> {
         ("local[].power.", POWER_KEYS),
         ("local[].staff.", STAFF_KEYS),
         ("local[].throughput.", THROUGHPUT_KEYS),
+        ("local[].throughput.efficiency.", EFFICIENCY_KEYS),
         ("local[].model.", MODEL_KEYS),
         ("finance.", FINANCE_KEYS),
     ] {
@@ -1418,5 +1703,206 @@ mod registry_tests {
             let Error::Input(d) = e else { panic!("{e:?}") };
             assert_eq!(d.allowed.as_deref(), Some(s.allowed), "{path}");
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod estimate_tests {
+    use super::*;
+    use crate::input::bundled;
+    use crate::model::estimate::EfficiencySource;
+
+    fn scenario(machine: &str, model: &str, throughput: &str) -> String {
+        format!(
+            "name: t\nworkload: {{tokens_per_month: 100M, input_share: 0.8, prompt_tokens_per_request: 200}}\napi:\n  - {{name: a, input_per_mtok: 1, output_per_mtok: 2}}\nlocal:\n  - name: l\n{machine}    owned: {{price: 1000, amortization_months: 12}}\n    throughput: {throughput}\n{model}"
+        )
+    }
+
+    fn parse(text: &str) -> Result<Scenario, Error> {
+        let t = bundled::tables().unwrap();
+        Scenario::parse(text, "s.yaml", t.as_ref(), &NoFiles)
+    }
+
+    fn err(text: &str) -> crate::error::Diagnostic {
+        match parse(text) {
+            Err(Error::Input(d)) => *d,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    const H200: &str = "    machine: nvidia/h200-141gb-sxm\n";
+    const L70: &str = "    model: {params_b: 70, quant: Q4_K_M}\n";
+
+    #[test]
+    fn the_estimate_goes_through_the_capacity_path() {
+        let s = parse(&scenario(H200, L70, "{estimate: roofline}")).unwrap();
+        let ThroughputSource::Estimate {
+            capacity,
+            efficiency,
+            efficiency_source,
+            range_tokens_per_second,
+            ..
+        } = &s.local[0].throughput.source
+        else {
+            panic!("{:?}", s.local[0].throughput.source)
+        };
+        // No targets: the highest total tokens/s, the largest batch that fits.
+        let c = capacity.as_ref().unwrap();
+        let est = crate::model::estimate::roofline(
+            crate::model::estimate::MachineSpecs {
+                memory_gb: Decimal::from(141),
+                memory_bandwidth_gbs: Decimal::from(4800),
+                fp16_tflops: Decimal::from(989),
+            },
+            crate::model::estimate::ModelLoad {
+                weight_bytes: Decimal::from(42_437_500_000u64),
+                active_params_b: Decimal::from(70),
+                kv_bytes_per_token: Decimal::from(327_680),
+                prompt_tokens: 200,
+                output_tokens: 50,
+            },
+            *efficiency,
+        )
+        .unwrap();
+        let top = est.levels.last().unwrap();
+        assert_eq!(u64::from(c.concurrency), top.batch);
+        assert_eq!(c.total_tokens_per_second, top.total_tps);
+        assert_eq!(
+            *efficiency_source,
+            EfficiencySource::Default { kind: "gpu".into() }
+        );
+        let (lo, hi) = range_tokens_per_second;
+        assert!(lo.unwrap() < c.total_tokens_per_second);
+        assert!(hi.unwrap() > c.total_tokens_per_second);
+        // With a TPOT target the capacity is lower, and written efficiencies are used.
+        let s = parse(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, efficiency: {memory: 0.6, compute: 0.4}, slo: {tpot_p95_ms: 30}}",
+        ))
+        .unwrap();
+        let ThroughputSource::Estimate {
+            capacity,
+            efficiency_source,
+            ..
+        } = &s.local[0].throughput.source
+        else {
+            panic!()
+        };
+        assert_eq!(*efficiency_source, EfficiencySource::Scenario);
+        assert!(capacity.as_ref().unwrap().total_tokens_per_second < c.total_tokens_per_second);
+        let r = s.evaluate();
+        assert!(r.local[0]
+            .throughput
+            .source
+            .contains("η memory 0.6, compute 0.4 (from the scenario)"));
+    }
+
+    #[test]
+    fn what_the_estimate_needs_is_a_located_error() {
+        let d = err(&scenario("", L70, "{estimate: roofline}"));
+        assert_eq!(d.path, "local[0].throughput.estimate");
+        assert!(d.allowed.unwrap().contains("machine:"));
+        let d = err(&scenario(H200, "", "{estimate: roofline}"));
+        assert!(d.message.contains("needs the model"), "{}", d.message);
+        let d = err(&scenario(
+            "    machine: apple/m5-max-128gb\n",
+            L70,
+            "{estimate: roofline}",
+        ));
+        assert!(d.message.contains("no `fp16_tflops`"), "{}", d.message);
+        let d = err(&scenario(H200, L70, "{estimate: guess}"));
+        assert_eq!(d.path, "local[0].throughput.estimate");
+        let d = err(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, efficiency: {memory: 1.5}}",
+        ));
+        assert_eq!(d.path, "local[0].throughput.efficiency.memory");
+        let d = err(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, tokens_per_second: 10}",
+        ));
+        assert!(d.message.contains("both give"), "{}", d.message);
+        let d = err(&scenario(
+            H200,
+            L70,
+            "{tokens_per_second: 10, efficiency: {memory: 0.5}}",
+        ));
+        assert!(
+            d.message.contains("applies to an estimate"),
+            "{}",
+            d.message
+        );
+        // Targets no batch size meets: the option cannot serve (not an
+        // error), as for a measured curve.
+        let s = parse(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, slo: {tpot_p95_ms: 1}}",
+        ))
+        .unwrap();
+        let l = &s.local[0];
+        assert!(!l.feasible());
+        assert!(
+            l.infeasible[0].contains("no load level meets"),
+            "{:?}",
+            l.infeasible
+        );
+        assert!(
+            l.infeasible[0].contains("estimated p95 TPOT"),
+            "{:?}",
+            l.infeasible
+        );
+        assert!(matches!(
+            &l.throughput.source,
+            ThroughputSource::Estimate { capacity: None, .. }
+        ));
+        let d = err(&scenario(
+            H200,
+            "    model: {params_b: 70, active_params_b: 80, quant: Q4_K_M}\n",
+            "{estimate: roofline}",
+        ));
+        assert!(d.message.contains("active_params_b"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_model_that_does_not_fit_makes_the_option_infeasible() {
+        let s = parse(&scenario(
+            "    machine: nvidia/rtx-4090\n",
+            L70,
+            "{estimate: roofline}",
+        ))
+        .unwrap();
+        assert!(!s.local[0].feasible());
+        assert!(
+            s.local[0].infeasible[0].contains("cannot hold the model"),
+            "{:?}",
+            s.local[0].infeasible
+        );
+        let r = s.evaluate();
+        assert!(!r.local[0].can_serve);
+    }
+
+    #[test]
+    fn mixture_of_experts_uses_the_active_parameters_for_compute() {
+        let dense = parse(&scenario(
+            H200,
+            "    model: {params_b: 100, quant: Q4_K_M}\n",
+            "{estimate: roofline}",
+        ))
+        .unwrap();
+        let moe = parse(&scenario(
+            H200,
+            "    model: {params_b: 100, active_params_b: 10, quant: Q4_K_M}\n",
+            "{estimate: roofline}",
+        ))
+        .unwrap();
+        assert!(
+            moe.local[0].throughput.decode.per_second()
+                > dense.local[0].throughput.decode.per_second()
+        );
     }
 }

@@ -31,6 +31,8 @@ use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::model::load_curve::{LoadCurve, LoadLevel, Metric, Stat, PERCENTILES};
+
 /// How much of the peak a real server reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Efficiency {
@@ -282,6 +284,70 @@ pub fn roofline(
         levels,
         batch_limit,
     })
+}
+
+/// The request a workload sends, for the estimate: `prompt` tokens from
+/// `workload.prompt_tokens_per_request` and output tokens in the workload's
+/// mix (`prompt × (1 − input_share) / input_share`, at least 1). Without a
+/// prompt length, one request fills the model's `context` in that mix.
+pub fn request_shape(prompt: Option<u64>, input_share: Decimal, context: u64) -> (u64, u64) {
+    let share = input_share.clamp(Decimal::new(1, 4), Decimal::ONE);
+    match prompt {
+        Some(p) => {
+            let out = (Decimal::from(p) * (Decimal::ONE - share) / share)
+                .round()
+                .to_u64()
+                .unwrap_or(u64::MAX);
+            (p.max(1), out.max(1))
+        }
+        None => {
+            let c = Decimal::from(context.max(2));
+            let p = (c * share).round().to_u64().unwrap_or(1).max(1);
+            let out = context.max(2).saturating_sub(p).max(1);
+            (p, out)
+        }
+    }
+}
+
+impl Estimate {
+    /// The modelled curve as a [`LoadCurve`], one level per batch size, so
+    /// that [`LoadCurve::capacity`] picks from it as from a measured one. The
+    /// model has no spread: every percentile is the modelled figure, and ITL
+    /// is TPOT.
+    pub fn load_curve(&self, load: &ModelLoad, source: String) -> LoadCurve {
+        let levels = self
+            .levels
+            .iter()
+            .map(|l| {
+                let mut latency_ms = Vec::new();
+                for p in PERCENTILES {
+                    for (metric, v) in [
+                        (Metric::Ttft, l.ttft_ms),
+                        (Metric::Tpot, l.tpot_ms),
+                        (Metric::Itl, l.tpot_ms),
+                        (Metric::E2e, l.e2e_ms),
+                    ] {
+                        latency_ms.push((
+                            Stat {
+                                metric,
+                                percentile: p,
+                            },
+                            v,
+                        ));
+                    }
+                }
+                LoadLevel {
+                    concurrency: u32::try_from(l.batch).unwrap_or(u32::MAX),
+                    total_tokens_per_second: l.total_tps,
+                    output_tokens_per_second: Some(l.output_tps),
+                    latency_ms,
+                    prompt_tokens_per_request: Some(Decimal::from(load.prompt_tokens.max(1))),
+                    output_tokens_per_request: Some(Decimal::from(load.output_tokens.max(1))),
+                }
+            })
+            .collect();
+        LoadCurve { levels, source }
+    }
 }
 
 /// The memory efficiency that makes the roofline's batch-1 decode equal a

@@ -90,6 +90,10 @@ pub struct ModelShape {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub params_b: Decimal,
+    /// Parameters used per token, billions (mixture-of-experts models); the
+    /// roofline estimate's compute term. None: all of `params_b`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_params_b: Option<Decimal>,
     pub quant: Quant,
     pub context: u64,
     pub concurrency: u64,
@@ -165,11 +169,24 @@ impl ModelShape {
         )
     }
 
-    pub fn kv_cache_bytes(&self) -> Decimal {
+    /// KV-cache bytes per token of context: K and V, f16, every layer.
+    pub fn kv_bytes_per_token(&self) -> Decimal {
         let (l, h, d, _) = self.shape();
-        Decimal::from(2u64 * l * h * d * 2)
-            * Decimal::from(self.context)
-            * Decimal::from(self.concurrency)
+        Decimal::from(
+            2u64.saturating_mul(l)
+                .saturating_mul(h)
+                .saturating_mul(d)
+                .saturating_mul(2),
+        )
+    }
+
+    /// Whether the KV-cache size is estimated from the nearest Llama shape.
+    pub fn kv_estimated(&self) -> bool {
+        self.shape().3
+    }
+
+    pub fn kv_cache_bytes(&self) -> Decimal {
+        self.kv_bytes_per_token() * Decimal::from(self.context) * Decimal::from(self.concurrency)
     }
 
     /// Sizes, and fit and ceiling when the machine is known.
@@ -236,6 +253,7 @@ mod tests {
         ModelShape {
             id: None,
             params_b: params,
+            active_params_b: None,
             quant: Quant::Q4KM,
             context,
             concurrency: 1,

@@ -101,6 +101,18 @@ pub struct Hardware {
     pub memory_gb: Decimal,
     /// Memory bandwidth of the whole unit, GB/s.
     pub memory_bandwidth_gbs: Decimal,
+    /// Peak dense FP16/BF16 TFLOPS of the whole unit, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fp16_tflops: Option<Decimal>,
+    /// Peak dense INT8 TOPS of the whole unit, where published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub int8_tops: Option<Decimal>,
+    /// Where the FLOPS figures come from.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub compute_source: String,
+    /// `gpu`, `apple`, `unified` or `cpu`: picks the roofline's default
+    /// efficiencies ([`crate::model::estimate::default_efficiency`]).
+    pub platform: String,
     pub load_watts: Decimal,
     pub idle_watts: Decimal,
     pub gpus: u64,

@@ -225,6 +225,8 @@ pub struct PriceContext<'a> {
     pub currency: &'a str,
     pub rates: Option<&'a ExchangeRates>,
     pub prompt_tokens: Option<u64>,
+    /// The workload's prompt share of all tokens (the estimate's request shape).
+    pub input_share: Decimal,
 }
 
 /// The currency every price table is written in.

@@ -53,6 +53,22 @@ pub enum ThroughputSource {
         /// Why: the lowest level's figures against the targets.
         reason: String,
     },
+    /// Modelled from the machine's specs (the roofline rule of
+    /// [`crate::model::estimate`]), not measured: the curve goes through the
+    /// same [`crate::model::load_curve::LoadCurve::capacity`] as a measured one.
+    Estimate {
+        /// The capacity chosen on the modelled curve; None when the model
+        /// does not fit the machine (the option is then infeasible).
+        capacity: Option<crate::model::load_curve::SloCapacity>,
+        efficiency: crate::model::estimate::Efficiency,
+        efficiency_source: crate::model::estimate::EfficiencySource,
+        /// The capacity at the low and high ends of
+        /// [`crate::model::estimate::efficiency_range`] (None where the
+        /// targets cannot be met at that end).
+        range_tokens_per_second: (Option<Decimal>, Option<Decimal>),
+        /// One line for reports.
+        description: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

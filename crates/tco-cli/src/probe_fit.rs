@@ -1,0 +1,223 @@
+//! `tco probe --bandwidth` (this machine's memory bandwidth) and `tco probe
+//! fit` (the roofline's efficiencies fitted to a calibration).
+
+use crate::probe::{ProbeArgs, ProbeCommand, ProbeFormat};
+use anyhow::{bail, Context};
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::Decimal;
+use std::io::Write;
+use tco_core::input::calibration::Calibration;
+use tco_core::model::estimate::{
+    fit_compute_efficiency, fit_memory_efficiency, MachineSpecs, ModelLoad,
+};
+use tco_core::model::fit::Quant;
+
+fn print(text: &str) -> anyhow::Result<i32> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        r => r.map(|()| 0).context("cannot write the output"),
+    }
+}
+
+/// `tco probe --bandwidth`.
+pub fn bandwidth(args: &ProbeArgs) -> anyhow::Result<i32> {
+    if args.buffer_mib == 0 || args.buffer_mib > 65_536 {
+        bail!(
+            "--buffer-mib {}: out of range\n  allowed: 1 to 65,536 MiB",
+            args.buffer_mib
+        );
+    }
+    let threads = match args.threads {
+        Some(0) | None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        Some(t) => t as usize,
+    };
+    let rounds = args.reps.clamp(1, 1000) as usize;
+    let b = tco_probe::bandwidth::measure(args.buffer_mib, threads, rounds);
+    let gbs = |x: f64| Decimal::from_f64(x).map_or(Decimal::ZERO, |d| d.round_dp(2));
+    let text = match args.output.format {
+        ProbeFormat::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "memory_bandwidth_gbs": gbs(b.median_gbs),
+                "rounds_gbs": b.rounds_gbs.iter().map(|x| gbs(*x)).collect::<Vec<_>>(),
+                "threads": b.threads,
+                "buffer_bytes": b.buffer_bytes,
+            }))? + "\n"
+        }
+        ProbeFormat::Table => format!(
+            "memory bandwidth: {} GB/s (median of {} rounds; {} threads streaming {} MiB)\nrounds: {}\nA CPU's figure: a GPU's memory is not measured here. Compare with `memory_bandwidth_gbs` in the hardware table (tco hardware show ID).\n",
+            gbs(b.median_gbs),
+            b.rounds_gbs.len(),
+            b.threads,
+            b.buffer_bytes >> 20,
+            b.rounds_gbs
+                .iter()
+                .map(|x| format!("{} GB/s", gbs(*x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    print(&text)
+}
+
+/// `tco probe fit CALIBRATION --machine ID --model …`.
+pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
+    let Some(ProbeCommand::Fit {
+        calibration,
+        machine,
+        model,
+        params_b,
+        active_params_b,
+        quant,
+        format,
+        tables,
+    }) = &args.command
+    else {
+        bail!("tco probe fit: no calibration given");
+    };
+    let t = crate::load::tables(tables)?;
+    let Some(h) = t.hardware.get(machine) else {
+        let hint = tco_core::error::did_you_mean(
+            machine,
+            t.hardware.hardware.iter().map(|m| m.id.as_str()),
+        )
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+        bail!("--machine {machine}: not in the hardware table{hint}\n  allowed: an id listed by `tco hardware list`");
+    };
+    let Some(q) = Quant::parse(quant) else {
+        let names: Vec<&str> = Quant::ALL.iter().map(|q| q.name()).collect();
+        bail!(
+            "--quant {quant}: not a known quantization\n  allowed: {}",
+            names.join(", ")
+        );
+    };
+    let (params, active) = match (model, params_b) {
+        (Some(id), _) => {
+            let Some(m) = crate::cmd::machines::MODELS
+                .iter()
+                .find(|m| m.0 == id.to_lowercase())
+            else {
+                bail!(
+                    "--model {id}: not a model tco knows\n  allowed: one of: {}, or --params-b N",
+                    crate::cmd::machines::MODELS
+                        .iter()
+                        .map(|m| m.0)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            };
+            let p: Decimal = m.1.parse().unwrap_or(Decimal::ZERO);
+            let a = m.2.and_then(|a| a.parse().ok());
+            (p, a)
+        }
+        (None, Some(p)) => (*p, None),
+        (None, None) => {
+            bail!("no model given\n  allowed: --model ID or --params-b N (the model the calibration measured)")
+        }
+    };
+    if params <= Decimal::ZERO {
+        bail!("--params-b {params}: not above zero\n  allowed: billions of parameters above 0");
+    }
+    let active = active_params_b.or(active).unwrap_or(params);
+    if active <= Decimal::ZERO || active > params {
+        bail!("--active-params-b {active}: out of range\n  allowed: above 0, at most the model's {params} B parameters");
+    }
+    let text = crate::load::read_text(calibration)?;
+    let name = calibration.display().to_string();
+    let cal = Calibration::parse(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let m = cal
+        .throughput(1)
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let (prompt, output) = cal.file().settings.as_ref().map_or((200, 500), |s| {
+        (u64::from(s.prompt_tokens), u64::from(s.gen_tokens))
+    });
+    // The file's size is the best weight figure; else params × bits.
+    let weight_bytes = match m.model_bytes {
+        Some(b) if b > 0 => Decimal::from(b),
+        _ => params * Decimal::from(1_000_000_000u64) * q.bits_per_weight() / Decimal::from(8),
+    };
+    let shape = tco_core::model::fit::ModelShape {
+        id: None,
+        params_b: params,
+        active_params_b: Some(active),
+        quant: q,
+        context: 4096,
+        concurrency: 1,
+        layers: None,
+        kv_heads: None,
+        head_dim: None,
+    };
+    let load = ModelLoad {
+        weight_bytes,
+        active_params_b: active,
+        kv_bytes_per_token: shape.kv_bytes_per_token(),
+        prompt_tokens: prompt.max(1),
+        output_tokens: output.max(1),
+    };
+    let specs = MachineSpecs {
+        memory_gb: h.memory_gb,
+        memory_bandwidth_gbs: h.memory_bandwidth_gbs,
+        fp16_tflops: h.fp16_tflops.unwrap_or(Decimal::ZERO),
+    };
+    let mem = fit_memory_efficiency(specs, load, m.decode.mean);
+    let cmp = if h.fp16_tflops.is_some() {
+        fit_compute_efficiency(specs, load, m.prefill.mean)
+    } else {
+        None
+    };
+    let Some(mem) = mem else {
+        bail!(
+            "{name}: cannot fit the memory efficiency: a single-stream decode of {} tokens/s is faster than the roofline's fixed 2 ms a step allows (or the machine has no bandwidth); is the model or machine right?",
+            m.decode.mean.normalize()
+        );
+    };
+    let source = format!("fitted to {name} on {}", h.id);
+    let snippet = match cmp {
+        Some(c) => format!(
+            "efficiency: {{memory: {}, compute: {}}}   # {source} (tco probe fit)\n",
+            mem.normalize(),
+            c.normalize()
+        ),
+        None => format!(
+            "efficiency: {{memory: {}}}   # {source} (tco probe fit); compute not fitted: {}\n",
+            mem.normalize(),
+            if h.fp16_tflops.is_none() {
+                "the machine has no fp16_tflops in the hardware table"
+            } else {
+                "no prefill rate measured"
+            }
+        ),
+    };
+    let out = match format {
+        ProbeFormat::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "machine": h.id,
+                "calibration": name,
+                "efficiency": {"memory": mem, "compute": cmp},
+                "source": {"from": "fitted", "calibration": name},
+                "measured": {
+                    "decode_tokens_per_second": m.decode.mean,
+                    "prefill_tokens_per_second": m.prefill.mean,
+                    "prompt_tokens": prompt,
+                    "output_tokens": output,
+                },
+                "weight_bytes": weight_bytes,
+                "yaml": snippet.trim_end(),
+            }))? + "\n"
+        }
+        ProbeFormat::Table => format!(
+            "Fitted to {name} on {} ({} GB/s, {} FP16 TFLOPS):\n  memory efficiency {}: single-stream decode {} tokens/s with {} GB of weights and {prompt} + {output} tokens of context\n  compute efficiency {}: prefill {} tokens/s of {} B active parameters\n\nFor a scenario's `throughput: {{estimate: roofline, …}}`:\n  {snippet}",
+            h.name,
+            h.memory_bandwidth_gbs.normalize(),
+            h.fp16_tflops.map_or("no".to_string(), |f| f.normalize().to_string()),
+            mem.normalize(),
+            m.decode.mean.normalize(),
+            (weight_bytes / Decimal::from(1_000_000_000u64)).round_dp(2),
+            cmp.map_or("—".to_string(), |c| c.normalize().to_string()),
+            m.prefill.mean.normalize(),
+            active.normalize(),
+        ),
+    };
+    print(&out)
+}
