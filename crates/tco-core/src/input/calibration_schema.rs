@@ -337,13 +337,15 @@ impl CalibrationFile {
 
     /// YAML or JSON by the file name's extension (`.json` → JSON).
     pub fn to_text(&self, file_name: &str) -> Result<String, String> {
-        if file_name.to_ascii_lowercase().ends_with(".json") {
-            serde_json::to_string_pretty(self)
-                .map(|s| s + "\n")
-                .map_err(|e| e.to_string())
-        } else {
-            serde_yaml::to_string(self).map_err(|e| e.to_string())
+        #[cfg(feature = "calibration-yaml")]
+        if !file_name.to_ascii_lowercase().ends_with(".json") {
+            return serde_yaml::to_string(self).map_err(|e| e.to_string());
         }
+        // JSON by name, or always in the page's build (no YAML writer).
+        let _ = file_name;
+        serde_json::to_string_pretty(self)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string())
     }
 
     /// Reads one (YAML or JSON; YAML is a superset), either version, with
@@ -356,6 +358,7 @@ impl CalibrationFile {
                 crate::input::yaml::MAX_INPUT_BYTES
             ));
         }
+        #[cfg(feature = "calibration-yaml")]
         let file: CalibrationFile = serde_yaml::from_str(text).map_err(|e| {
             let msg = e.to_string();
             match e.location() {
@@ -366,6 +369,15 @@ impl CalibrationFile {
                 ),
                 None => format!("not a tco calibration file: {msg}"),
             }
+        })?;
+        // The page's build: JSON only (the page reads no calibration file).
+        #[cfg(not(feature = "calibration-yaml"))]
+        let file: CalibrationFile = serde_json::from_str(text).map_err(|e| {
+            format!(
+                "not a tco calibration file in JSON (line {}, column {}; this build reads no YAML calibration): {e}",
+                e.line(),
+                e.column()
+            )
         })?;
         use crate::input::limits::{MAX_CALIBRATION_LEVELS, MAX_CALIBRATION_SAMPLES};
         for (n, max, what) in [
