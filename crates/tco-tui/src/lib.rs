@@ -11,6 +11,7 @@ pub mod app;
 pub mod compute;
 pub mod fields;
 pub mod probe;
+pub mod server;
 pub mod ui;
 pub mod uncertainty;
 

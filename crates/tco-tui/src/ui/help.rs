@@ -45,6 +45,14 @@ const KEYS: &[(&str, &str)] = &[
         "probe screen: probe a synthetic model / a GGUF file, cancel, apply",
     ),
     (
+        "v t c",
+        "probe screen: probe a server (URL, model, levels…); latency targets; a level",
+    ),
+    (
+        "",
+        "a writes the server's calibration next to the scenario and sets throughput",
+    ),
+    (
         "q  Esc  Ctrl-C",
         "quit (asks first when there are unsaved changes)",
     ),
