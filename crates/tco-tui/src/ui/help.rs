@@ -46,11 +46,11 @@ const KEYS: &[(&str, &str)] = &[
     ),
     (
         "v t c",
-        "probe screen: probe a server (URL, model, levels…); latency targets; a level",
+        "probe screen: probe a server; t latency targets; c apply at a level",
     ),
     (
         "",
-        "a writes the server's calibration next to the scenario and sets throughput",
+        "a: writes its calibration beside the scenario, sets throughput",
     ),
     (
         "q  Esc  Ctrl-C",

@@ -11,6 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Gauge, Paragraph, Widget, Wrap};
+use tco_core::input::calibration_schema::LevelStatus;
 
 #[derive(Debug)]
 pub struct ProbePanel<'a>(pub &'a App);
@@ -186,7 +187,7 @@ pub fn server_view(app: &App) -> (Option<(f64, String)>, Vec<Line<'static>>) {
             ];
             for (i, l) in cal.levels.iter().enumerate() {
                 v.push(Line::from(format!(
-                    "  {} {:>11} {:>12.1} {:>12} {:>12} {:>7}  {:?}",
+                    "  {} {:>11} {:>12.1} {:>12} {:>12} {:>7}  {}",
                     if app.server_pick == Some(i) {
                         "▶"
                     } else {
@@ -197,7 +198,12 @@ pub fn server_view(app: &App) -> (Option<(f64, String)>, Vec<Line<'static>>) {
                     ms(&l.ttft_ms),
                     ms(&l.tpot_ms),
                     format!("{}/{}", l.completed, l.failed),
-                    l.status
+                    match l.status {
+                        LevelStatus::Ok => "ok",
+                        LevelStatus::Failing => "failing",
+                        LevelStatus::Saturated => "saturated",
+                        LevelStatus::Partial => "partial",
+                    }
                 )));
             }
             if let Some(r) = &cal.stop_reason {
