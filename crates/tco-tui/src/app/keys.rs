@@ -211,10 +211,10 @@ impl App {
                 self.mode = Mode::SavePath(self.default_save_path());
             }
             (Action::Quit, _) => {
-                self.cancel_jobs();
                 if self.dirty() {
                     self.mode = Mode::ConfirmQuit;
                 } else {
+                    self.cancel_jobs();
                     self.quit = true;
                 }
             }

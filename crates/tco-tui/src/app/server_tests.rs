@@ -244,8 +244,18 @@ fn esc_cancels_a_running_probe_and_q_quits_while_one_runs() {
         "{:?}",
         a.server_state
     );
+    // With unsaved changes, q asks first; staying keeps the probe running.
     start(&mut a, &mock.url(), "1");
+    a.set("workload.tokens_per_month", "3B");
     key(&mut a, KeyCode::Char('q'));
+    assert_eq!(a.mode, Mode::ConfirmQuit);
+    key(&mut a, KeyCode::Char('n'));
+    std::thread::sleep(Duration::from_millis(300));
+    a.tick();
+    assert!(a.server_job.is_some());
+    assert!(matches!(a.server_state, ServerState::Running { .. }));
+    key(&mut a, KeyCode::Char('q'));
+    key(&mut a, KeyCode::Char('y'));
     assert!(a.quit);
     assert!(finish(&mut a, Duration::from_secs(20)));
 }

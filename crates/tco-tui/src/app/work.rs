@@ -146,7 +146,7 @@ impl App {
     }
 
     /// Stops any probe running (on quit): its thread ends on its own.
-    pub(super) fn cancel_jobs(&self) {
+    pub fn cancel_jobs(&self) {
         if let Some(j) = &self.probe_job {
             j.cancel();
         }
