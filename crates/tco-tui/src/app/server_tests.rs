@@ -259,3 +259,22 @@ fn esc_cancels_a_running_probe_and_q_quits_while_one_runs() {
     assert!(a.quit);
     assert!(finish(&mut a, Duration::from_secs(20)));
 }
+
+#[test]
+fn a_server_whose_every_request_fails_says_so_and_writes_nothing() {
+    let mock = MockServer::start(MockOptions {
+        fault: tco_loadgen::mock::Fault::Status(500),
+        ..MockOptions::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_in(dir.path());
+    start(&mut a, &mock.url(), "1,2");
+    assert!(finish(&mut a, Duration::from_secs(60)));
+    let ServerState::Failed(e) = &a.server_state else {
+        panic!("{:?}", a.server_state)
+    };
+    assert!(e.contains("no request succeeded"), "{e}");
+    key(&mut a, KeyCode::Char('a'));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
