@@ -9,9 +9,10 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, Table};
 use tco_core::input::calibration_schema::{
-    CalibrationFile, Dist, LevelStatus, LevelSummary, LoadMode, LoadSettings, ServerInfo, FORMAT,
+    CalibrationFile, Dist, LevelStatus, LevelSummary, LoadMode,
 };
-use tco_loadgen::{ApiChoice, Progress, SweepConfig, Target};
+use tco_loadgen::server_probe::{ProbeRequest, DEFAULT_CONCURRENCY};
+use tco_loadgen::{ApiChoice, Progress};
 
 use crate::probe::{ApiArg, OutputArgs, ProbeArgs, ProbeFormat};
 
@@ -32,67 +33,33 @@ pub fn parse_time(text: &str, flag: &str) -> anyhow::Result<Duration> {
     }
 }
 
-/// The URL without credentials, query or trailing slash; only http.
-fn base_url(url: &str) -> anyhow::Result<String> {
-    let u = url.trim();
-    let rest = if let Some(r) = u.strip_prefix("http://") {
-        r
-    } else if u.starts_with("https://") {
-        bail!("--server {u}: https is not supported by this build (plain HTTP to a server on your machine or network)\n  allowed: http://HOST:PORT");
-    } else if u.contains("://") {
-        bail!("--server {u}: not an http URL\n  allowed: http://HOST:PORT");
-    } else {
-        u // host:port without a scheme
-    };
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-    let rest = rest.trim_end_matches('/');
-    let rest = rest.strip_suffix("/v1").unwrap_or(rest);
-    if rest.is_empty() || rest.starts_with('/') {
-        bail!("--server {u}: no host\n  allowed: http://HOST:PORT");
-    }
-    Ok(format!("http://{rest}"))
-}
-
-fn check_levels(args: &ProbeArgs) -> anyhow::Result<(LoadMode, Vec<f64>)> {
+fn check_levels(args: &ProbeArgs) -> (LoadMode, Vec<f64>) {
     if !args.rate.is_empty() {
-        if let Some(r) = args
-            .rate
-            .iter()
-            .find(|r| !(r.is_finite() && **r > 0.0 && **r <= 100_000.0))
-        {
-            bail!("--rate {r}: not a request rate\n  allowed: requests per second above 0, at most 100000");
-        }
-        return Ok((LoadMode::Open, args.rate.clone()));
+        return (LoadMode::Open, args.rate.clone());
     }
-    let c = if args.concurrency.is_empty() {
-        vec![1, 2, 4, 8, 16, 32]
-    } else {
-        args.concurrency.clone()
-    };
-    if let Some(x) = c.iter().find(|c| **c == 0 || **c > 4096) {
-        bail!("--concurrency {x}: out of range\n  allowed: 1 to 4096 requests in flight");
+    if args.concurrency.is_empty() {
+        return (
+            LoadMode::Closed,
+            DEFAULT_CONCURRENCY.iter().map(|c| f64::from(*c)).collect(),
+        );
     }
-    Ok((LoadMode::Closed, c.into_iter().map(f64::from).collect()))
+    (
+        LoadMode::Closed,
+        args.concurrency.iter().map(|c| f64::from(*c)).collect(),
+    )
 }
 
 /// Runs the sweep; returns the exit code.
 pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
     let url = args.server.as_deref().unwrap_or_default();
-    let base = base_url(url)?;
-    let (mode, levels) = check_levels(args)?;
+    tco_loadgen::server_probe::base_url(url).map_err(anyhow::Error::msg)?;
+    let (mode, levels) = check_levels(args);
     let timeout = parse_time(&args.timeout, "--timeout")?;
     let duration = args
         .duration
         .as_deref()
         .map(|d| parse_time(d, "--duration"))
         .transpose()?;
-    if args.requests == Some(0) {
-        bail!("--requests 0: a level needs at least one request\n  allowed: 1 or more");
-    }
-    if args.gen_tokens == 0 || args.prompt_tokens == 0 {
-        bail!("--prompt-tokens and --output-tokens must be at least 1");
-    }
     let api_key = match &args.api_key_env {
         Some(var) => match std::env::var(var) {
             Ok(k) if !k.trim().is_empty() => Some(k.trim().to_string()),
@@ -100,58 +67,18 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
         },
         None => None,
     };
-    if let Some(out) = &args.output.out {
-        crate::files::check_destination(out, args.output.force)?;
-    }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let client = tco_loadgen::http_client(Duration::from_secs(10)).map_err(anyhow::Error::msg)?;
-    let choice = match args.api {
-        ApiArg::Auto => ApiChoice::Auto,
-        ApiArg::Openai => ApiChoice::OpenAi,
-        ApiArg::Ollama => ApiChoice::Ollama,
-    };
-    let detected = rt
-        .block_on(tco_loadgen::detect(
-            &client,
-            &base,
-            choice,
-            api_key.as_deref(),
-            Duration::from_secs(10).min(timeout),
-        ))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let model = match &args.model {
-        Some(m) => m.to_string_lossy().into_owned(),
-        None => match detected.models.first() {
-            Some(m) => m.clone(),
-            None => bail!("{base} lists no models; pass --model NAME"),
+    let req = ProbeRequest {
+        url: url.to_string(),
+        api: match args.api {
+            ApiArg::Auto => ApiChoice::Auto,
+            ApiArg::Openai => ApiChoice::OpenAi,
+            ApiArg::Ollama => ApiChoice::Ollama,
         },
-    };
-    let mut warnings = Vec::new();
-    if !detected.models.is_empty() && !detected.models.contains(&model) {
-        warnings.push(format!(
-            "the server does not list model `{model}` (it lists {}); requests name it anyway",
-            detected.models.join(", ")
-        ));
-    }
-    if !detected.takes_ignore_eos() {
-        warnings.push(format!(
-            "{} takes no ignore_eos: an answer may end before {} tokens; output tokens/s stay right",
-            detected.kind, args.gen_tokens
-        ));
-    }
-    let cfg = SweepConfig {
-        target: Target {
-            base: base.clone(),
-            api: detected.api,
-            model: model.clone(),
-            api_key,
-            ignore_eos: detected.takes_ignore_eos(),
-            min_tokens: detected.takes_min_tokens(),
-            max_line: tco_loadgen::stream::DEFAULT_MAX_LINE,
-        },
+        model: args
+            .model
+            .as_ref()
+            .map(|m| m.to_string_lossy().into_owned()),
+        api_key,
         mode,
         levels: levels.clone(),
         prompt_tokens: args.prompt_tokens,
@@ -161,18 +88,21 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
         timeout,
         seed: args.seed,
         early_stop: !args.no_early_stop,
-        warmup: 1,
     };
-    eprintln!(
-        "server: {}{} at {base} ({} API), model {model}",
-        detected.kind,
-        detected
-            .version
-            .as_deref()
-            .map(|v| format!(" {v}"))
-            .unwrap_or_default(),
-        detected.api.name()
-    );
+    req.check().map_err(anyhow::Error::msg)?;
+    if let Some(out) = &args.output.out {
+        crate::files::check_destination(out, args.output.force)?;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let client = tco_loadgen::http_client(Duration::from_secs(10)).map_err(anyhow::Error::msg)?;
+    let prepared = rt
+        .block_on(tco_loadgen::server_probe::prepare(&client, &req))
+        .map_err(anyhow::Error::msg)?;
+    let cfg = &prepared.config;
+    eprintln!("server: {}", prepared.describe());
     let bar = crate::probe::progress_bar();
     let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
     let result = rt.block_on(async {
@@ -224,62 +154,17 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
                 bar.suspend(|| eprintln!("{line}"));
             }
         };
-        tco_loadgen::run_sweep(&client, &cfg, &mut on_progress, cancel_rx).await
+        tco_loadgen::run_sweep(&client, cfg, &mut on_progress, cancel_rx).await
     });
     bar.finish_and_clear();
-    let any_ok = result.levels.iter().any(|l| l.completed > 0);
-    if !any_ok {
-        let first = result
-            .requests
-            .iter()
-            .find_map(|r| r.error.as_ref())
-            .map(|e| format!("{} ({})", e.message, e.kind))
-            .unwrap_or_else(|| "no request finished".into());
-        bail!("{base}: no request succeeded, so nothing was measured and nothing written: {first}");
-    }
-    warnings.extend(result.warnings.iter().cloned());
-    let server = ServerInfo {
-        kind: detected.kind.clone(),
-        version: detected.version.clone(),
-        endpoint: base.clone(),
-        api: detected.api.name().to_string(),
-        model,
-        details: detected.details.clone(),
-    };
-    let cal = CalibrationFile {
-        format: FORMAT.to_string(),
-        tco_version: env!("CARGO_PKG_VERSION").to_string(),
-        date: tco_probe::calibration::now_rfc3339(),
-        source: "tco probe --server".to_string(),
-        machine: None,
-        model: None,
-        settings: None,
-        samples: Vec::new(),
-        summary: None,
-        server: Some(server),
-        load: Some(LoadSettings {
-            mode,
-            levels,
-            prompt_tokens: args.prompt_tokens,
-            output_tokens: args.gen_tokens,
-            requests_per_level: if duration.is_some() {
-                None
-            } else {
-                args.requests
-            },
-            duration_s: duration.map(|d| d.as_secs_f64()),
-            warmup_per_level: 1,
-            timeout_s: timeout.as_secs_f64(),
-            seed: args.seed,
-            ignore_eos: cfg.target.ignore_eos,
-            early_stop: cfg.early_stop,
-        }),
-        levels: result.levels,
-        requests: result.requests,
-        partial: result.partial,
-        stop_reason: result.stop_reason,
-        warnings,
-    };
+    let cal = tco_loadgen::server_probe::calibration(
+        &prepared,
+        result,
+        "tco probe --server",
+        env!("CARGO_PKG_VERSION"),
+        &tco_probe::calibration::now_rfc3339(),
+    )
+    .map_err(anyhow::Error::msg)?;
     finish(&cal, &args.output)
 }
 

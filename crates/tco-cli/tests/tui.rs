@@ -615,3 +615,61 @@ fn sigkill_during_a_save_leaves_the_old_file_or_the_new_one() {
     }
     eprintln!("TUI save: 12 kills, old file kept {kept}×, new file whole {saved}×");
 }
+
+/// The probe screen's server probe, in every build: the form, the live
+/// sweep of tco-loadgen's loopback mock, the per-level results, and `a`,
+/// after which the calculator shows what `tco report` gives for the
+/// scenario with that throughput.
+#[test]
+fn tui_probe_screen_probes_a_server_and_applies_it() {
+    let mock = tco_loadgen::mock::MockServer::start(tco_loadgen::mock::MockOptions::default())
+        .expect("the mock starts");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("s.yaml");
+    std::fs::copy(repo_root().join(SCENARIO), &scenario).expect("copy the scenario");
+    let tmux = Tmux::start(
+        "server",
+        &format!(
+            "'{TCO}' tui '{}'; echo TUI-EXITED-$?; sleep 60",
+            scenario.display()
+        ),
+    );
+    tmux.wait_for(&expected_lines(&report_json(&[SCENARIO])).0);
+    tmux.keys(&["3"]);
+    tmux.wait_for("Server probe (every build)");
+    tmux.keys(&["v"]);
+    tmux.wait_for("server URL: http://127.0.0.1:8080");
+    for answer in [mock.url().as_str(), "", "1,2", "8", "8", "3"] {
+        tmux.keys(&["C-u"]);
+        if !answer.is_empty() {
+            tmux.literal(answer);
+        }
+        tmux.keys(&["Enter"]);
+    }
+    let s = tmux.wait_for_within("a applies it to the selected local option", 60);
+    assert!(s.contains("model mock.gguf"), "{s}");
+    assert!(!s.contains("did not finish"), "{s}");
+    tmux.keys(&["a"]);
+    let name = "calibration-server-mock.yaml";
+    tmux.wait_for(&format!(
+        "local[0].throughput = {{calibration: {name}, slo:"
+    ));
+    assert!(dir.path().join(name).exists());
+    let r = report_json(&[
+        scenario.to_str().expect("utf-8 path"),
+        "--set",
+        &format!(
+            "local[0].throughput={{calibration: {name}, slo: {{ttft_p95_ms: 2000, tpot_p95_ms: 100}}}}"
+        ),
+    ]);
+    let source = r["local"][0]["throughput"]["source"]
+        .as_str()
+        .expect("a source");
+    assert!(source.contains(name), "{source}");
+    tmux.keys(&["1"]);
+    tmux.wait_for(&expected_lines(&r).0);
+    tmux.keys(&["q"]);
+    tmux.wait_for("Quit without saving?");
+    tmux.keys(&["y"]);
+    tmux.wait_for("TUI-EXITED-0");
+}

@@ -14,6 +14,8 @@
 //! - [`client`]: one timed request;
 //! - [`detect`]: what the server says it is;
 //! - [`sweep`]: the levels, the summaries, the early stop;
+//! - [`server_probe`]: a whole probe (detect, sweep, calibration), shared by
+//!   the CLI and the TUI;
 //! - [`mock`]: a loopback server for tests and benchmarks.
 //!
 //! The HTTP stack (tokio, reqwest) lives here and in the CLI only: tco-core
@@ -25,6 +27,7 @@ pub mod client;
 pub mod detect;
 pub mod import;
 pub mod mock;
+pub mod server_probe;
 pub mod stream;
 pub mod sweep;
 

@@ -11,6 +11,7 @@ pub mod app;
 pub mod compute;
 pub mod fields;
 pub mod probe;
+pub mod server;
 pub mod ui;
 pub mod uncertainty;
 
@@ -117,6 +118,9 @@ pub fn run(launch: Launch) -> error::Result<()> {
         }
         app.tick();
     }
+    // A probe still running stops (a quit after a save does not pass the
+    // quit keys' own cancel).
+    app.cancel_jobs();
     Ok(())
 }
 

@@ -12,18 +12,20 @@ impl App {
         let ctrl_c =
             key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
         match &self.mode {
-            Mode::Edit(_) | Mode::SavePath(_) | Mode::ProbePath(_) => match key.code {
-                _ if ctrl_c => Some(Action::Cancel),
-                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    Some(Action::Clear)
+            Mode::Edit(_) | Mode::SavePath(_) | Mode::ProbePath(_) | Mode::ServerForm(..) => {
+                match key.code {
+                    _ if ctrl_c => Some(Action::Cancel),
+                    KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        Some(Action::Clear)
+                    }
+                    KeyCode::Char(_) if key.modifiers.contains(KeyModifiers::CONTROL) => None,
+                    KeyCode::Enter => Some(Action::Submit),
+                    KeyCode::Esc => Some(Action::Cancel),
+                    KeyCode::Backspace => Some(Action::Backspace),
+                    KeyCode::Char(c) => Some(Action::Type(c)),
+                    _ => None,
                 }
-                KeyCode::Char(_) if key.modifiers.contains(KeyModifiers::CONTROL) => None,
-                KeyCode::Enter => Some(Action::Submit),
-                KeyCode::Esc => Some(Action::Cancel),
-                KeyCode::Backspace => Some(Action::Backspace),
-                KeyCode::Char(c) => Some(Action::Type(c)),
-                _ => None,
-            },
+            }
             Mode::ConfirmOverwrite(_) => match key.code {
                 KeyCode::Char('y' | 'Y') => Some(Action::Yes),
                 _ if ctrl_c => Some(Action::No),
@@ -44,6 +46,16 @@ impl App {
                 KeyCode::Char('g') if self.screen == Screen::Probe => Some(Action::ProbeAsk),
                 KeyCode::Char('x') if self.screen == Screen::Probe => Some(Action::ProbeCancel),
                 KeyCode::Char('a') if self.screen == Screen::Probe => Some(Action::ProbeApply),
+                KeyCode::Char('v') if self.screen == Screen::Probe => Some(Action::ServerAsk),
+                KeyCode::Char('t') if self.screen == Screen::Probe => Some(Action::ServerTargets),
+                KeyCode::Char('c') if self.screen == Screen::Probe => Some(Action::ServerPick),
+                // Esc during a probe stops the probe, not the calculator.
+                KeyCode::Esc
+                    if self.screen == Screen::Probe
+                        && (self.server_job.is_some() || self.probe_job.is_some()) =>
+                {
+                    Some(Action::ProbeCancel)
+                }
                 KeyCode::Right | KeyCode::Char('l' | ']') if self.screen == Screen::Uncertainty => {
                     Some(Action::NextPair)
                 }
@@ -123,6 +135,29 @@ impl App {
                 self.mode = Mode::Normal;
                 self.start_probe(Target::Gguf(PathBuf::from(b.trim())));
             }
+            (Action::Type(c), Mode::ServerForm(i, mut b)) => {
+                b.push(c);
+                self.mode = Mode::ServerForm(i, b);
+            }
+            (Action::Backspace, Mode::ServerForm(i, mut b)) => {
+                b.pop();
+                self.mode = Mode::ServerForm(i, b);
+            }
+            (Action::Clear, Mode::ServerForm(i, _)) => {
+                self.mode = Mode::ServerForm(i, String::new())
+            }
+            (Action::Submit, Mode::ServerForm(i, b)) => self.server_form_next(i, b),
+            (Action::ServerAsk, _) if self.server_job.is_none() && self.probe_job.is_none() => {
+                self.mode = Mode::ServerForm(0, self.server.fields[0].clone());
+            }
+            (Action::ServerAsk, _) => {
+                self.message = Some(Message::Info("a probe is already running".into()));
+            }
+            (Action::ServerTargets, _) => {
+                let i = crate::server::FORM_TARGETS;
+                self.mode = Mode::ServerForm(i, self.server.fields[i].clone());
+            }
+            (Action::ServerPick, _) => self.cycle_server_pick(),
             (Action::ProbeSynthetic, _) => self.start_probe(Target::SyntheticTiny),
             (Action::ProbeAsk, _) if self.probe_job.is_none() => {
                 self.mode = Mode::ProbePath(String::new());
@@ -131,6 +166,10 @@ impl App {
                 if let Some(j) = &self.probe_job {
                     j.cancel();
                     self.message = Some(Message::Info("cancelling the probe…".into()));
+                }
+                if let Some(j) = &self.server_job {
+                    j.cancel();
+                    self.message = Some(Message::Info("cancelling the server probe…".into()));
                 }
             }
             (Action::ProbeApply, _) => self.apply_probe(),
@@ -175,10 +214,14 @@ impl App {
                 if self.dirty() {
                     self.mode = Mode::ConfirmQuit;
                 } else {
+                    self.cancel_jobs();
                     self.quit = true;
                 }
             }
-            (Action::ForceQuit, _) => self.quit = true,
+            (Action::ForceQuit, _) => {
+                self.cancel_jobs();
+                self.quit = true;
+            }
             (Action::Help, _) => self.mode = Mode::Help,
             (Action::Show(s), _) => self.screen = s,
             (Action::NextScreen, _) => {

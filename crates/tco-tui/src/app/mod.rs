@@ -7,11 +7,15 @@
 //! and shows the core's message.
 
 mod keys;
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod server_tests;
 mod work;
 
 use crate::compute::{compute, Computed};
 use crate::fields::{fields, Field};
 use crate::probe::{ProbeJob, ProbeState};
+use crate::server::{ServerJob, ServerSettings, ServerState};
 use crate::uncertainty::{Uncertainty, Worker};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,6 +46,8 @@ pub enum Mode {
     ConfirmQuit,
     /// Typing the path of a GGUF model to probe.
     ProbePath(String),
+    /// Typing field `.0` of the server probe's form ([`crate::server::FORM`]).
+    ServerForm(usize, String),
     Help,
 }
 
@@ -87,6 +93,13 @@ pub enum Action {
     ProbeCancel,
     /// Put the last probe's calibration into the selected local option.
     ProbeApply,
+    /// Ask for the server probe's settings, then start it.
+    ServerAsk,
+    /// Edit the latency targets the server calibration is applied with.
+    ServerTargets,
+    /// Apply the server calibration at the next measured level instead of
+    /// the targets (and back).
+    ServerPick,
 }
 
 /// How the app was started.
@@ -172,6 +185,11 @@ pub struct App {
     pub quit_after_save: bool,
     pub probe: ProbeState,
     pub probe_job: Option<ProbeJob>,
+    pub server: ServerSettings,
+    pub server_state: ServerState,
+    pub server_job: Option<ServerJob>,
+    /// The measured level (index) to apply instead of the latency targets.
+    pub server_pick: Option<usize>,
     pub unc: UncState,
     /// The simulation thread; None if it could not be started (then the
     /// figures are computed on the key loop, a few milliseconds).
@@ -219,6 +237,10 @@ impl App {
             quit_after_save: false,
             probe: ProbeState::Idle,
             probe_job: None,
+            server: ServerSettings::default(),
+            server_state: ServerState::Idle,
+            server_job: None,
+            server_pick: None,
             unc: UncState::default(),
             worker,
             pair: 0,

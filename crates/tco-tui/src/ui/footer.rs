@@ -29,6 +29,17 @@ impl Widget for Footer<'_> {
             ),
             Mode::SavePath(b) => format!("Save to: {b}▏  (Enter save, Esc cancel)"),
             Mode::ProbePath(b) => format!("GGUF model to probe: {b}▏  (Enter start, Esc cancel)"),
+            Mode::ServerForm(i, b) => format!(
+                "{}: {b}▏  (Enter {}, Ctrl-U clear, Esc cancel)",
+                crate::server::FORM.get(*i).copied().unwrap_or(""),
+                if *i == crate::server::FORM_START {
+                    "start the probe"
+                } else if *i + 1 == crate::server::FORM.len() {
+                    "done"
+                } else {
+                    "next"
+                }
+            ),
             Mode::ConfirmOverwrite(p) => {
                 format!("{} exists. Overwrite it? y yes / n no", p.display())
             }
@@ -36,7 +47,7 @@ impl Widget for Footer<'_> {
                 "Unsaved changes. Quit without saving? y quit / s save first / n stay".into()
             }
             Mode::Normal if app.screen == crate::app::Screen::Probe => {
-                "p probe synthetic tiny  g probe a GGUF file  x cancel  a apply to the selected local option  1 calculator  q quit"
+                "v probe a server  p probe synthetic tiny  g probe a GGUF file  x/Esc cancel  t targets  c level  a apply to the selected local option  1 calculator  q quit"
                     .into()
             }
             Mode::Normal if app.screen == crate::app::Screen::Uncertainty => {

@@ -45,6 +45,14 @@ const KEYS: &[(&str, &str)] = &[
         "probe screen: probe a synthetic model / a GGUF file, cancel, apply",
     ),
     (
+        "v t c",
+        "probe screen: probe a server; t latency targets; c apply at a level",
+    ),
+    (
+        "",
+        "a: writes its calibration beside the scenario, sets throughput",
+    ),
+    (
         "q  Esc  Ctrl-C",
         "quit (asks first when there are unsaved changes)",
     ),

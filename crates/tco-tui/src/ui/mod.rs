@@ -241,6 +241,49 @@ mod tests {
         insta::assert_snapshot!("probe_llama", draw(100, 30, |r, b| (&a).render(r, b)));
     }
 
+    /// The server probe's results: a real probe of the loopback mock, its
+    /// timings then fixed so the picture does not depend on the machine.
+    #[test]
+    fn server_probe_results() {
+        use tco_core::input::calibration_schema::{Dist, LevelStatus};
+        let mock = tco_loadgen::mock::MockServer::start(Default::default()).unwrap();
+        let mut req = tco_loadgen::server_probe::ProbeRequest::new(&mock.url());
+        req.levels = vec![1.0, 2.0, 4.0];
+        req.requests = Some(2);
+        req.prompt_tokens = 8;
+        req.output_tokens = 8;
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let mut cal = tco_loadgen::server_probe::run_blocking(
+            &req,
+            "tco tui (server probe)",
+            "0",
+            "2026-12-01T00:00:00Z",
+            &mut |_| {},
+            &stop,
+        )
+        .unwrap();
+        if let Some(s) = &mut cal.server {
+            s.endpoint = "http://127.0.0.1:8080".into();
+        }
+        cal.warnings.clear();
+        for (i, l) in cal.levels.iter_mut().enumerate() {
+            let k = (i + 1) as f64;
+            l.total_tps = 180.0 * k;
+            l.ttft_ms = Dist::of(&[40.0 * k]);
+            l.tpot_ms = Dist::of(&[12.5 * k]);
+            l.status = LevelStatus::Ok;
+        }
+        let mut a = app();
+        a.screen = Screen::Probe;
+        a.probe_built = false;
+        a.server_state = crate::server::ServerState::Done {
+            cal: Box::new(cal),
+            written: None,
+        };
+        a.server_pick = Some(1);
+        insta::assert_snapshot!(draw(100, 30, |r, b| (&a).render(r, b)));
+    }
+
     #[test]
     fn too_small_says_the_size_needed() {
         let a = app();
