@@ -312,8 +312,13 @@ pub async fn run_sweep(
         }
         let level = li as u32;
         let mut records = Vec::new();
-        // Warm-up.
-        for w in 0..cfg.warmup {
+        // Warm-up. A warm-up refused because its prompt did not fit the
+        // context (the server said how many tokens it was, so the prompt is
+        // resized) is tried again, twice at most: the first guess of words
+        // per token can be far off with an unusual tokenizer.
+        let mut retries = 2u32;
+        let mut w = 0;
+        while w < cfg.warmup {
             progress(Progress::Warmup { index: li });
             let start = Instant::now();
             serial += 1;
@@ -328,17 +333,24 @@ pub async fn run_sweep(
                 r = fut => r.unwrap_or_else(|_| timeout_outcome(cfg.timeout)),
                 _ = cancel.changed() => break,
             };
+            let words_before = words;
             if let Some(p) = outcome.prompt_tokens.filter(|p| *p > 0) {
                 let target_p = f64::from(cfg.prompt_tokens);
                 let scaled = (words as f64 * target_p / p as f64).round();
                 words = (scaled as usize).clamp(1, 1 << 20);
             }
+            let retry = outcome.error.is_some() && words < words_before && retries > 0;
             let done = Done {
-                index: w,
+                index: records.len() as u32,
                 start,
                 outcome,
             };
             records.push((true, done));
+            if retry {
+                retries -= 1;
+            } else {
+                w += 1;
+            }
         }
         if *cancel.borrow() {
             result.partial = true;
