@@ -54,6 +54,11 @@ pub enum Fault {
     /// than this many tokens with llama-server's HTTP 400
     /// `exceed_context_size_error` (which says how many it was).
     ContextSize(u64),
+    /// Close a connection when a second request arrives on it after a
+    /// streamed chat answer, unanswered, though the answer offered
+    /// keep-alive (llama-server's HTTP layer closes the connection after
+    /// every streamed answer: a client that reuses it loses the request).
+    OneAnswerPerConnection,
     /// Serve this many chat requests, then stop listening and drop every
     /// connection (a server killed mid-sweep).
     DieAfter(u32),
@@ -251,10 +256,15 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 async fn connection(mut sock: TcpStream, shared: &Shared) {
     let mut buf = Vec::new();
+    let mut streamed = false;
     while let Some(req) = read_request(&mut sock, &mut buf).await {
         if shared.dead.load(Ordering::SeqCst) {
             return;
         }
+        if streamed && shared.opts.fault == Fault::OneAnswerPerConnection {
+            return;
+        }
+        streamed |= req.path.ends_with("/chat/completions") || req.path == "/api/chat";
         let ok = route(&mut sock, &req, shared).await;
         if !ok {
             return;

@@ -244,6 +244,24 @@ fn faults_are_counted_failures_never_hangs() {
 }
 
 #[test]
+fn a_server_that_closes_the_connection_after_each_stream_loses_no_request() {
+    // llama-server's behaviour: keep-alive offered, the connection closed
+    // after the stream. A request sent on such a connection is lost; the
+    // probe uses a new connection for every request.
+    let server = mock(Flavor::LlamaServer, Fault::OneAnswerPerConnection);
+    let mut cfg = config(&server, Api::OpenAi, &[1.0, 2.0], 8);
+    cfg.early_stop = false;
+    let r = sweep(&cfg);
+    for l in &r.levels {
+        assert_eq!((l.completed, l.failed), (8, 0), "{:?}", l.failures);
+    }
+    assert_eq!(
+        server.chats.load(std::sync::atomic::Ordering::SeqCst),
+        2 * 9
+    );
+}
+
+#[test]
 fn a_prompt_too_long_for_the_context_is_resized_from_the_servers_count() {
     // The mock counts 3 tokens a word and takes 100: the first guess (28
     // words, 40 tokens asked) is 107 tokens and refused with llama-server's
