@@ -295,6 +295,20 @@ fn a_prompt_too_long_for_the_context_is_resized_from_the_servers_count() {
         .iter()
         .filter(|q| !q.warmup)
         .all(|q| q.prompt_tokens.is_some_and(|p| p <= 100)));
+    // Two counts of different lengths give the fixed part (23 tokens) and
+    // the tokens a word (3): the second level's prompts are on target, 6
+    // words, 41 tokens.
+    assert!(
+        r.requests
+            .iter()
+            .filter(|q| q.level == 1 && !q.warmup)
+            .all(|q| q.prompt_tokens == Some(41)),
+        "{:?}",
+        r.requests
+            .iter()
+            .map(|q| (q.level, q.prompt_tokens))
+            .collect::<Vec<_>>()
+    );
 
     // A prompt that cannot fit however it is cut is tried three times at
     // most, then the level's requests fail with the server's reason (the
