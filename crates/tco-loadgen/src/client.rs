@@ -172,6 +172,12 @@ pub async fn run_one(client: &reqwest::Client, target: &Target, body: String) ->
                 break;
             }
         }
+        // llama-server says how long the prompt was when it does not fit
+        // the context (`exceed_context_size_error`): the sweep sizes the
+        // next warm-up's prompt from it.
+        out.prompt_tokens = serde_json::from_slice::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("error")?.get("n_prompt_tokens")?.as_u64());
         let snippet: String = String::from_utf8_lossy(&text)
             .chars()
             .filter(|c| !c.is_control())

@@ -36,13 +36,19 @@ pub use detect::{detect, ApiChoice, Detected};
 pub use sweep::{run_sweep, Progress, SweepConfig, SweepResult};
 
 /// A reqwest client for probing: no proxies from the environment (a probe
-/// of a local server must not be sent elsewhere), keep-alive, a pool as
-/// large as the highest concurrency.
+/// of a local server must not be sent elsewhere), and a new connection for
+/// every request, as `vllm bench serve` does (one aiohttp session a
+/// request). No pool: llama-server answers a stream with `Keep-Alive:
+/// timeout=5, max=100` but closes the connection once the stream ends
+/// (cpp-httplib ends the response when the content provider says it has
+/// nothing more), so a pooled connection is often dead when reused and the
+/// request fails with "connection closed before message completed". The
+/// connect time on a server's network is part of what a client waits for.
 pub fn http_client(connect_timeout: std::time::Duration) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .no_proxy()
         .connect_timeout(connect_timeout)
-        .pool_max_idle_per_host(usize::MAX)
+        .pool_max_idle_per_host(0)
         .tcp_nodelay(true)
         .build()
         .map_err(|e| format!("cannot set up the HTTP client: {e}"))

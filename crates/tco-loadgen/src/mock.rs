@@ -46,6 +46,19 @@ pub enum Fault {
     NeverAnswer,
     /// Close the connection after this many tokens.
     CloseAfterTokens(u32),
+    /// Send this many tokens, then stay silent with the connection open (a
+    /// server that hangs mid-answer).
+    StallAfterTokens(u32),
+    /// Count 3 tokens a prompt word (a tokenizer that splits words into
+    /// bytes, like the generated test models'), and refuse a prompt of more
+    /// than this many tokens with llama-server's HTTP 400
+    /// `exceed_context_size_error` (which says how many it was).
+    ContextSize(u64),
+    /// Close a connection when a second request arrives on it after a
+    /// streamed chat answer, unanswered, though the answer offered
+    /// keep-alive (llama-server's HTTP layer closes the connection after
+    /// every streamed answer: a client that reuses it loses the request).
+    OneAnswerPerConnection,
     /// Serve this many chat requests, then stop listening and drop every
     /// connection (a server killed mid-sweep).
     DieAfter(u32),
@@ -243,10 +256,15 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 async fn connection(mut sock: TcpStream, shared: &Shared) {
     let mut buf = Vec::new();
+    let mut streamed = false;
     while let Some(req) = read_request(&mut sock, &mut buf).await {
         if shared.dead.load(Ordering::SeqCst) {
             return;
         }
+        if streamed && shared.opts.fault == Fault::OneAnswerPerConnection {
+            return;
+        }
+        streamed |= req.path.ends_with("/chat/completions") || req.path == "/api/chat";
         let ok = route(&mut sock, &req, shared).await;
         if !ok {
             return;
@@ -257,6 +275,7 @@ async fn connection(mut sock: TcpStream, shared: &Shared) {
 async fn respond_json(sock: &mut TcpStream, status: u16, body: &str) -> bool {
     let reason = match status {
         200 => "OK",
+        400 => "Bad Request",
         404 => "Not Found",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
@@ -347,10 +366,19 @@ async fn chat(sock: &mut TcpStream, req: &Request, shared: &Shared) -> bool {
         }
         _ => {}
     }
+    let (tokens, mut prompt_tokens) = requested(&req.body, opts.default_tokens);
+    if let Fault::ContextSize(n_ctx) = opts.fault {
+        prompt_tokens = 3 * (prompt_tokens - 8) + 8;
+        if prompt_tokens > n_ctx {
+            let body = format!(
+                r#"{{"error":{{"code":400,"message":"request ({prompt_tokens} tokens) exceeds the available context size ({n_ctx} tokens), try increasing it","type":"exceed_context_size_error","n_prompt_tokens":{prompt_tokens},"n_ctx":{n_ctx}}}}}"#
+            );
+            return respond_json(sock, 400, &body).await;
+        }
+    }
     let Ok(_permit) = shared.slots.acquire().await else {
         return false;
     };
-    let (tokens, prompt_tokens) = requested(&req.body, opts.default_tokens);
     let ollama = opts.flavor == Flavor::Ollama;
     let ctype = if ollama {
         "application/x-ndjson"
@@ -376,6 +404,13 @@ async fn chat(sock: &mut TcpStream, req: &Request, shared: &Shared) -> bool {
         if let Fault::CloseAfterTokens(n) = opts.fault {
             if i == n {
                 let _ = w.flush().await;
+                return false;
+            }
+        }
+        if let Fault::StallAfterTokens(n) = opts.fault {
+            if i == n {
+                let _ = w.flush().await;
+                tokio::time::sleep(Duration::from_secs(3600)).await;
                 return false;
             }
         }

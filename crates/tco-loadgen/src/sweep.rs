@@ -302,6 +302,8 @@ pub async fn run_sweep(
     let mut result = SweepResult::default();
     // Prompt length in words, tuned by each warm-up's server count.
     let mut words = cfg.prompt_tokens.saturating_sub(12).max(1) as usize;
+    // The last warm-up's (words, server's prompt tokens).
+    let mut seen: Option<(usize, u64)> = None;
     let mut serial: u64 = 0;
     let mut short = 0u32;
     let mut mismatch: Option<String> = None;
@@ -312,8 +314,13 @@ pub async fn run_sweep(
         }
         let level = li as u32;
         let mut records = Vec::new();
-        // Warm-up.
-        for w in 0..cfg.warmup {
+        // Warm-up. A warm-up refused because its prompt did not fit the
+        // context (the server said how many tokens it was, so the prompt is
+        // resized) is tried again, twice at most: the first guess of words
+        // per token can be far off with an unusual tokenizer.
+        let mut retries = 2u32;
+        let mut w = 0;
+        while w < cfg.warmup {
             progress(Progress::Warmup { index: li });
             let start = Instant::now();
             serial += 1;
@@ -328,17 +335,23 @@ pub async fn run_sweep(
                 r = fut => r.unwrap_or_else(|_| timeout_outcome(cfg.timeout)),
                 _ = cancel.changed() => break,
             };
+            let words_before = words;
             if let Some(p) = outcome.prompt_tokens.filter(|p| *p > 0) {
-                let target_p = f64::from(cfg.prompt_tokens);
-                let scaled = (words as f64 * target_p / p as f64).round();
-                words = (scaled as usize).clamp(1, 1 << 20);
+                words = resize_prompt(words, p, seen, cfg.prompt_tokens);
+                seen = Some((words_before, p));
             }
+            let retry = outcome.error.is_some() && words < words_before && retries > 0;
             let done = Done {
-                index: w,
+                index: records.len() as u32,
                 start,
                 outcome,
             };
             records.push((true, done));
+            if retry {
+                retries -= 1;
+            } else {
+                w += 1;
+            }
         }
         if *cancel.borrow() {
             result.partial = true;
@@ -582,6 +595,29 @@ pub async fn run_sweep(
     result
 }
 
+/// The words for a prompt of `target` tokens, after a prompt of `words`
+/// words counted `tokens` by the server (and an earlier one `seen`). A
+/// prompt is a fixed part (chat template, the request's number) plus so
+/// many tokens a word: with two counts of different lengths both are known
+/// and the next prompt is on target; with one, the words scale with the
+/// tokens (the fixed part makes that overshoot a little).
+pub fn resize_prompt(words: usize, tokens: u64, seen: Option<(usize, u64)>, target: u32) -> usize {
+    let target = f64::from(target);
+    let (w1, p1) = (words as f64, tokens as f64);
+    let mut next = w1 * target / p1;
+    if let Some((w0, p0)) = seen.filter(|(w0, p0)| *w0 != words && *p0 != tokens) {
+        let per_word = (p1 - p0 as f64) / (w1 - w0 as f64);
+        if per_word > 0.0 && per_word.is_finite() {
+            next = (target - (p1 - per_word * w1)) / per_word;
+        }
+    }
+    if next.is_finite() {
+        (next.round().max(1.0) as usize).min(1 << 20)
+    } else {
+        words
+    }
+}
+
 fn timeout_outcome(t: Duration) -> Outcome {
     Outcome {
         e2e: t,
@@ -697,6 +733,22 @@ mod tests {
         assert_eq!(a, poisson_arrivals(4.0, 20_000, 7));
         assert_ne!(a[..10], poisson_arrivals(4.0, 10, 8)[..]);
         assert!(a.windows(2).all(|w| w[1] > w[0]));
+    }
+
+    #[test]
+    fn prompts_are_resized_towards_the_target() {
+        // 13 fixed tokens and 3 a word; 40 asked for.
+        let count = |w: usize| 13 + 3 * w as u64;
+        let w1 = resize_prompt(28, count(28), None, 40);
+        assert_eq!(w1, 12, "proportional: 28 · 40 / 97, rounded");
+        let w2 = resize_prompt(w1, count(w1), Some((28, count(28))), 40);
+        assert_eq!(w2, 9, "(40 − 13) / 3");
+        assert_eq!(count(w2), 40);
+        // Never below one word, whatever the counts say.
+        assert_eq!(resize_prompt(5, 500, Some((4, 499)), 10), 1);
+        assert_eq!(resize_prompt(5, 500, Some((6, 400)), 10), 1);
+        assert_eq!(resize_prompt(5, u64::MAX, Some((5, 1)), u32::MAX), 1);
+        assert!(resize_prompt(1, 1, None, u32::MAX) <= 1 << 20);
     }
 
     #[test]

@@ -188,7 +188,7 @@ fn one_fault(fault: Fault, kind: &str) {
     let mut cfg = config(&server, Api::OpenAi, &[1.0, 2.0], 6);
     // Only the silent server needs a short timeout; the others must fail
     // for their own reason, even on a loaded machine.
-    cfg.timeout = if fault == Fault::NeverAnswer {
+    cfg.timeout = if matches!(fault, Fault::NeverAnswer | Fault::StallAfterTokens(_)) {
         Duration::from_millis(500)
     } else {
         Duration::from_secs(20)
@@ -240,6 +240,89 @@ fn faults_are_counted_failures_never_hangs() {
     one_fault(Fault::HugeLine(10 << 20), "too_long");
     one_fault(Fault::NeverAnswer, "timeout");
     one_fault(Fault::CloseAfterTokens(3), "disconnect");
+    one_fault(Fault::StallAfterTokens(3), "timeout");
+}
+
+#[test]
+fn a_server_that_closes_the_connection_after_each_stream_loses_no_request() {
+    // llama-server's behaviour: keep-alive offered, the connection closed
+    // after the stream. A request sent on such a connection is lost; the
+    // probe uses a new connection for every request.
+    let server = mock(Flavor::LlamaServer, Fault::OneAnswerPerConnection);
+    let mut cfg = config(&server, Api::OpenAi, &[1.0, 2.0], 8);
+    cfg.early_stop = false;
+    let r = sweep(&cfg);
+    for l in &r.levels {
+        assert_eq!((l.completed, l.failed), (8, 0), "{:?}", l.failures);
+    }
+    assert_eq!(
+        server.chats.load(std::sync::atomic::Ordering::SeqCst),
+        2 * 9
+    );
+}
+
+#[test]
+fn a_prompt_too_long_for_the_context_is_resized_from_the_servers_count() {
+    // The mock counts 3 tokens a word and takes 100: the first guess (28
+    // words, 40 tokens asked) is 107 tokens and refused with llama-server's
+    // exceed_context_size_error; the warm-up is tried again with the prompt
+    // resized from that count (10 words, 53 tokens) and every timed request
+    // fits.
+    let server = mock(Flavor::LlamaServer, Fault::ContextSize(100));
+    let mut cfg = config(&server, Api::OpenAi, &[1.0, 2.0], 4);
+    cfg.early_stop = false;
+    let r = sweep(&cfg);
+    assert!(!r.partial, "{:?}", r.stop_reason);
+    for l in &r.levels {
+        assert_eq!((l.completed, l.failed), (4, 0), "{l:?}");
+    }
+    let warm: Vec<_> = r
+        .requests
+        .iter()
+        .filter(|q| q.warmup && q.level == 0)
+        .collect();
+    assert_eq!(warm.len(), 2, "{warm:?}");
+    let refused = warm[0].error.as_ref().unwrap();
+    assert_eq!(refused.kind, "http_400");
+    assert!(refused.message.contains("exceed_context_size_error"));
+    assert_eq!(warm[0].prompt_tokens, Some(107));
+    assert_eq!(
+        (warm[1].error.as_ref(), warm[1].prompt_tokens),
+        (None, Some(53))
+    );
+    assert!(r
+        .requests
+        .iter()
+        .filter(|q| !q.warmup)
+        .all(|q| q.prompt_tokens.is_some_and(|p| p <= 100)));
+    // Two counts of different lengths give the fixed part (23 tokens) and
+    // the tokens a word (3): the second level's prompts are on target, 6
+    // words, 41 tokens.
+    assert!(
+        r.requests
+            .iter()
+            .filter(|q| q.level == 1 && !q.warmup)
+            .all(|q| q.prompt_tokens == Some(41)),
+        "{:?}",
+        r.requests
+            .iter()
+            .map(|q| (q.level, q.prompt_tokens))
+            .collect::<Vec<_>>()
+    );
+
+    // A prompt that cannot fit however it is cut is tried three times at
+    // most, then the level's requests fail with the server's reason (the
+    // level ends at the second failure).
+    let server = mock(Flavor::LlamaServer, Fault::ContextSize(20));
+    let r = sweep(&config(&server, Api::OpenAi, &[1.0], 4));
+    assert_eq!(r.levels[0].status, LevelStatus::Failing);
+    assert!(r.requests.iter().filter(|q| q.warmup).count() <= 3);
+    assert!(
+        r.levels[0].failures.get("http_400") >= Some(&2),
+        "{:?}",
+        r.levels[0]
+    );
+    assert_eq!(r.levels[0].completed, 0);
 }
 
 #[test]
