@@ -41,11 +41,7 @@ impl Energy {
     /// MTok), 12.5 of it embodied`. Carbon only where the scenario gives the
     /// grid's intensity; rounded half away from zero.
     pub fn note(&self) -> String {
-        let at = |d: Decimal, dp: u32| {
-            format::decimal_grouped(
-                d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
-            )
-        };
+        let at = format::decimal_rounded;
         let mut s = format!("energy {} kWh a month", at(self.kwh_per_month, 1));
         if let Some(k) = self.kwh_per_mtok {
             s.push_str(&format!(" ({} kWh per MTok)", at(k, 3)));
@@ -155,10 +151,7 @@ impl Report {
                     format!(
                         "{}: {} kg CO2e a month, as the scenario declares",
                         a.name,
-                        format::decimal_grouped(c.round_dp_with_strategy(
-                            1,
-                            rust_decimal::RoundingStrategy::MidpointAwayFromZero
-                        ))
+                        format::decimal_rounded(c, 1)
                     )
                 })
             }))

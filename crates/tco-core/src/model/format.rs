@@ -69,6 +69,11 @@ pub fn decimal_grouped(d: Decimal) -> String {
     }
 }
 
+/// `1,234.5`: rounded to `dp` places half away from zero, then grouped.
+pub fn decimal_rounded(d: Decimal, dp: u32) -> String {
+    decimal_grouped(d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
+}
+
 /// `988,395,183`.
 pub fn tokens(t: Tokens) -> String {
     group(&t.0.to_string())

@@ -170,6 +170,12 @@ fn ms(v: Decimal) -> String {
 }
 
 impl LoadCurve {
+    /// The level at the lowest concurrency (the one whose rate an option
+    /// keeps, for the record, when no level meets its targets).
+    pub fn lowest(&self) -> Option<&LoadLevel> {
+        self.levels.iter().min_by_key(|l| l.concurrency)
+    }
+
     /// The highest total tokens/s meeting every target (see the module).
     pub fn capacity(&self, slo: &Slo) -> Result<SloCapacity, SloError> {
         let mut levels: Vec<&LoadLevel> = self.levels.iter().collect();

@@ -12,13 +12,9 @@ pub(super) fn slo_unmet(
     reason: String,
     per_second: &dyn Fn(Decimal) -> Throughput,
 ) -> Throughput {
-    let (concurrency, rate) = curve
-        .levels
-        .iter()
-        .min_by_key(|l| l.concurrency)
-        .map_or((1, Decimal::ONE), |l| {
-            (l.concurrency, l.total_tokens_per_second)
-        });
+    let (concurrency, rate) = curve.lowest().map_or((1, Decimal::ONE), |l| {
+        (l.concurrency, l.total_tokens_per_second)
+    });
     let mut t = per_second(rate.max(min_tps()));
     t.source = ThroughputSource::SloUnmet {
         file,
@@ -399,11 +395,37 @@ pub(super) fn read_estimate(
     };
     let (lo, hi) = efficiency_range(eff);
     let range = (at(lo), at(hi));
+    // An option that cannot run: infeasible for `why`, with a nominal rate
+    // kept so that its costs still read sensibly.
+    let cannot_run = |tokens: Decimal,
+                      range: (Option<Decimal>, Option<Decimal>),
+                      description: String,
+                      why: String| {
+        let rate = Rate {
+            tokens: tokens.clamp(min_tps(), max_tps()),
+            per_seconds: Decimal::ONE,
+        };
+        let source = ThroughputSource::Estimate {
+            capacity: None,
+            efficiency: eff,
+            efficiency_source: source.clone(),
+            range_tokens_per_second: range,
+            description,
+        };
+        Ok((
+            Throughput {
+                prefill: rate,
+                decode: rate,
+                source,
+                curve_input_share: None,
+            },
+            vec![why],
+        ))
+    };
     let est = match roofline(specs, load, eff) {
         Ok(est) => est,
         Err(EstimateError::DoesNotFit { needed_gb, .. }) => {
-            // The option cannot run; keep a nominal rate (the single-stream
-            // bandwidth ceiling) so that its costs still read sensibly.
+            // The nominal rate: the single-stream bandwidth ceiling.
             let ceiling = (m.memory_bandwidth_gbs * eff.memory * Decimal::from(1_000_000_000u64)
                 / load.weight_bytes.max(Decimal::ONE))
             .round_dp(4)
@@ -414,25 +436,12 @@ pub(super) fn read_estimate(
                 model.quant.name(),
                 m.memory_gb.normalize()
             );
-            let rate = Rate {
-                tokens: ceiling,
-                per_seconds: Decimal::ONE,
-            };
-            return Ok((
-                Throughput {
-                    prefill: rate,
-                    decode: rate,
-                    source: ThroughputSource::Estimate {
-                        capacity: None,
-                        efficiency: eff,
-                        efficiency_source: source,
-                        range_tokens_per_second: (None, None),
-                        description: format!("{source_text}: does not fit"),
-                    },
-                    curve_input_share: None,
-                },
-                vec![why],
-            ));
+            return cannot_run(
+                ceiling,
+                (None, None),
+                format!("{source_text}: does not fit"),
+                why,
+            );
         }
         Err(e @ EstimateError::MissingSpec(_)) => {
             return Err(ef
@@ -446,33 +455,17 @@ pub(super) fn read_estimate(
         // No batch size meets the targets: the option cannot serve (issue
         // 14), as for a measured curve; the batch-1 rate is kept for the record.
         Err(SloError::NoLevelMeets(reason)) => {
-            let rate = Rate {
-                tokens: curve
-                    .levels
-                    .iter()
-                    .min_by_key(|l| l.concurrency)
-                    .map_or(min_tps(), |l| l.total_tokens_per_second)
-                    .clamp(min_tps(), max_tps()),
-                per_seconds: Decimal::ONE,
-            };
-            return Ok((
-                Throughput {
-                    prefill: rate,
-                    decode: rate,
-                    source: ThroughputSource::Estimate {
-                        capacity: None,
-                        efficiency: eff,
-                        efficiency_source: source,
-                        range_tokens_per_second: range,
-                        description: format!(
-                            "{source_text}: misses the latency targets at every batch size; {} ({from})",
-                            eta(eff)
-                        ),
-                    },
-                    curve_input_share: None,
-                },
-                vec![reason.replace(", measured ", ", estimated ")],
-            ));
+            return cannot_run(
+                curve
+                    .lowest()
+                    .map_or(min_tps(), |l| l.total_tokens_per_second),
+                range,
+                format!(
+                    "{source_text}: misses the latency targets at every batch size; {} ({from})",
+                    eta(eff)
+                ),
+                reason.replace(", measured ", ", estimated "),
+            );
         }
         Err(e) => {
             let at = o.get("slo").unwrap_or_else(|| ef.clone());
