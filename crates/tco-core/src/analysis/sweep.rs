@@ -124,7 +124,15 @@ pub struct Sweep {
 }
 
 impl Scenario {
+    /// Each option's monthly cost at every volume of `volumes`: the same
+    /// figures as [`Scenario::api_costs`] and [`Scenario::local_costs`] at
+    /// each volume, with what does not depend on the volume (an API option's
+    /// blended price, a local option's node steps) worked out once.
     pub fn sweep(&self, volumes: &[Tokens]) -> Sweep {
+        let w = &self.workload;
+        let hours = self.hours_per_month;
+        let blended: Vec<PerMTok> = self.api.iter().map(|a| a.blended(w)).collect();
+        let steps: Vec<_> = self.local.iter().map(|l| l.steps(w, hours)).collect();
         Sweep {
             currency: self.currency.clone(),
             api_names: self.api.iter().map(|a| a.name.clone()).collect(),
@@ -133,8 +141,13 @@ impl Scenario {
                 .iter()
                 .map(|&v| SweepPoint {
                     tokens_per_month: v.0,
-                    api: self.api_costs(v),
-                    local: self.local_costs(v),
+                    api: blended.iter().map(|p| p.cost(v)).collect(),
+                    local: self
+                        .local
+                        .iter()
+                        .zip(&steps)
+                        .map(|(l, st)| l.cost_with_nodes(w, hours, v, st.nodes(v.0)))
+                        .collect(),
                 })
                 .collect(),
         }
@@ -314,6 +327,38 @@ pub struct CompareRow {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    /// The sweep's hoisted prices and steps give, at every volume, exactly
+    /// the per-volume figures the report uses, for every bundled scenario
+    /// (flat and hourly profiles, every billing kind they carry).
+    #[test]
+    fn a_sweep_equals_pricing_each_volume_alone() {
+        use crate::input::bundled;
+        use crate::input::scenario::NoFiles;
+        let tables = bundled::tables().unwrap();
+        let mut checked = 0;
+        // Every billing kind under an hourly profile (tests/model/EXPECTED.md).
+        let billing = (
+            "tests/data/cloud-billing.yaml",
+            include_str!("../../../../tests/data/cloud-billing.yaml"),
+        );
+        for (origin, text) in bundled::SCENARIOS.iter().chain([&billing]) {
+            let Ok(s) = Scenario::parse(text, origin, tables.as_ref(), &NoFiles) else {
+                assert_ne!(*origin, billing.0, "the billing example must parse");
+                continue; // scenarios that need calibration files
+            };
+            let vols = volumes(Tokens(1), Tokens(10u64.pow(13)), 400, Spacing::Log).unwrap();
+            let sweep = s.sweep(&vols);
+            assert_eq!(sweep.points.len(), vols.len(), "{origin}");
+            for (p, v) in sweep.points.iter().zip(&vols) {
+                assert_eq!(p.tokens_per_month, v.0);
+                assert_eq!(p.api, s.api_costs(*v), "{origin} at {}", v.0);
+                assert_eq!(p.local, s.local_costs(*v), "{origin} at {}", v.0);
+            }
+            checked += 1;
+        }
+        assert!(checked >= 11, "only {checked} scenarios parsed");
+    }
 
     #[test]
     fn hosts_spellings_of_the_same_weights_match() {
