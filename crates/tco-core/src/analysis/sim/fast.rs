@@ -35,9 +35,9 @@ pub(super) struct LocalF {
     /// Share of a node's hours that serve: (1 − spot interruption overhead)
     /// times Σw / (24·w_max) for an hourly profile.
     pub(super) capacity_factor: f64,
-    /// `autoscaled` billing: min_nodes, and each hour's share of a day's
-    /// traffic times 24 (1 for a flat profile).
-    pub(super) autoscaled: Option<(f64, [f64; 24])>,
+    /// `autoscaled` billing: min_nodes (the hourly shares are
+    /// [`Inputs::hourly_shares`], the same for every option).
+    pub(super) autoscaled: Option<f64>,
     pub(super) has_power: bool,
     pub(super) load: f64,
     pub(super) idle: f64,
@@ -63,6 +63,9 @@ pub(super) struct Inputs {
     pub(super) batch_share: f64,
     pub(super) cache_write_share: f64,
     pub(super) off_peak_share: f64,
+    /// Each hour's share of a day's traffic times 24 (all 1 for a flat
+    /// profile). Kept apart from the options, which a sample copies.
+    pub(super) hourly_shares: [f64; 24],
     pub(super) api: Vec<ApiF>,
     pub(super) local: Vec<LocalF>,
     pub(super) discount_rate: f64,
@@ -87,6 +90,16 @@ impl Inputs {
             batch_share: f(w.batch_share.get()),
             cache_write_share: f(w.cache_write_share.get()),
             off_peak_share: f(w.off_peak_share.get()),
+            hourly_shares: {
+                let mut shares = [1.0; 24];
+                if let Some(w) = &w.hourly_profile {
+                    let sum: f64 = w.iter().map(|x| f(*x)).sum();
+                    for (sh, wh) in shares.iter_mut().zip(w) {
+                        *sh = f(*wh) * 24.0 / sum;
+                    }
+                }
+                shares
+            },
             api: s
                 .api
                 .iter()
@@ -167,14 +180,7 @@ impl Inputs {
                                 x.capacity_factor *= 1.0 - f(interruption_overhead.get());
                             }
                             if let Billing::Autoscaled { min_nodes } = billing {
-                                let mut shares = [1.0; 24];
-                                if let Some(w) = &s.workload.hourly_profile {
-                                    let sum: f64 = w.iter().map(|x| f(*x)).sum();
-                                    for (sh, wh) in shares.iter_mut().zip(w) {
-                                        *sh = f(*wh) * 24.0 / sum;
-                                    }
-                                }
-                                x.autoscaled = Some((*min_nodes as f64, shares));
+                                x.autoscaled = Some(*min_nodes as f64);
                             }
                         }
                     }
@@ -244,6 +250,55 @@ impl Inputs {
             DiscountRate => self.discount_rate = x,
             VolumeGrowth => self.growth = x,
             ApiPriceChange => self.price_change = x,
+        }
+    }
+
+    /// Puts back from `base` what [`Inputs::set`] of `p` changed: the one
+    /// API or local option it belongs to, or the workload and finance
+    /// figures. A sample restores only what it drew, instead of copying every
+    /// option's inputs.
+    pub(super) fn restore(&mut self, base: &Inputs, p: Param) {
+        use Param::*;
+        match p {
+            HoursPerMonth | TokensPerMonth | InputShare | CachedInputShare | BatchShare
+            | DiscountRate | VolumeGrowth | ApiPriceChange => {
+                self.hours = base.hours;
+                self.volume = base.volume;
+                self.input_share = base.input_share;
+                self.cached_share = base.cached_share;
+                self.batch_share = base.batch_share;
+                self.discount_rate = base.discount_rate;
+                self.growth = base.growth;
+                self.price_change = base.price_change;
+            }
+            ApiInput(i) | ApiOutput(i) | ApiCachedInput(i) | ApiBatchDiscount(i) => {
+                if let (Some(a), Some(b)) = (self.api.get_mut(i), base.api.get(i)) {
+                    *a = *b;
+                }
+            }
+            Price(i)
+            | ResidualValue(i)
+            | AmortizationMonths(i)
+            | CostOfCapital(i)
+            | PricePerGpuHour(i)
+            | Gpus(i)
+            | LoadWatts(i)
+            | IdleWatts(i)
+            | PricePerKwh(i)
+            | Pue(i)
+            | Fte(i)
+            | AnnualCost(i)
+            | OtherMonthly(i)
+            | OverheadShare(i)
+            | MaxUtilization(i)
+            | TokensPerSecond(i)
+            | TokensPerHour(i)
+            | PrefillTokensPerSecond(i)
+            | DecodeTokensPerSecond(i) => {
+                if let (Some(l), Some(b)) = (self.local.get_mut(i), base.local.get(i)) {
+                    *l = *b;
+                }
+            }
         }
     }
 

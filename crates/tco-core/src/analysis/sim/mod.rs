@@ -182,7 +182,15 @@ pub fn draw(scenario: &Scenario, opts: SimOptions) -> Draws {
     let mut api_cost = vec![0.0; na];
     let mut fin = FinScratch::default();
     for _ in 0..n {
-        x.clone_from(&base);
+        // Back to the point inputs: only what the previous sample drew
+        // differs from them (the residual clamp below touches an option only
+        // when its price or residual was drawn).
+        for s in &samplers {
+            x.restore(&base, s.param);
+            for q in &s.followers {
+                x.restore(&base, *q);
+            }
+        }
         for (k, s) in samplers.iter().enumerate() {
             let (lo, hi) = s.bounds;
             let mut v = s.sampler.draw(&mut rng);

@@ -22,7 +22,7 @@ pub(super) fn ceil_exact(x: f64) -> f64 {
 /// One local option's per-sample figures, computed once and shared by the
 /// cost at the workload volume, each pair's break-even and the finance.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Derived {
+pub(super) struct Derived<'a> {
     /// Busy node-seconds per token.
     pub(super) spt: f64,
     /// Hours one node can be kept busy in a month.
@@ -37,13 +37,25 @@ pub(super) struct Derived {
     /// Owned hardware line per node (0 when rented).
     pub(super) hw_node: f64,
     pub(super) max_nodes: f64,
-    /// Autoscaled: (min_nodes, hourly shares × 24, node hours of a flat month,
-    /// other_monthly, hours per month).
-    pub(super) auto: Option<(f64, [f64; 24], f64, f64, f64)>,
+    /// Autoscaled billing's figures (None for every other kind).
+    pub(super) auto: Option<Auto<'a>>,
+}
+
+/// An autoscaled option's per-sample figures. The hourly shares are the
+/// workload's, borrowed from the inputs: a sample copies no 24-hour array.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Auto<'a> {
+    pub(super) min_nodes: f64,
+    /// Each hour's share of a day's traffic × 24 (all 1 for a flat profile).
+    pub(super) shares: &'a [f64; 24],
+    /// Node hours of a flat month.
+    pub(super) flat_hours: f64,
+    pub(super) other: f64,
+    pub(super) hours: f64,
 }
 
 #[inline]
-pub(super) fn derive(x: &Inputs, l: &LocalF) -> Derived {
+pub(super) fn derive<'a>(x: &'a Inputs, l: &LocalF) -> Derived<'a> {
     let hours = x.hours;
     let spt = x.seconds_per_token(l);
     let node_hours = hours * l.max_util * l.capacity_factor;
@@ -68,9 +80,12 @@ pub(super) fn derive(x: &Inputs, l: &LocalF) -> Derived {
         staff: l.staff(),
         hw_node,
         max_nodes: l.max_nodes,
-        auto: l.autoscaled.map(|(min, shares)| {
-            let peak = l.capacity_factor;
-            (min, shares, node_hours / peak, l.other, hours)
+        auto: l.autoscaled.map(|min_nodes| Auto {
+            min_nodes,
+            shares: &x.hourly_shares,
+            flat_hours: node_hours / l.capacity_factor,
+            other: l.other,
+            hours,
         }),
     }
 }
@@ -90,13 +105,19 @@ pub(super) fn floor_exact(x: f64) -> f64 {
 /// Autoscaled: nodes, monthly and the next volume where an hour's node
 /// count changes, at `v` (breakeven.rs's piecewise-linear walk in f64).
 #[inline]
-pub(super) fn auto_at(d: &Derived, a: &(f64, [f64; 24], f64, f64, f64), v: f64) -> (f64, f64, f64) {
-    let (min, shares, flat_hours, other, hours) = *a;
+pub(super) fn auto_at(d: &Derived, a: &Auto, v: f64) -> (f64, f64, f64) {
+    let Auto {
+        min_nodes: min,
+        shares,
+        flat_hours,
+        other,
+        hours,
+    } = *a;
     let busy_hours = v * d.spt / 3600.0;
     let mut running = 0.0;
     let mut peak: f64 = 0.0;
     let mut next = f64::INFINITY;
-    for sh in shares {
+    for &sh in shares {
         if sh <= 0.0 || v <= 0.0 {
             running += min;
             continue;
@@ -116,12 +137,8 @@ pub(super) fn auto_at(d: &Derived, a: &(f64, [f64; 24], f64, f64, f64), v: f64) 
 
 /// Autoscaled first break-even: walk the linear pieces between the volume
 /// where the lower bound turns non-positive and where the upper bound does.
-pub(super) fn auto_break_even(
-    d: &Derived,
-    a: &(f64, [f64; 24], f64, f64, f64),
-    api_per_mtok: f64,
-) -> f64 {
-    let (min, _, flat_hours, other, _) = *a;
+pub(super) fn auto_break_even(d: &Derived, a: &Auto, api_per_mtok: f64) -> f64 {
+    let (min, flat_hours, other) = (a.min_nodes, a.flat_hours, a.other);
     let q = api_per_mtok / 1e6 - d.per_busy_hour * d.spt / 3600.0;
     let cap_flat = 3600.0 * flat_hours / d.spt;
     let m = other / d.cap + (d.fixed - other) / cap_flat - q;
