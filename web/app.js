@@ -17,7 +17,7 @@ let specs = new Map(); // the core's field registry: path pattern → {label, un
 
 // The scenario: its YAML text, the name its messages use, and what the core
 // made of it: one `tco.update` call (one parse) per edit gives it all.
-const state = { text: '', origin: '', scenario: null, report: null, reportJson: '', chart: null, wins: [], payback: [], notes: [] };
+const state = { text: '', origin: '', scenario: null, report: null, reportJson: '', chart: null, wins: [], payback: [], notes: [], profile: 'flat', slo: [] };
 // Fields whose current text the core refused: id → message. They keep the user's text.
 const fieldErrors = new Map();
 let formSignature = '';
@@ -127,6 +127,8 @@ function take(u) {
   state.wins = u.wins;
   state.payback = u.payback;
   state.notes = u.notes;
+  state.profile = u.profile;
+  state.slo = u.slo;
 }
 
 // Applies `PATH=VALUE` edits from the form field `id`; a refused edit is shown beside it.
@@ -190,6 +192,15 @@ function fieldSpecs(s) {
       field('f-batch-share', 'workload.batch_share', 'workload.batch_share', w.batch_share),
       field('f-cache-write-share', 'workload.cache_write_share', 'workload.cache_write_share', w.cache_write_share),
       field('f-off-peak-share', 'workload.off_peak_share', 'workload.off_peak_share', w.off_peak_share),
+      // `flat` or 24 weights; numbers typed with commas or spaces become the
+      // list the core reads (profileValue), which judges it. Empty or the
+      // "Flat" button removes the key (flat is the default).
+      field('f-profile', 'workload.hourly_profile', 'workload.hourly_profile', state.profile, {
+        inputmode: 'text',
+        clearable: true,
+        sets: (v) => [`workload.hourly_profile=${core.profileValue(v)}`],
+        after: () => profileSketch(w.hourly_profile),
+      }),
       // Empty = not set (standard prices); an emptied box removes it from the scenario.
       field('f-prompt-tokens', 'workload.prompt_tokens_per_request', 'workload.prompt_tokens_per_request', w.prompt_tokens_per_request ?? '', { clearable: true }),
     ],
@@ -256,6 +267,21 @@ function fieldSpecs(s) {
           field(`f-l${j}-decode`, 'local[].throughput.decode_tokens_per_second', `${p}.throughput.decode_tokens_per_second`, t.decode.tokens),
         );
       }
+    }
+    // A curve's latency targets: one box per target written (emptied: removed),
+    // a key and a value to add one, and the capacity they allow (the report's
+    // throughput source, the SLO line every face shows).
+    const slo = state.slo[j];
+    if (slo?.curve) {
+      for (const [key, text] of slo.targets) {
+        if (!specs.has(`local[].throughput.slo.${key}`)) continue;
+        fields.push(field(`f-l${j}-slo-${key}`, `local[].throughput.slo.${key}`, `${p}.throughput.slo.${key}`, text, { clearable: true }));
+      }
+      fields.push(sloAddField(slo, j));
+    }
+    const source = state.report.local[j]?.throughput.source;
+    if (source && source !== 'declared in the scenario') {
+      fields.push({ id: `f-l${j}-capacity`, kind: 'note', label: 'Capacity', value: `Throughput from ${source}` });
     }
     // Carbon: the grid's kg CO2e per kWh (with a power line) and the embodied
     // carbon per node; empty = not set, an emptied box removes them.
@@ -353,6 +379,47 @@ function billingFields(rented, j) {
   return out;
 }
 
+// The "add a latency target" row: the registry's keys not yet written, and a
+// value in ms; the edit is the core's (sloAdd: a fixed `concurrency` goes).
+function sloAddField(slo, j) {
+  const prefix = 'local[].throughput.slo.';
+  const have = new Set(slo.targets.map(([k]) => k));
+  const keys = [...specs.values()]
+    .filter((r) => r.path.startsWith(prefix) && !have.has(r.path.slice(prefix.length)))
+    .map((r) => [r.path.slice(prefix.length), r.label]);
+  return {
+    id: `f-l${j}-slo-add`, kind: 'slo-add', label: 'Add a latency target', options: keys, value: '',
+    hint: specs.get('local[].throughput.slo').allowed + '; the capacity is the highest load meeting every target',
+    sets: (key, ms) => core.sloAdd(`local[${j}].throughput`, `${key}=${ms}`, slo.concurrency),
+  };
+}
+
+// The profile's 24 weights as bars, each hour's height relative to the busiest.
+function profileSketch(weights) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('id', 'f-profile-sketch');
+  svg.setAttribute('class', 'profile-sketch');
+  svg.setAttribute('viewBox', '0 0 240 40');
+  svg.setAttribute('role', 'img');
+  const ws = (weights ?? Array(24).fill('1')).map(Number);
+  const max = Math.max(...ws) || 1;
+  svg.setAttribute('aria-label', weights ? 'traffic by hour of the day, busiest hour full height' : 'flat traffic: every hour alike');
+  ws.forEach((x, i) => {
+    const r = document.createElementNS(ns, 'rect');
+    const hgt = Math.max(0.5, (38 * x) / max);
+    r.setAttribute('x', String(i * 10 + 1));
+    r.setAttribute('y', String(40 - hgt));
+    r.setAttribute('width', '8');
+    r.setAttribute('height', String(hgt));
+    r.setAttribute('data-w', String(x));
+    svg.append(r);
+  });
+  const flat = h('button', { type: 'button', id: 'f-profile-flat', class: 'link', disabled: !weights,
+    onclick: () => applyEdit('f-profile', ['workload.hourly_profile=']) }, 'Flat');
+  return h('div', { class: 'profile-row' }, svg, flat);
+}
+
 // Embodied carbon: a rented option needs the months it is spread over with it,
 // so an edit of either box writes both; emptying the carbon removes both.
 function embodiedSets(l, j, kg, months) {
@@ -435,6 +502,8 @@ function buildForm() {
     for (const g of groups) {
       for (const f of g.fields) {
         const el = $(f.id);
+        if (f.kind === 'note' && el) { el.textContent = f.value; continue; }
+        if (f.after) $(`${f.id}-after`)?.replaceChildren(f.after());
         if (!el || el.id === active || fieldErrors.has(f.id)) continue;
         el.value = String(f.value);
         const hint = $(`${f.id}-hint`);
@@ -453,6 +522,10 @@ function buildForm() {
 function fieldNode(f) {
   let input;
   const described = `${f.id}-hint ${f.id}-error`;
+  if (f.kind === 'note') {
+    return h('div', { class: 'field' }, h('strong', {}, f.label), h('p', { id: f.id, class: 'help capacity' }, f.value));
+  }
+  if (f.kind === 'slo-add') return sloAddNode(f);
   if (f.kind === 'select') {
     input = h('select', { id: f.id, 'aria-describedby': described, onchange: () => onField(f, input) },
       f.options.map((o) => (Array.isArray(o)
@@ -466,7 +539,7 @@ function fieldNode(f) {
     input = h('input', {
       id: f.id,
       type: 'text',
-      inputmode: f.kind === 'tokens' ? 'text' : 'decimal',
+      inputmode: f.inputmode ?? (f.kind === 'tokens' ? 'text' : 'decimal'),
       autocomplete: 'off',
       spellcheck: 'false',
       'aria-describedby': described,
@@ -478,6 +551,32 @@ function fieldNode(f) {
     h('label', { for: f.id }, f.label, f.kind !== 'select' && f.unit ? h('span', { class: 'unit' }, ` (${f.unit})`) : null,
       f.uncertain ? h('span', { class: 'uncertain' }, ' uncertain') : null),
     input,
+    f.after ? h('div', { id: `${f.id}-after` }, f.after()) : null,
+    h('small', { id: `${f.id}-hint`, class: 'help' }, f.hint),
+    h('p', { id: `${f.id}-error`, class: 'error', role: 'alert', hidden: true }));
+}
+
+// A select of the target keys not yet written, a value in ms and an Add button.
+function sloAddNode(f) {
+  const key = h('select', { id: `${f.id}-key`, 'aria-describedby': `${f.id}-hint ${f.id}-error` },
+    f.options.map(([k, label]) => h('option', { value: k }, `${label} (${k})`)));
+  const ms = h('input', { id: `${f.id}-ms`, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${f.id}-hint ${f.id}-error`,
+    onkeydown: (e) => { if (e.key === 'Enter') add(); } });
+  const add = () => {
+    let sets;
+    try {
+      sets = f.sets(key.value, ms.value.trim());
+    } catch (e) {
+      return setFieldError(f.id, describe(e, { withPlace: false }));
+    }
+    applyEdit(f.id, sets);
+  };
+  return h('div', { class: 'field slo-add' },
+    h('label', { for: `${f.id}-key` }, f.label),
+    key,
+    h('label', { for: `${f.id}-ms`, class: 'unit' }, 'target (ms)'),
+    ms,
+    h('button', { type: 'button', id: f.id, onclick: add }, 'Add target'),
     h('small', { id: `${f.id}-hint`, class: 'help' }, f.hint),
     h('p', { id: `${f.id}-error`, class: 'error', role: 'alert', hidden: true }));
 }

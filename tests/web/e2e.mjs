@@ -349,6 +349,99 @@ try {
     await sameAsCli(id, []);
   });
 
+  await check('the hourly profile: 24 weights typed, drawn and reset to flat, as tco report --set does; a bad one is refused beside its box', async () => {
+    const id = 'flagship';
+    await page.selectOption('#bundled', id);
+    await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, id);
+    assert.equal(await page.$eval('#f-profile', (i) => i.value), 'flat');
+    assert.match(await page.textContent('label[for="f-profile"]'), /^Hourly profile/);
+    const base = await sameAsCli(id, []);
+    // Office hours: typed with spaces, read as the list `--set` takes.
+    const peaky = '1 1 1 1 1 1 1 1 4 4 8 8 8 8 8 8 4 4 1 1 1 1 1 1';
+    await page.fill('#f-profile', peaky);
+    const cli = await sameAsCli(id, [`workload.hourly_profile=[${peaky.split(' ').join(', ')}]`]);
+    assert.ok(cli.local.some((l, j) => l.nodes > base.local[j].nodes), 'the busiest hour needs more nodes');
+    assert.match(await page.evaluate(() => window.tcoPage.state.text), /hourly_profile: \[1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 8,/);
+    const bars = await page.$$eval('#f-profile-sketch rect', (rs) => rs.map((r) => [r.dataset.w, Number(r.getAttribute('height'))]));
+    assert.equal(bars.length, 24);
+    assert.deepEqual([bars[0][0], bars[10][0], bars[16][0]], ['1', '8', '4']);
+    assert.ok(bars[10][1] === 2 * bars[16][1] && bars[16][1] === 4 * bars[0][1], JSON.stringify(bars));
+    await page.locator('#f-profile').scrollIntoViewIfNeeded();
+    await page.locator('#f-profile').locator('xpath=..').screenshot({ path: path.join(shots, 'hourly-profile.png') });
+    // Commas too: the same scenario, the same figures.
+    await page.fill('#f-profile', peaky.replaceAll(' ', ','));
+    await sameAsCli(id, [`workload.hourly_profile=[${peaky.split(' ').join(', ')}]`]);
+    // 23 numbers, a negative weight, a word: the core's error under the box; nothing changes.
+    const json = await page.evaluate(() => window.tcoPage.state.reportJson);
+    for (const [bad, says] of [[peaky.slice(0, -2), /workload\.hourly_profile: 23 weights given, one per hour of the day needs 24\. Allowed: `flat`, or a list of 24/],
+      [peaky.replace('4', '-4'), /workload\.hourly_profile\[8\]: .*Allowed: a weight from 0 to 10\^9/],
+      ['busy', /workload\.hourly_profile: `busy` is not an hourly profile/]]) {
+      await page.fill('#f-profile', bad);
+      await page.waitForSelector('#f-profile-error:not([hidden])');
+      assert.match(await page.textContent('#f-profile-error'), says);
+      assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), json);
+    }
+    // One click back to flat.
+    await page.click('#f-profile-flat');
+    await page.waitForFunction(() => window.tcoPage.state.profile === 'flat');
+    assert.equal(await page.isVisible('#f-profile-error'), false);
+    assert.equal(await page.$eval('#f-profile', (i) => i.value), 'flat');
+    await sameAsCli(id, []);
+  });
+
+  await check('latency targets of a load curve: edited, removed and added, the capacity line beside the option, as tco report --set does', async () => {
+    const file = path.join(repo, 'tests/data/slo-levels.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    await page.evaluate(() => { document.getElementById('yaml-box').open = true; });
+    await page.fill('#yaml', text);
+    await page.waitForFunction(() => window.tcoPage.state.scenario?.name === 'Capacity under latency targets (worked example)');
+    const same = async (sets) => {
+      const args = ['report', file, '--format', 'json'];
+      for (const s of sets) args.push('--set', s);
+      const json = tco(...args);
+      assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), json, `tco ${args.join(' ')}`);
+      const cli = JSON.parse(json);
+      assert.equal(await page.textContent('#f-l0-capacity'), `Throughput from ${cli.local[0].throughput.source}`);
+      return cli;
+    };
+    const base = await same([]);
+    assert.match(base.local[0].throughput.source, /^measured \(levels in the scenario\) between concurrency 8 and 16 .*: 1,500 tokens\/s$/);
+    assert.equal(await page.$eval('#f-l0-slo-ttft_p95_ms', (i) => i.value), '2000');
+    assert.match(await page.textContent('label[for="f-l0-slo-tpot_p95_ms"]'), /^P95 TPOT target \(ms\)/);
+    // A tighter TPOT target: less capacity per node, more nodes.
+    await page.fill('#f-l0-slo-tpot_p95_ms', '30');
+    const tight = await same(['local[0].throughput.slo.tpot_p95_ms=30']);
+    assert.ok(tight.local[0].nodes > base.local[0].nodes);
+    // Emptied: the target goes; added back from the key select.
+    await page.fill('#f-l0-slo-tpot_p95_ms', '');
+    await page.waitForSelector('#f-l0-slo-tpot_p95_ms', { state: 'detached' });
+    await same(['local[0].throughput.slo.tpot_p95_ms=']);
+    const keys = await page.$$eval('#f-l0-slo-add-key option', (os) => os.map((o) => o.value));
+    assert.equal(keys.length, 15);
+    assert.ok(keys.includes('tpot_p95_ms') && !keys.includes('ttft_p95_ms'));
+    await page.selectOption('#f-l0-slo-add-key', 'tpot_p95_ms');
+    await page.fill('#f-l0-slo-add-ms', '40');
+    await page.click('#f-l0-slo-add');
+    await page.waitForSelector('#f-l0-slo-tpot_p95_ms');
+    await same(['local[0].throughput.slo.tpot_p95_ms=40']);
+    await page.locator('#f-l0-slo-add').scrollIntoViewIfNeeded();
+    await page.locator('#f-l0-slo-add').locator('xpath=ancestor::fieldset').screenshot({ path: path.join(shots, 'latency-targets.png') });
+    // A target of 0 and a target the curve does not measure: the core's error, nothing changes.
+    const json = await page.evaluate(() => window.tcoPage.state.reportJson);
+    await page.fill('#f-l0-slo-ttft_p95_ms', '0');
+    await page.waitForSelector('#f-l0-slo-ttft_p95_ms-error:not([hidden])');
+    assert.match(await page.textContent('#f-l0-slo-ttft_p95_ms-error'), /local\[0\]\.throughput\.slo\.ttft_p95_ms: .*Allowed: a latency target in milliseconds from 0\.001 to 86,400,000/);
+    await page.fill('#f-l0-slo-ttft_p95_ms', '2000');
+    await page.selectOption('#f-l0-slo-add-key', 'e2e_p99_ms');
+    await page.fill('#f-l0-slo-add-ms', '9000');
+    await page.press('#f-l0-slo-add-ms', 'Enter');
+    await page.waitForSelector('#f-l0-slo-add-error:not([hidden])');
+    assert.match(await page.textContent('#f-l0-slo-add-error'), /e2e/i);
+    assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), json);
+    // The text box closed again, as the checks after this one expect it.
+    await page.evaluate(() => { document.getElementById('yaml-box').open = false; });
+  });
+
   let editedYaml;
   await check('changing inputs changes the figures, as tco report --set does', async () => {
     await page.selectOption('#bundled', 'flagship');

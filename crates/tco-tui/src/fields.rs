@@ -113,7 +113,15 @@ impl Field {
         reg::pattern(&self.path) == "local[].rented.billing"
     }
 
+    /// Whether this is a local option's "add a latency target" line.
+    pub fn is_slo_add(&self) -> bool {
+        reg::pattern(&self.path) == "local[].throughput.slo"
+    }
+
     fn point_display(&self, currency: &str) -> String {
+        if self.is_slo_add() {
+            return "add one: Enter, KEY=MS (tpot_p95_ms=90)".into();
+        }
         if let Some(t) = &self.text {
             return t.clone();
         }
@@ -309,6 +317,7 @@ fn step_show(spec: &FieldSpec) -> (Step, Show) {
 pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
     let mut out = Vec::new();
     let cur = s.currency.as_str();
+    let written = tco_core::input::scenario::written_targets(tree);
     let mut push_any = |group: &str, path: String, value: Option<Decimal>, text: Option<String>| {
         let spec = reg::spec_of(&path).unwrap_or_else(|| reg::known(&reg::pattern(&path)));
         let (step, show) = step_show(spec);
@@ -363,6 +372,12 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
         w.cache_write_share.get()
     );
     push!(g, "workload.off_peak_share".into(), w.off_peak_share.get());
+    push_any(
+        g,
+        "workload.hourly_profile".into(),
+        None,
+        Some(reg::profile_text(w.hourly_profile.as_deref())),
+    );
     // 0 = not set (the standard prices, no long-context tier).
     push!(
         g,
@@ -471,6 +486,26 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
                 l.throughput.decode.per_second().round_dp(4),
             );
         }
+        // Latency targets of a curve: one line each as written, and a line
+        // that adds one (`KEY=MS`).
+        if let Some(w) = written.get(i).filter(|w| w.curve) {
+            for (key, text) in &w.targets {
+                let v = text
+                    .parse::<Decimal>()
+                    .or_else(|_| Decimal::from_scientific(text));
+                if let Ok(v) = v {
+                    local(&format!("throughput.slo.{key}"), v.normalize());
+                }
+            }
+            push_any(
+                &group,
+                format!("local[{i}].throughput.slo"),
+                None,
+                Some(String::new()),
+            );
+        }
+        let mut local =
+            |key: &str, value: Decimal| push!(&group, format!("local[{i}].{key}"), value);
         local("max_utilization", l.max_utilization.get());
         // Carbon: the grid's intensity (with a power line) and the embodied
         // carbon per node, "not set" until given.

@@ -63,6 +63,27 @@ pub fn field_specs() -> Result<String, JsValue> {
     json(&list)
 }
 
+/// The `--set workload.hourly_profile=VALUE` value for what was typed in the
+/// profile box: `flat`, or numbers separated by commas or spaces as a list
+/// (`fields::profile_value`); the scenario reader judges it.
+#[wasm_bindgen(js_name = profileValue)]
+pub fn profile_value(typed: &str) -> String {
+    tco_core::model::fields::profile_value(typed)
+}
+
+/// The `PATH=VALUE` edits that add the latency target typed as `KEY=MS` to
+/// the throughput at `throughput` (`local[0].throughput`), removing a fixed
+/// `concurrency` when `had_concurrency` (`fields::slo_add`).
+#[wasm_bindgen(js_name = sloAdd)]
+pub fn slo_add(
+    throughput: &str,
+    typed: &str,
+    had_concurrency: bool,
+) -> Result<Vec<String>, JsValue> {
+    tco_core::model::fields::slo_add(throughput, typed, had_concurrency)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e)))
+}
+
 /// A field's label with its option, as the tornado and the CLI write it:
 /// `local[0].power.price_per_kwh` → `electricity price (local 1)`.
 #[wasm_bindgen(js_name = fieldLabel)]

@@ -74,6 +74,11 @@ struct Update {
     payback: Vec<String>,
     /// The notes under the tables (warnings, throughput source, memory fit).
     notes: Vec<String>,
+    /// The busiest-hour profile as the form shows it: `flat` or the 24
+    /// weights separated by spaces (`fields::profile_text`).
+    profile: String,
+    /// Per local option, its latency targets as written (the form's SLO fields).
+    slo: Vec<tco_core::input::scenario::WrittenTargets>,
 }
 
 #[wasm_bindgen]
@@ -137,7 +142,7 @@ impl Tco {
     /// `sets` (`PATH=VALUE`, the CLI's `--set`; an empty VALUE removes the
     /// field), checks the scenario, prices it and draws the cost chart.
     /// Returns JSON `{text, scenario, report, chart: {Ok: svg} | {Err: msg},
-    /// wins, payback, notes}`; `text` is the edited YAML (the input itself
+    /// wins, payback, notes, profile, slo}`; `text` is the edited YAML (the input itself
     /// when `sets` is empty). A refused edit or a wrong scenario is the
     /// located error.
     pub fn update(&self, text: &str, origin: &str, sets: Vec<String>) -> Result<String, JsValue> {
@@ -163,6 +168,10 @@ impl Tco {
             .to_svg()
             .map_err(|e| e.to_string());
         json(&Update {
+            profile: tco_core::model::fields::profile_text(
+                scenario.workload.hourly_profile.as_deref(),
+            ),
+            slo: tco_core::input::scenario::written_targets(&root),
             text,
             wins: report.break_even.iter().map(format::local_wins).collect(),
             payback: report.break_even.iter().map(format::payback).collect(),

@@ -645,3 +645,32 @@ fn an_unmet_latency_target_never_wins_on_the_page() {
     assert_eq!(u["wins"][0], "— cannot serve (see Notes)");
     assert_eq!(u["payback"][0], "—");
 }
+
+#[wasm_bindgen_test]
+fn the_profile_and_the_latency_targets_go_through_update() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("estimate-before-you-buy");
+    let u: Value = serde_json::from_str(&tco.update(&text, &path, vec![]).unwrap()).unwrap();
+    assert_eq!(u["profile"], "flat");
+    // Typed numbers become the list --set reads; the form shows them back.
+    let typed = "1 1 1 1 1 1 1 1 4 4 8 8 8 8 8 8 4 4 1 1 1 1 1 1";
+    let set = format!("workload.hourly_profile={}", profile_value(typed));
+    let u: Value = serde_json::from_str(&tco.update(&text, &path, vec![set]).unwrap()).unwrap();
+    assert_eq!(u["profile"], typed);
+    // 23 numbers: the reader's located error.
+    let set = format!("workload.hourly_profile={}", profile_value(&typed[2..]));
+    let e = tco.update(&text, &path, vec![set]).unwrap_err();
+    assert_eq!(prop_str(&e, "path"), "workload.hourly_profile");
+    assert!(prop_str(&e, "problem").contains("23 weights given"));
+    // Each local option's targets as written; adding one is the core's edit.
+    let slo = u["slo"].as_array().unwrap();
+    assert!(slo.iter().any(|w| w["curve"] == true), "{slo:?}");
+    assert_eq!(
+        slo_add("local[0].throughput", "tpot_p95_ms=90", true).unwrap(),
+        [
+            "local[0].throughput.slo.tpot_p95_ms=90",
+            "local[0].throughput.concurrency="
+        ]
+    );
+    assert!(slo_add("local[0].throughput", "tpot_p95_ms", false).is_err());
+}

@@ -187,11 +187,9 @@ pub fn read_slo(f: &Field<'_>) -> Result<Slo, Diagnostic> {
     let mut targets = Vec::new();
     for k in &keys {
         if let Some(v) = o.get(k) {
-            let ms = v.decimal_in(
-                Decimal::new(1, 3),
-                Decimal::from(86_400_000u32),
-                "a latency target in milliseconds from 0.001 to 86,400,000",
-            )?;
+            // The bounds and their wording are the field registry's.
+            let spec = crate::model::fields::known(&format!("local[].throughput.slo.{k}"));
+            let ms = v.decimal_in(spec.min, spec.max, spec.allowed)?;
             if let Some(s) = Stat::parse(k) {
                 targets.push((s, ms));
             }

@@ -26,6 +26,7 @@ use api::{read_api, read_rates};
 mod local;
 use local::{read_local, read_profile};
 mod throughput;
+pub use throughput::{written_targets, WrittenTargets};
 
 /// Where a scenario's files and tables come from. The CLI reads files; the
 /// page has none and answers calibration requests with an error.
@@ -520,6 +521,12 @@ pub fn accepted_paths() -> Vec<String> {
     let mut out = leaves("", TOP_KEYS);
     // `exchange_rates`: its date and a rate for any currency code.
     out.extend(["exchange_rates.as_of".into(), "exchange_rates.*".into()]);
+    // `throughput.slo`: each latency target on its own line.
+    out.extend(
+        crate::model::load_curve::Stat::all_keys()
+            .into_iter()
+            .map(|k| format!("local[].throughput.slo.{k}")),
+    );
     for (prefix, keys) in [
         ("workload.", WORKLOAD_KEYS),
         ("api[].", API_KEYS),

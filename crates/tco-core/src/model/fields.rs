@@ -125,6 +125,7 @@ const WATTS: &str = "watts from 0 to 10,000,000";
 const TPS: &str = "tokens per second from 0.01 to 10^8";
 const RATE: &str = "an annual rate from 0 to 1 (0.08 = 8 %)";
 const TEXT: &str = "text";
+const SLO_MS: &str = "a latency target in milliseconds from 0.001 to 86,400,000";
 
 use Kind::{Integer as I, Money as M, Number as N, Price as P, Share as S, Text as T, Tokens as V};
 
@@ -157,6 +158,7 @@ const fn f(
 const PCT2: Step = Step::Percent5 { dp: 2 };
 const PCT4: Step = Step::Percent5 { dp: 4 };
 const PCT1: Step = Step::Percent5 { dp: 1 };
+const PCT3: Step = Step::Percent5 { dp: 3 };
 const NO: Step = Step::None;
 const fn add(n: i64, scale: u32) -> Step {
     Step::Add { by: d(n, scale) }
@@ -223,6 +225,23 @@ pub static FIELDS: &[FieldSpec] = &[
     f("local[].throughput.calibration", "calibration file", "", T, Z, Z, "a calibration file written by `tco probe --out`, path relative to the scenario", false, NO),
     f("local[].throughput.levels", "load levels", "", T, Z, Z, "a list of {concurrency, total_tokens_per_second, ttft_p95_ms, …}", false, NO),
     f("local[].throughput.slo", "latency targets", "", T, Z, Z, "ttft_, tpot_, itl_, e2e_ × p50|p90|p95|p99 × _ms", false, NO),
+    // One line per latency target (`Stat::all_keys`): the faces edit each on its own.
+    f("local[].throughput.slo.ttft_p50_ms", "p50 TTFT target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.ttft_p90_ms", "p90 TTFT target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.ttft_p95_ms", "p95 TTFT target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.ttft_p99_ms", "p99 TTFT target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.tpot_p50_ms", "p50 TPOT target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.tpot_p90_ms", "p90 TPOT target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.tpot_p95_ms", "p95 TPOT target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.tpot_p99_ms", "p99 TPOT target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.itl_p50_ms", "p50 ITL target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.itl_p90_ms", "p90 ITL target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.itl_p95_ms", "p95 ITL target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.itl_p99_ms", "p99 ITL target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.e2e_p50_ms", "p50 E2E target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.e2e_p90_ms", "p90 E2E target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.e2e_p95_ms", "p95 E2E target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
+    f("local[].throughput.slo.e2e_p99_ms", "p99 E2E target", "ms", N, d(1, 3), d(86_400_000, 0), SLO_MS, false, PCT3),
     f("local[].throughput.estimate", "throughput estimate", "", T, Z, Z, "`roofline`: modelled from the machine's bandwidth and FLOPS (needs `machine:` and `model:`)", false, NO),
     f("local[].throughput.efficiency.memory", "memory efficiency", "share of the bandwidth", S, d(1, 2), ONE, "a share of the peak from 0.01 to 1 (0.75 = 75 %)", false, Step::Share),
     f("local[].throughput.efficiency.compute", "compute efficiency", "share of the FLOPS", S, d(1, 2), ONE, "a share of the peak from 0.01 to 1 (0.5 = 50 %)", false, Step::Share),
@@ -341,6 +360,66 @@ pub fn billing_switch(rented: &str, from: &str, to: &str) -> Vec<String> {
         }
     }
     sets
+}
+
+/// A busiest-hour profile (`workload.hourly_profile`) as the faces show it:
+/// `flat`, or the 24 weights separated by spaces (`1 1 1 2 4 …`), the form
+/// [`profile_value`] reads back.
+pub fn profile_text(weights: Option<&[Decimal]>) -> String {
+    match weights {
+        None => "flat".to_string(),
+        Some(w) => w
+            .iter()
+            .map(|x| x.normalize().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// The `--set workload.hourly_profile=VALUE` value for what a person typed in
+/// a face: `flat`, a YAML list, or numbers separated by commas or spaces
+/// (`1, 1, 2` or `1 1 2` become `[1, 1, 2]`). Nothing is checked here: the
+/// scenario reader judges the result (24 non-negative weights) with its
+/// located error. Empty stays empty (the key removed: flat).
+pub fn profile_value(typed: &str) -> String {
+    let t = typed.trim();
+    if t.starts_with('[') {
+        return t.to_string();
+    }
+    let parts: Vec<&str> = t
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 {
+        return t.to_string();
+    }
+    format!("[{}]", parts.join(", "))
+}
+
+/// The `PATH=VALUE` edits that add the latency target a person typed as
+/// `KEY=MS` (`tpot_p95_ms=90`; `:` or a space also separate) to the
+/// throughput at `throughput` (`local[0].throughput`). A curve read at a
+/// fixed `concurrency` loses it (targets and a fixed level both choose the
+/// load, which the reader refuses), so `had_concurrency` removes it. The key
+/// and the value are the reader's to judge; text with no value is refused here.
+pub fn slo_add(
+    throughput: &str,
+    typed: &str,
+    had_concurrency: bool,
+) -> Result<Vec<String>, String> {
+    let t = typed.trim();
+    let (key, value) = t
+        .split_once(['=', ':', ' '])
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+        .ok_or_else(|| {
+            format!("`{t}` is not a latency target: write KEY=MS, e.g. tpot_p95_ms=90 (keys: ttft_, tpot_, itl_, e2e_ × p50|p90|p95|p99 × _ms)")
+        })?;
+    let mut sets = vec![format!("{throughput}.slo.{key}={value}")];
+    if had_concurrency {
+        sets.push(format!("{throughput}.concurrency="));
+    }
+    Ok(sets)
 }
 
 /// The spec a reader's constant names; a path missing from [`FIELDS`] is a
@@ -463,6 +542,41 @@ mod tests {
             for (key, _) in keys.iter() {
                 assert!(spec(&format!("local[].rented.{key}")).is_some(), "{key}");
             }
+        }
+    }
+
+    #[test]
+    fn profiles_read_back_what_they_show() {
+        assert_eq!(profile_text(None), "flat");
+        let w = [Decimal::new(10, 1), Decimal::new(25, 1), Decimal::ZERO];
+        assert_eq!(profile_text(Some(&w)), "1 2.5 0");
+        assert_eq!(profile_value("1 2.5 0"), "[1, 2.5, 0]");
+        assert_eq!(profile_value(" 1, 2,3 ,\t4 "), "[1, 2, 3, 4]");
+        assert_eq!(profile_value("flat"), "flat");
+        assert_eq!(profile_value("[1, 2]"), "[1, 2]");
+        assert_eq!(profile_value("busy"), "busy");
+        assert_eq!(profile_value(""), "");
+    }
+
+    #[test]
+    fn a_latency_target_is_added_by_key() {
+        assert_eq!(
+            slo_add("local[1].throughput", "tpot_p95_ms=90", false).unwrap(),
+            ["local[1].throughput.slo.tpot_p95_ms=90"]
+        );
+        assert_eq!(
+            slo_add("local[0].throughput", " e2e_p99_ms: 8000", true).unwrap(),
+            [
+                "local[0].throughput.slo.e2e_p99_ms=8000",
+                "local[0].throughput.concurrency="
+            ]
+        );
+        assert!(slo_add("local[0].throughput", "tpot_p95_ms", false).is_err());
+        assert!(slo_add("local[0].throughput", "=5", false).is_err());
+        for k in crate::model::load_curve::Stat::all_keys() {
+            let s = spec(&format!("local[].throughput.slo.{k}")).unwrap();
+            assert_eq!(s.unit, "ms", "{k}");
+            assert!(s.min > Z, "{k}");
         }
     }
 

@@ -290,8 +290,16 @@ impl App {
     /// VALUE removes the key): a billing kind drops the other kinds' keys and
     /// writes the new kind's required ones at the registry's defaults; an
     /// embodied carbon on a rented option also writes the months it is spread
-    /// over, and emptying it removes both.
-    pub fn sets_for(&self, path: &str, value: &str) -> Vec<String> {
+    /// over, and emptying it removes both; an hourly profile typed as
+    /// numbers becomes the list the reader reads ([`reg::profile_value`]); a
+    /// latency target typed as `KEY=MS` on the `latency targets` line is
+    /// added to that option's `slo` ([`reg::slo_add`]), which refuses text
+    /// with no value.
+    ///
+    /// [`reg::profile_value`]: tco_core::model::fields::profile_value
+    /// [`reg::slo_add`]: tco_core::model::fields::slo_add
+    pub fn sets_for(&self, path: &str, value: &str) -> Result<Vec<String>, String> {
+        use tco_core::input::scenario::written_targets;
         use tco_core::model::fields::{self as reg, billing_switch};
         use tco_core::model::scenario::HardwareCost;
         let one = vec![format!("{path}={value}")];
@@ -299,13 +307,13 @@ impl App {
             let i: usize = p.strip_prefix("local[")?.split(']').next()?.parse().ok()?;
             self.now.scenario.local.get(i)
         };
-        match reg::pattern(path).as_str() {
+        let sets = match reg::pattern(path).as_str() {
             "local[].rented.billing" => {
                 let from = match local(path).map(|l| &l.hardware) {
                     Some(HardwareCost::Rented { billing, .. }) => {
                         crate::fields::billing_name(billing)
                     }
-                    _ => return one,
+                    _ => return Ok(one),
                 };
                 let rented = path.trim_end_matches(".billing");
                 let to = if value == "on_demand" {
@@ -318,7 +326,7 @@ impl App {
                 sets
             }
             "local[].embodied_kg_co2e" => {
-                let Some(l) = local(path) else { return one };
+                let Some(l) = local(path) else { return Ok(one) };
                 let months = path.replace("embodied_kg_co2e", "embodied_months");
                 let rented = matches!(l.hardware, HardwareCost::Rented { .. });
                 if value.is_empty() {
@@ -332,15 +340,32 @@ impl App {
                     one
                 }
             }
+            "workload.hourly_profile" => vec![format!("{path}={}", reg::profile_value(value))],
+            "local[].throughput.slo" => {
+                let i = path
+                    .strip_prefix("local[")
+                    .and_then(|p| p.split(']').next()?.parse::<usize>().ok());
+                let had_concurrency = i
+                    .and_then(|i| written_targets(&self.tree).into_iter().nth(i))
+                    .is_some_and(|w| w.concurrency);
+                reg::slo_add(path.trim_end_matches(".slo"), value, had_concurrency)?
+            }
             _ => one,
-        }
+        };
+        Ok(sets)
     }
 
     /// Sets `path` to `value` (with the edits [`App::sets_for`] adds) and
     /// recomputes; on a refusal keeps the last good state.
     pub fn set(&mut self, path: &str, value: &str) {
         let mut tree = self.tree.clone();
-        let sets = self.sets_for(path, value);
+        let sets = match self.sets_for(path, value) {
+            Ok(sets) => sets,
+            Err(e) => {
+                self.message = Some(Message::Error(format!("refused: {e}")));
+                return;
+            }
+        };
         let result = sets
             .iter()
             .try_for_each(|s| set_path(&mut tree, s))
@@ -442,6 +467,21 @@ pub fn bundled_app(path: &str) -> Option<App> {
         probe_built: tco_probe::HAS_ENGINE,
     })
     .ok()
+}
+
+/// An app on a scenario text with the bundled tables and no files, for tests.
+#[cfg(test)]
+pub fn text_app(origin: &str, text: &str) -> App {
+    #[allow(clippy::unwrap_used)]
+    App::new(Launch {
+        origin: origin.into(),
+        text: text.into(),
+        path: None,
+        tables: tco_core::input::bundled::tables().unwrap(),
+        files: Box::new(tco_core::input::scenario::NoFiles),
+        probe_built: false,
+    })
+    .unwrap()
 }
 
 #[cfg(test)]
@@ -1296,5 +1336,134 @@ summary:
         assert_eq!(a.mode, Mode::ConfirmQuit);
         key(&mut a, KeyCode::Char('y'));
         assert!(a.quit);
+    }
+
+    /// The report of a scenario text with `--set` edits, as `tco report --set` computes it.
+    fn cli_report_of(text: &str, sets: &[&str]) -> tco_core::analysis::report::Report {
+        let tables = tco_core::input::bundled::tables().unwrap();
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        tco_core::Scenario::parse_with_overrides(
+            text,
+            "t.yaml",
+            &sets,
+            tables.as_ref(),
+            &tco_core::input::scenario::NoFiles,
+        )
+        .unwrap()
+        .evaluate()
+    }
+
+    const SLO_LEVELS: &str = include_str!("../../../../tests/data/slo-levels.yaml");
+    /// Traffic from 8:00 to 18:00, twice as much from 10:00 to 16:00.
+    const PEAKY: &str = "1 1 1 1 1 1 1 1 4 4 8 8 8 8 8 8 4 4 1 1 1 1 1 1";
+
+    fn refused(a: &App) -> String {
+        match &a.message {
+            Some(Message::Error(e)) => e.clone(),
+            m => panic!("not refused: {m:?}"),
+        }
+    }
+
+    #[test]
+    fn the_hourly_profile_edits_like_report_set_and_bad_ones_are_refused() {
+        const FLAGSHIP: &str = "scenarios/flagship.yaml";
+        let mut a = bundled_app(FLAGSHIP).unwrap();
+        let path = "workload.hourly_profile";
+        select(&mut a, path);
+        let f = a.field().unwrap();
+        assert_eq!((f.group.as_str(), f.label), ("Workload", "hourly profile"));
+        assert_eq!(f.display("USD"), "flat");
+        let flat = a.now.report.clone();
+        // Typed with spaces (or commas): the list the CLI's --set reads.
+        replace(&mut a, path, PEAKY);
+        let list = format!("workload.hourly_profile=[{}]", PEAKY.replace(' ', ", "));
+        assert_eq!(a.now.report, cli_report(FLAGSHIP, &[list.as_str()]));
+        assert_eq!(a.field().unwrap().display("USD"), PEAKY);
+        // The busiest hour needs more nodes than the flat day.
+        let nodes = |r: &tco_core::analysis::report::Report| -> u64 {
+            r.local.iter().map(|l| l.nodes).sum()
+        };
+        assert!(
+            nodes(&a.now.report) > nodes(&flat),
+            "{} nodes",
+            nodes(&flat)
+        );
+        // Bad profiles: the core's located error, nothing changes.
+        let tree = a.tree.clone();
+        for (t, says) in [
+            (PEAKY.rsplit_once(' ').unwrap().0, "23 weights given"),
+            (&*PEAKY.replacen("4", "-4", 1), "-4"),
+            ("busy", "`busy` is not an hourly profile"),
+        ] {
+            select(&mut a, path);
+            key(&mut a, KeyCode::Enter);
+            a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+            typed(&mut a, t);
+            key(&mut a, KeyCode::Enter);
+            let e = refused(&a);
+            assert!(
+                e.contains("workload.hourly_profile") && e.contains(says),
+                "{t}: {e}"
+            );
+            assert_eq!(a.tree, tree);
+        }
+        // flat: back to the flat day's figures.
+        replace(&mut a, path, "flat");
+        assert_eq!(a.now.report, flat);
+    }
+
+    #[test]
+    fn latency_targets_edit_add_and_remove_like_report_set() {
+        let mut a = text_app("slo-levels.yaml", SLO_LEVELS);
+        let ttft = "local[0].throughput.slo.ttft_p95_ms";
+        let tpot = "local[0].throughput.slo.tpot_p95_ms";
+        select(&mut a, ttft);
+        let f = a.field().unwrap();
+        assert_eq!((f.label, f.unit.as_str()), ("p95 TTFT target", "ms"));
+        assert_eq!(f.value, rust_decimal::Decimal::from(2000));
+        let before = a.now.report.clone();
+        assert_eq!(before.local[0].nodes, 1);
+        // A tighter TPOT target: less capacity per node, more nodes, as --set.
+        replace(&mut a, tpot, "30");
+        let want = cli_report_of(SLO_LEVELS, &["local[0].throughput.slo.tpot_p95_ms=30"]);
+        assert_eq!(a.now.report, want);
+        assert!(a.now.report.local[0].nodes > before.local[0].nodes);
+        assert!(a.now.report.local[0].throughput.source.contains("p95 TPOT"));
+        // + steps it by 5 %.
+        select(&mut a, tpot);
+        key(&mut a, KeyCode::Char('+'));
+        assert_eq!(
+            a.now.report,
+            cli_report_of(SLO_LEVELS, &["local[0].throughput.slo.tpot_p95_ms=31.5"])
+        );
+        // Removed (emptied), then added back through the add line.
+        replace(&mut a, tpot, "");
+        assert!(!a.fields.iter().any(|f| f.path == tpot));
+        assert_eq!(
+            a.now.report,
+            cli_report_of(SLO_LEVELS, &["local[0].throughput.slo.tpot_p95_ms="])
+        );
+        replace(&mut a, "local[0].throughput.slo", "tpot_p95_ms=40");
+        assert_eq!(
+            a.now.report,
+            cli_report_of(SLO_LEVELS, &["local[0].throughput.slo.tpot_p95_ms=40"])
+        );
+        // A target out of range, a key the reader does not know, a key
+        // without a value: refused, nothing changes.
+        let tree = a.tree.clone();
+        for (path, t, says) in [
+            (ttft, "0", "from 0.001 to 86,400,000"),
+            ("local[0].throughput.slo", "ttft_p97_ms=5", "ttft_p97_ms"),
+            ("local[0].throughput.slo", "ttft_p99_ms", "KEY=MS"),
+        ] {
+            select(&mut a, path);
+            key(&mut a, KeyCode::Enter);
+            a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+            typed(&mut a, t);
+            key(&mut a, KeyCode::Enter);
+            let e = refused(&a);
+            assert!(e.contains(says), "{t}: {e}");
+            assert_eq!(a.tree, tree);
+        }
     }
 }

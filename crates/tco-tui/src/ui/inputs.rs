@@ -74,6 +74,9 @@ impl Widget for Inputs<'_> {
                 Line::from(format!("unit: {}", f.unit)),
                 Line::from(format!("allowed: {}", f.range)),
                 Line::from(match (&f.text, f.is_billing()) {
+                    _ if f.is_slo_add() => {
+                        "Enter types KEY=MS to add a target; an emptied target is removed".into()
+                    }
                     (_, true) => {
                         "+/− the next kind (its own fields follow); Enter types one".into()
                     }

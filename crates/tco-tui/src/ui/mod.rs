@@ -136,8 +136,26 @@ mod tests {
     #[test]
     fn inputs_panel() {
         let mut a = app();
-        a.selected = 9;
+        // The same field as before the hourly profile's line.
+        a.selected = 10;
         insta::assert_snapshot!(draw(60, 30, |r, b| super::Inputs(&a).render(r, b)));
+    }
+
+    /// A load curve under latency targets: each target a line, the line
+    /// that adds one, and the capacity they allow beside the option's costs.
+    #[test]
+    fn inputs_and_results_of_latency_targets() {
+        let mut a = crate::app::text_app(
+            "slo-levels.yaml",
+            include_str!("../../../../tests/data/slo-levels.yaml"),
+        );
+        a.selected = a
+            .fields
+            .iter()
+            .position(|f| f.path == "local[0].throughput.slo.tpot_p95_ms")
+            .unwrap();
+        insta::assert_snapshot!(draw(70, 34, |r, b| super::Inputs(&a).render(r, b)));
+        insta::assert_snapshot!(draw(110, 12, |r, b| super::Results(&a).render(r, b)));
     }
 
     #[test]

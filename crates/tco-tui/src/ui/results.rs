@@ -97,6 +97,14 @@ impl Widget for Results<'_> {
                 money(b.other, cur),
                 money(b.overhead, cur)
             )));
+            // Where the capacity comes from: a measured curve's SLO line
+            // ("measured (levels in the scenario) at concurrency ≤ 8 …").
+            if l.throughput.source != "declared in the scenario" {
+                lines.push(Line::from(format!(
+                    "      throughput from {}",
+                    l.throughput.source
+                )));
+            }
             for w in &l.warnings {
                 lines.push(Line::styled(
                     format!("      ! {w}"),

@@ -511,3 +511,77 @@ pub(super) fn read_estimate(
         Vec::new(),
     ))
 }
+
+/// What the faces edit of one local option's latency targets, read from the
+/// tree as written (`local[i].throughput`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WrittenTargets {
+    /// The throughput is a curve that takes targets: `levels`, `calibration`
+    /// or `estimate` (declared rates take none).
+    pub curve: bool,
+    /// `concurrency: N` is written (a fixed level instead of targets).
+    pub concurrency: bool,
+    /// `slo`'s entries in the order written: the key (`ttft_p95_ms`) and the
+    /// value's text.
+    pub targets: Vec<(String, String)>,
+}
+
+/// [`WrittenTargets`] of every local option of `root`, in list order.
+pub fn written_targets(root: &Node) -> Vec<WrittenTargets> {
+    let Some(yaml::Value::Seq(items)) = root.get("local").map(|l| &l.value) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|item| {
+            let Some(t) = item.get("throughput") else {
+                return WrittenTargets::default();
+            };
+            let targets = match t.get("slo").map(|s| &s.value) {
+                Some(yaml::Value::Map(entries)) => entries
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        Some((k.scalar_text()?.to_string(), v.scalar_text()?.to_string()))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            WrittenTargets {
+                curve: ["levels", "calibration", "estimate"]
+                    .iter()
+                    .any(|k| t.get(k).is_some()),
+                concurrency: t.get("concurrency").is_some(),
+                targets,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod written_targets_tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_read_per_option_as_written() {
+        let root = yaml::parse(
+            "local:\n  - {name: a, throughput: {tokens_per_second: 5}}\n  - name: b\n    throughput:\n      levels: []\n      slo: {tpot_p95_ms: 90, ttft_p95_ms: 2000}\n  - {name: c, throughput: {calibration: f.yaml, concurrency: 4}}\n  - {name: d}\n",
+            "t.yaml",
+        )
+        .unwrap();
+        let w = written_targets(&root);
+        assert_eq!(w.len(), 4);
+        assert_eq!(w[0], WrittenTargets::default());
+        assert!(w[1].curve && !w[1].concurrency);
+        assert_eq!(
+            w[1].targets,
+            [
+                ("tpot_p95_ms".to_string(), "90".to_string()),
+                ("ttft_p95_ms".to_string(), "2000".to_string())
+            ]
+        );
+        assert!(w[2].curve && w[2].concurrency && w[2].targets.is_empty());
+        assert_eq!(w[3], WrittenTargets::default());
+        assert!(written_targets(&yaml::parse("name: x\n", "t.yaml").unwrap()).is_empty());
+    }
+}
