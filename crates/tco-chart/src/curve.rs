@@ -6,6 +6,9 @@ use crate::frame::{Swatch, INK};
 use crate::ticks::Unit;
 use crate::{ChartError, Marker};
 
+/// A drawn line: its name, its `data-kind`, its points.
+type Line<'a> = (&'a str, &'a str, &'a [(f64, f64)]);
+
 /// Per-stream, aggregate and total tokens/s by batch size, with the point the
 /// report's capacity is taken from.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,10 +35,18 @@ pub struct CurveChart {
 impl CurveChart {
     /// The chart as an 800×500 SVG document, on log axes.
     pub fn to_svg(&self) -> Result<String, ChartError> {
-        let lines: [(&str, &str, &[(f64, f64)]); 3] = [
-            ("per stream (decode)", "per_stream", &self.per_stream),
-            ("aggregate (decode)", "aggregate", &self.aggregate),
-            ("total, closed loop (capacity)", "total", &self.total),
+        let lines: [Line<'_>; 3] = [
+            (
+                "per stream (decode)",
+                "per_stream",
+                self.per_stream.as_slice(),
+            ),
+            ("aggregate (decode)", "aggregate", self.aggregate.as_slice()),
+            (
+                "total, closed loop (capacity)",
+                "total",
+                self.total.as_slice(),
+            ),
         ];
         let band = [&self.total_low, &self.total_high];
         let all = lines

@@ -276,20 +276,6 @@ impl SharesChart {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rust_decimal_macros::dec;
-
-    #[test]
-    fn input_values_read_as_written() {
-        assert_eq!(decimal_label(dec!(0.080)), "0.08");
-        assert_eq!(decimal_label(dec!(80000)), "80,000");
-        assert_eq!(decimal_label(dec!(1200.5)), "1200.5");
-        assert_eq!(decimal_label(dec!(-12345.25)), "-12,345.25");
-    }
-}
-
 impl crate::CurveChart {
     /// The modelled curve of a local option whose throughput is estimated
     /// from specs: per-stream, aggregate and total tokens/s at each batch
@@ -368,5 +354,19 @@ impl crate::CurveChart {
             total_high: pts(&curves.high, |l| l.total_tps),
             selected,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn input_values_read_as_written() {
+        assert_eq!(decimal_label(dec!(0.080)), "0.08");
+        assert_eq!(decimal_label(dec!(80000)), "80,000");
+        assert_eq!(decimal_label(dec!(1200.5)), "1200.5");
+        assert_eq!(decimal_label(dec!(-12345.25)), "-12,345.25");
     }
 }
