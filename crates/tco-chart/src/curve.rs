@@ -141,7 +141,7 @@ impl CurveChart {
             note: self.note.clone(),
             x: Axis::new(
                 "batch size (concurrent streams)",
-                Unit::Plain,
+                Unit::Count,
                 true,
                 x_lo,
                 x_hi,

@@ -992,6 +992,13 @@ fn curve_chart_of_the_bundled_estimate_marks_the_reports_capacity() {
     let doc = Document::parse(&svg).unwrap();
     let fr = Frame::read(&doc);
     assert!(fr.x_log && fr.y_log);
+    assert_eq!((fr.x.0, fr.x.1), (1.0, 128.0));
+    // Batch sizes are ticked at the powers of two the estimate models.
+    assert_eq!(
+        labels(&x_ticks(&doc)),
+        ["1", "2", "4", "8", "16", "32", "64", "128"]
+    );
+    near(tick(&x_ticks(&doc), "8"), fr.px(8.0), 1.0);
     assert_eq!(
         series_names(&doc),
         [
