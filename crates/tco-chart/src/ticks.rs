@@ -179,18 +179,18 @@ pub(crate) fn log_ticks(unit: &Unit, lo: f64, hi: f64, pixels: f64, horizontal: 
     let span = libm::log10(hi) - libm::log10(lo);
     if *unit == Unit::Count {
         // Powers of two, every 2nd, 4th… when they crowd.
-        let first = libm::ceil(libm::log2(lo.max(1.0)) - 1e-9) as i32;
-        let last = libm::floor(libm::log2(hi.max(1.0)) + 1e-9) as i32;
+        let powers: Vec<(u32, f64)> = (0..63u32)
+            .map(|e| (e, (1u64 << e) as f64))
+            .filter(|(_, v)| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9))
+            .collect();
         for step in [1, 2, 4, 8] {
-            let ticks: Vec<Tick> = (first..=last.max(first))
-                .filter(|e| e.rem_euclid(step) == 0)
-                .map(|e| {
-                    let value = libm::exp2(f64::from(e.clamp(0, 62)));
-                    Tick {
-                        value,
-                        pos: libm::log10(value),
-                        label: unit.tick(value),
-                    }
+            let ticks: Vec<Tick> = powers
+                .iter()
+                .filter(|(e, _)| e % step == 0)
+                .map(|&(_, value)| Tick {
+                    value,
+                    pos: libm::log10(value),
+                    label: unit.tick(value),
                 })
                 .collect();
             if fits(&ticks, pixels, span, horizontal, 13.0) {
