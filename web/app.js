@@ -17,7 +17,7 @@ let specs = new Map(); // the core's field registry: path pattern → {label, un
 
 // The scenario: its YAML text, the name its messages use, and what the core
 // made of it: one `tco.update` call (one parse) per edit gives it all.
-const state = { text: '', origin: '', scenario: null, report: null, reportJson: '', chart: null, wins: [], payback: [], notes: [], profile: 'flat', slo: [] };
+const state = { text: '', origin: '', scenario: null, report: null, reportJson: '', chart: null, wins: [], payback: [], notes: [], profile: 'flat', slo: [], curves: [] };
 // Fields whose current text the core refused: id → message. They keep the user's text.
 const fieldErrors = new Map();
 let formSignature = '';
@@ -109,6 +109,7 @@ function load(text, origin, { fromYaml = false } = {}) {
   renderResults();
   updateStale();
   buildForm();
+  renderCurves();
   if (!fromYaml) $('yaml').value = text;
   syncBundled();
   showYamlError(null);
@@ -129,6 +130,7 @@ function take(u) {
   state.notes = u.notes;
   state.profile = u.profile;
   state.slo = u.slo;
+  state.curves = u.curves;
 }
 
 // Applies `PATH=VALUE` edits from the form field `id`; a refused edit is shown beside it.
@@ -146,6 +148,7 @@ function applyEdit(id, sets) {
   renderResults();
   updateStale();
   buildForm();
+  renderCurves();
   $('yaml').value = text;
   syncBundled();
   showYamlError(null);
@@ -256,6 +259,7 @@ function fieldSpecs(s) {
       }));
     }
     const t = l.throughput;
+    fields.push(...throughputChoice(l, j));
     if (t.source.kind === 'declared') {
       if (t.prefill.per_seconds === '3600' && t.prefill.tokens === t.decode.tokens) {
         fields.push(field(`f-l${j}-tph`, 'local[].throughput.tokens_per_hour', `${p}.throughput`, volumeText(Number(t.prefill.tokens)), { sets: (v) => [`${p}.throughput={tokens_per_hour: ${v}}`] }));
@@ -297,7 +301,7 @@ function fieldSpecs(s) {
       field(`f-l${j}-fte`, 'local[].staff.fte', `${p}.staff.fte`, l.staff?.fte ?? '0', { sets: (v) => staffSets(j, v, null) }),
       field(`f-l${j}-salary`, 'local[].staff.annual_cost', `${p}.staff.annual_cost`, l.staff?.annual_cost ?? '0', { sets: (v) => staffSets(j, null, v) }),
     );
-    groups.push({ legend: `Local option ${j + 1}: ${l.name}`, fields });
+    groups.push({ legend: `Local option ${j + 1}: ${l.name}`, fields, id: `g-l${j}` });
   });
   // Inputs written as distributions show the point value the report uses;
   // typing a number replaces the distribution (simulate and sensitivity use it).
@@ -420,6 +424,69 @@ function profileSketch(weights) {
   return h('div', { class: 'profile-row' }, svg, flat);
 }
 
+// How a local option's throughput is given: a typed rate, an estimate from the
+// machine's specs (`throughput: {estimate: roofline}`), or what the scenario
+// measured (a calibration or load levels, kept until another choice is made).
+// An estimate needs `machine:` and `model:`; switching to it writes the ones
+// missing (the first machine of the hardware table with FLOPS, an 8B model at
+// Q4_K_M), for the user to change. Switching back types the rate in use.
+const ESTIMATE_MODEL = '{params_b: 8, quant: Q4_K_M}';
+
+function throughputChoice(l, j) {
+  const p = `local[${j}]`;
+  const t = l.throughput;
+  const kind = t.source.kind === 'declared' ? 'typed' : t.source.kind === 'estimate' ? 'estimate' : 'measured';
+  const options = [['typed', 'typed rate (tokens/s)'], ['estimate', 'estimate from specs (roofline)']];
+  if (kind === 'measured') options.push(['measured', 'measured (as in the scenario)']);
+  const hints = {
+    typed: 'a rate you type: tokens per second (or hour) of one node',
+    estimate: 'modelled from the machine’s memory bandwidth and FLOPS for the model served; measure before relying on it',
+    measured: 'from a calibration or load levels in the scenario; edit those in the YAML text',
+  };
+  const out = [{
+    id: `f-l${j}-tput`, label: 'Throughput', kind: 'select', path: `${p}.throughput`,
+    hint: hints[kind], value: kind, options,
+    // The form keeps its nodes while its fields stay the same, so the option
+    // is read when the choice is made, not when the form was built.
+    sets: (v) => {
+      const l = state.scenario.local[j];
+      const t = l.throughput;
+      const kind = t.source.kind === 'declared' ? 'typed' : t.source.kind === 'estimate' ? 'estimate' : 'measured';
+      if (v === kind) return null;
+      if (v === 'typed') {
+        // An estimate's or a measurement's rates are per second (the core's Rate).
+        const [pre, dec] = [t.prefill.tokens, t.decode.tokens];
+        return [pre === dec ? `${p}.throughput={tokens_per_second: ${pre}}`
+          : `${p}.throughput={prefill_tokens_per_second: ${pre}, decode_tokens_per_second: ${dec}}`];
+      }
+      if (v !== 'estimate') return null;
+      const sets = [];
+      if (!l.machine) {
+        const m = machines.find((x) => x.fp16_tflops != null);
+        if (m) sets.push(...machineSets(l, j, m.id));
+      }
+      if (!l.model) sets.push(`${p}.model=${ESTIMATE_MODEL}`);
+      sets.push(`${p}.throughput={estimate: roofline}`);
+      return sets;
+    },
+  }];
+  if (kind !== 'estimate') return out;
+  const quants = specs.get('local[].model.quant').choices;
+  const e = t.source.efficiency;
+  out.push(
+    field(`f-l${j}-params`, 'local[].model.params_b', `${p}.model.params_b`, l.model?.params_b ?? ''),
+    {
+      id: `f-l${j}-quant`, label: 'Quantization', kind: 'select', path: `${p}.model.quant`,
+      hint: specs.get('local[].model.quant').allowed,
+      value: quants.find(([json]) => json === l.model?.quant)?.[1] ?? '',
+      options: quants.map(([, name]) => [name, name]),
+    },
+    field(`f-l${j}-eta-mem`, 'local[].throughput.efficiency.memory', `${p}.throughput.efficiency.memory`, e.memory),
+    field(`f-l${j}-eta-cmp`, 'local[].throughput.efficiency.compute', `${p}.throughput.efficiency.compute`, e.compute),
+  );
+  return out;
+}
+
 // Embodied carbon: a rented option needs the months it is spread over with it,
 // so an edit of either box writes both; emptying the carbon removes both.
 function embodiedSets(l, j, kg, months) {
@@ -515,8 +582,29 @@ function buildForm() {
   formSignature = signature;
   fieldErrors.clear();
   const root = $('fields');
-  root.replaceChildren(...groups.map((g) => h('fieldset', {}, h('legend', {}, g.legend), g.fields.map(fieldNode))));
+  root.replaceChildren(...groups.map((g) => h('fieldset', { id: g.id }, h('legend', {}, g.legend), g.fields.map(fieldNode))));
   if (active && $(active)) $(active).focus();
+}
+
+// Under each local option whose throughput is an estimate: the modelled curve
+// (tco-chart's CurveChart, drawn by the core for every edit), or why the
+// option cannot run.
+function renderCurves() {
+  state.scenario.local.forEach((l, j) => {
+    const fs = $(`g-l${j}`);
+    if (!fs) return;
+    $(`curve-l${j}`)?.remove();
+    if (l.throughput.source.kind !== 'estimate') return;
+    const c = state.curves[j];
+    const why = state.report.local[j]?.infeasible ?? [];
+    let body;
+    if (c?.Ok != null) body = svgNode(c.Ok, `Modelled tokens/s against batch size for ${l.name}, the capacity used marked`);
+    else if (c?.Err != null) body = h('p', { class: 'error' }, `The chart cannot be drawn: ${c.Err}`);
+    else body = h('p', { class: 'error' }, `No curve: ${why.join('; ') || 'the estimate cannot be made'}`);
+    fs.append(h('figure', { class: 'chart curve', id: `curve-l${j}` }, body,
+      why.length && c ? h('p', { class: 'error' }, `Infeasible: ${why.join('; ')}`) : null,
+      h('figcaption', {}, 'Modelled tokens/s against batch size (log scales): per stream, all streams together, and the total the capacity is taken from (dashed: at 0.8× and 1.2× the efficiencies). The dot is the capacity the report uses.')));
+  });
 }
 
 function fieldNode(f) {

@@ -303,6 +303,76 @@ try {
     await sameAsCli(id, []);
   });
 
+  await check('throughput: an option switched to an estimate from specs, its model and efficiencies edited, its curve drawn, as tco report --set does', async () => {
+    const id = 'h100-rented-llama70b';
+    await page.selectOption('#bundled', id);
+    await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, id);
+    assert.equal(await page.$eval('#f-l0-tput', (s) => s.value), 'typed');
+    assert.equal(await page.$('#curve-l0'), null, 'no curve for a typed rate');
+    const est = 'local[0].throughput={estimate: roofline}';
+    await page.selectOption('#f-l0-tput', 'estimate');
+    let cli = await sameAsCli(id, [est]);
+    assert.equal(await page.$eval('#f-l0-tput', (s) => s.value), 'estimate');
+    // The curve under the option: three lines, the range, and the capacity the report uses marked.
+    const curve = async () => page.$eval('#curve-l0', (f) => {
+      const g = f.querySelector('svg g.marker.selected');
+      return {
+        series: [...f.querySelectorAll('svg g.series')].map((s) => s.dataset.kind),
+        ranges: f.querySelectorAll('svg g.range').length,
+        y: g?.dataset.y ?? null,
+        label: g?.dataset.label ?? null,
+      };
+    });
+    let c = await curve();
+    assert.deepEqual(c.series, ['per_stream', 'aggregate', 'total']);
+    assert.equal(c.ranges, 2);
+    assert.equal(c.y, String(cli.local[0].throughput.decode_tokens_per_second));
+    assert.match(c.label, /tokens\/s \(batch \d+\)/);
+    await page.locator('#curve-l0').screenshot({ path: path.join(shots, 'estimate-curve.png') });
+    // Efficiencies and the model, each as --set writes it.
+    await page.fill('#f-l0-eta-mem', '0.6');
+    cli = await sameAsCli(id, [est, 'local[0].throughput.efficiency.memory=0.6']);
+    c = await curve();
+    assert.equal(c.y, String(cli.local[0].throughput.decode_tokens_per_second));
+    const quants = await page.$$eval('#f-l0-quant option', (os) => os.map((o) => o.value));
+    assert.ok(quants.includes('Q4_K_M') && quants.includes('Q8_0') && quants.includes('F16'), String(quants));
+    assert.equal(await page.$eval('#f-l0-quant', (s) => s.value), 'Q8_0');
+    await page.selectOption('#f-l0-quant', 'Q4_K_M');
+    const edits = [est, 'local[0].throughput.efficiency.memory=0.6', 'local[0].model.quant=Q4_K_M'];
+    cli = await sameAsCli(id, edits);
+    // An efficiency outside (0, 1]: the core's message beside the box, the report as it was.
+    await page.fill('#f-l0-eta-cmp', '1.5');
+    assert.equal(await page.isVisible('#f-l0-eta-cmp-error'), true);
+    assert.match(await page.textContent('#f-l0-eta-cmp-error'), /efficiency/);
+    assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), tco('report', id, '--format', 'json', ...edits.flatMap((s) => ['--set', s])));
+    await page.fill('#f-l0-eta-cmp', '0.5');
+    edits.push('local[0].throughput.efficiency.compute=0.5');
+    await sameAsCli(id, edits);
+    // A model the machine cannot hold: infeasible as in the CLI, and the reason under the option.
+    await page.fill('#f-l0-params', '700');
+    cli = await sameAsCli(id, [...edits, 'local[0].model.params_b=700']);
+    assert.ok(cli.local[0].infeasible.length > 0);
+    assert.match(await page.textContent('#curve-l0'), /cannot hold the model/);
+    assert.match(await page.textContent('#f-l0-tput-hint'), /modelled/);
+    await page.fill('#f-l0-params', '70.6');
+    cli = await sameAsCli(id, [...edits, 'local[0].model.params_b=70.6']);
+    // Back to a typed rate: the rate in use, so the costs stay.
+    const rate = cli.local[0].throughput.decode_tokens_per_second;
+    await page.selectOption('#f-l0-tput', 'typed');
+    const typed = await sameAsCli(id, [...edits, 'local[0].model.params_b=70.6', `local[0].throughput={tokens_per_second: ${rate}}`]);
+    assert.equal(typed.local[0].monthly_cost, cli.local[0].monthly_cost);
+    assert.equal(await page.$('#curve-l0'), null);
+    assert.equal(await page.$('#f-l0-eta-mem'), null);
+    // An option with a machine and no model: the estimate writes one for the user to change.
+    const calc = 'lit-calculator-5000m';
+    await page.selectOption('#bundled', calc);
+    await page.waitForFunction((want) => window.tcoPage.state.origin === `scenarios/${want}.yaml`, calc);
+    await page.selectOption('#f-l0-tput', 'estimate');
+    await sameAsCli(calc, ['local[0].model={params_b: 8, quant: Q4_K_M}', est]);
+    assert.equal(await page.$eval('#f-l0-params', (i) => i.value), '8');
+    assert.ok(await page.$('#curve-l0 svg g.marker.selected'));
+  });
+
   await check('currency: a scenario switched to EUR, its USD rate and date edited, as tco report --set does', async () => {
     const id = 'lit-4xa100-vs-sonnet';
     await page.selectOption('#bundled', id);

@@ -276,6 +276,87 @@ impl SharesChart {
     }
 }
 
+impl crate::CurveChart {
+    /// The modelled curve of a local option whose throughput is estimated
+    /// from specs: per-stream, aggregate and total tokens/s at each batch
+    /// size the estimate models, the total at the ends of the efficiency
+    /// range dashed, and the capacity the report uses marked. `option` names
+    /// the option in the title.
+    pub fn from_estimate(
+        option: &str,
+        curves: &tco_core::model::estimate::EstimateCurves,
+    ) -> crate::CurveChart {
+        use tco_core::model::estimate::Estimate;
+        let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+        let pts = |e: &Estimate, y: fn(&tco_core::model::estimate::EstimatedLevel) -> Decimal| {
+            e.levels
+                .iter()
+                .map(|l| (l.batch as f64, f(y(l))))
+                .collect::<Vec<_>>()
+        };
+        let p = &curves.point;
+        let selected = curves.capacity.as_ref().map(|c| {
+            let tps = c.total_tokens_per_second;
+            let at = |batch: u32| {
+                p.levels
+                    .iter()
+                    .find(|l| l.batch == u64::from(batch))
+                    .map(|l| l.total_tps)
+            };
+            // Between two batch sizes when a latency target binds there: as
+            // far along as the core interpolated the total.
+            let (x, batches) = match c.interpolated_to {
+                Some((next, _)) => {
+                    let (a, b) = (at(c.concurrency), at(next));
+                    let frac = match (a, b) {
+                        (Some(a), Some(b)) if b != a => f((tps - a) / (b - a)).clamp(0.0, 1.0),
+                        _ => 0.0,
+                    };
+                    let (c0, c1) = (f64::from(c.concurrency), f64::from(next));
+                    (
+                        c0 + frac * (c1 - c0),
+                        format!("batch {}–{next}", c.concurrency),
+                    )
+                }
+                None => (f64::from(c.concurrency), format!("batch {}", c.concurrency)),
+            };
+            Marker {
+                label: format!(
+                    "{} tokens/s ({batches})",
+                    tco_core::model::format::decimal_grouped(tps.round_dp(0))
+                ),
+                x,
+                y: f(tps),
+            }
+        });
+        let e = p.efficiency;
+        let note = format!(
+            "Roofline estimate at η memory {}, compute {}; dashed: the total at η {}/{} and {}/{} (memory/compute){}",
+            e.memory.normalize(),
+            e.compute.normalize(),
+            curves.low.efficiency.memory.normalize(),
+            curves.low.efficiency.compute.normalize(),
+            curves.high.efficiency.memory.normalize(),
+            curves.high.efficiency.compute.normalize(),
+            if curves.capacity.is_none() {
+                "; no batch size meets the latency targets"
+            } else {
+                ""
+            }
+        );
+        crate::CurveChart {
+            title: format!("{option}: modelled throughput by batch size"),
+            note: Some(note),
+            per_stream: pts(p, |l| l.per_stream_decode_tps),
+            aggregate: pts(p, |l| l.aggregate_decode_tps),
+            total: pts(p, |l| l.total_tps),
+            total_low: pts(&curves.low, |l| l.total_tps),
+            total_high: pts(&curves.high, |l| l.total_tps),
+            selected,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

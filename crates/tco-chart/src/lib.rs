@@ -9,13 +9,14 @@
 //! - [`Histogram`]: the distribution of break-even volumes from `tco simulate`;
 //! - [`Tornado`]: how far each input moves a result (`tco sensitivity`);
 //! - [`CashChart`]: cumulative discounted cash over the horizon (`tco npv`);
-//! - [`SharesChart`]: a hybrid's monthly cost against the share served locally.
+//! - [`SharesChart`]: a hybrid's monthly cost against the share served locally;
+//! - [`CurveChart`]: a throughput estimate's tokens/s against batch size.
 //!
 //! Each also has a constructor from tco-core's result, so every face labels and
 //! scales a chart alike: [`CostChart::for_scenario`] (what `tco report --plot`
 //! draws), [`CostChart::from_report`], [`Histogram::from_simulation`],
 //! [`Tornado::break_even`], [`Tornado::saving`], [`CashChart::from_finance`],
-//! [`SharesChart::from_hybrid`].
+//! [`SharesChart::from_hybrid`], [`CurveChart::from_estimate`].
 //!
 //! Charts are 800 px wide (500 px high, taller for long tornados), with axis
 //! labels that carry units and currency. plotters maps data to pixels and
@@ -50,6 +51,7 @@
 mod canvas;
 mod cash;
 mod cost;
+mod curve;
 mod frame;
 mod from_core;
 mod histogram;
@@ -60,6 +62,7 @@ mod tornado;
 
 pub use cash::{CashChart, CashSeries};
 pub use cost::{CostChart, CostSeries, SeriesKind};
+pub use curve::CurveChart;
 pub use histogram::{Bin, Histogram};
 pub use shares::{SharesChart, SharesSeries};
 pub use ticks::Unit;

@@ -17,6 +17,9 @@ pub enum Unit {
     Share,
     /// A plain number: `0.5`, `12`, `3.5k`.
     Plain,
+    /// A whole count such as a batch size: on a log axis ticked at powers
+    /// of two (`1`, `2`, `4`, … `1,024`).
+    Count,
 }
 
 /// Transformed coordinate: log10 on a log axis, the value itself otherwise.
@@ -79,6 +82,7 @@ impl Unit {
     /// A short label for a tick at `v`.
     pub(crate) fn tick(&self, v: f64) -> String {
         match self {
+            Unit::Count => group(&min_decimals(v.round(), 0)),
             Unit::Plain | Unit::Months if v.abs() < 10_000.0 => group(&min_decimals(v, 3)),
             Unit::Tokens | Unit::Plain | Unit::Months => compact(v),
             Unit::Money { currency } => {
@@ -115,7 +119,7 @@ impl Unit {
                 format!("{sign}{}{}", currency_prefix(currency), group(&s))
             }
             Unit::Share => format!("{}%", min_decimals((v * 1000.0).round() / 10.0, 1)),
-            Unit::Months | Unit::Plain => min_decimals((v * 10.0).round() / 10.0, 1),
+            Unit::Months | Unit::Plain | Unit::Count => min_decimals((v * 10.0).round() / 10.0, 1),
         }
     }
 }
@@ -173,6 +177,27 @@ fn fits(ticks: &[Tick], pixels: f64, span: f64, horizontal: bool, font: f64) -> 
 /// to every 2nd, 3rd… decade when they would crowd; 1-2-5 steps within a decade.
 pub(crate) fn log_ticks(unit: &Unit, lo: f64, hi: f64, pixels: f64, horizontal: bool) -> Vec<Tick> {
     let span = libm::log10(hi) - libm::log10(lo);
+    if *unit == Unit::Count {
+        // Powers of two, every 2nd, 4th… when they crowd.
+        let powers: Vec<(u32, f64)> = (0..63u32)
+            .map(|e| (e, (1u64 << e) as f64))
+            .filter(|(_, v)| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9))
+            .collect();
+        for step in [1, 2, 4, 8] {
+            let ticks: Vec<Tick> = powers
+                .iter()
+                .filter(|(e, _)| e % step == 0)
+                .map(|&(_, value)| Tick {
+                    value,
+                    pos: libm::log10(value),
+                    label: unit.tick(value),
+                })
+                .collect();
+            if fits(&ticks, pixels, span, horizontal, 13.0) {
+                return ticks;
+            }
+        }
+    }
     let first = libm::ceil(libm::log10(lo) - 1e-9) as i32;
     let last = libm::floor(libm::log10(hi) + 1e-9) as i32;
     let decade = |e: i32| -> Tick {

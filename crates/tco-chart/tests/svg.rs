@@ -944,3 +944,91 @@ fn finance_and_hybrid_charts_follow_their_results() {
         .collect();
     assert_eq!(best, want);
 }
+
+/// The modelled curve of the bundled estimate (tests/model/EXPECTED.md,
+/// estimate-before-you-buy): every level at its batch size, the hand-checked
+/// totals at batch 8 and 16, and the capacity the report uses marked where
+/// the TTFT target binds, between them.
+#[test]
+fn curve_chart_of_the_bundled_estimate_marks_the_reports_capacity() {
+    use rust_decimal::prelude::ToPrimitive;
+    use tco_chart::CurveChart;
+    use tco_core::{input::scenario::NoFiles, Scenario};
+    let tables = tco_core::input::bundled::tables().unwrap();
+    let (origin, text) =
+        tco_core::input::bundled::find("scenarios/estimate-before-you-buy.yaml").unwrap();
+    let s = Scenario::parse(text, origin, tables.as_ref(), &NoFiles).unwrap();
+    let l = &s.local[0];
+    let curves = l.throughput.source.estimate_curves().unwrap();
+    let chart = CurveChart::from_estimate(&l.name, curves);
+    let f = |d: rust_decimal::Decimal| d.to_f64().unwrap();
+    let levels = &curves.point.levels;
+    assert_eq!(levels.len(), 8, "B = 1 … 128");
+    for (i, lv) in levels.iter().enumerate() {
+        let b = lv.batch as f64;
+        assert_eq!(chart.per_stream[i], (b, f(lv.per_stream_decode_tps)));
+        assert_eq!(chart.aggregate[i], (b, f(lv.aggregate_decode_tps)));
+        assert_eq!(chart.total[i], (b, f(lv.total_tps)));
+        assert_eq!(chart.total_low[i].0, b);
+        assert!(chart.total_low[i].1 < chart.total[i].1);
+        assert!(chart.total_high[i].1 > chart.total[i].1);
+    }
+    // EXPECTED.md: 2,246 and 3,449 tokens/s at batch 8 and 16; the report's
+    // 2,999.1918 (the TTFT target reached 715/1142 of the way) between.
+    assert_eq!(chart.total[3], (8.0, 2246.0));
+    assert_eq!(chart.total[4], (16.0, 3449.0));
+    let rate = l.throughput.decode.per_second();
+    assert_eq!(rate.to_string(), "2999.1918");
+    let m = chart.selected.clone().unwrap();
+    assert_eq!(m.y, f(rate));
+    near(
+        m.x,
+        8.0 + (2999.1918 - 2246.0) / (3449.0 - 2246.0) * 8.0,
+        1e-9,
+    );
+    assert_eq!(m.label, "2,999 tokens/s (batch 8–16)");
+
+    let svg = chart.to_svg().unwrap();
+    let doc = Document::parse(&svg).unwrap();
+    let fr = Frame::read(&doc);
+    assert!(fr.x_log && fr.y_log);
+    assert_eq!((fr.x.0, fr.x.1), (1.0, 128.0));
+    // Batch sizes are ticked at the powers of two the estimate models.
+    assert_eq!(
+        labels(&x_ticks(&doc)),
+        ["1", "2", "4", "8", "16", "32", "64", "128"]
+    );
+    near(tick(&x_ticks(&doc), "8"), fr.px(8.0), 1.0);
+    assert_eq!(
+        series_names(&doc),
+        [
+            ("per stream (decode)", "per_stream"),
+            ("aggregate (decode)", "aggregate"),
+            ("total, closed loop (capacity)", "total"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .to_vec()
+    );
+    assert_eq!(with_class(&doc, "range").len(), 2);
+    let g = one(&doc, "selected");
+    assert_eq!(num(&g, "data-y"), 2999.1918);
+    assert!(text_of(&g).contains("2,999 tokens/s (batch 8–16)"));
+    let dot = child(&g, "circle");
+    assert_eq!(dot.len(), 1);
+    near(num(&dot[0], "cx"), fr.px(m.x), 1.0);
+    near(num(&dot[0], "cy"), fr.py(m.y), 1.0);
+    // The total line goes through each level's pixel.
+    let total = with_class(&doc, "series")
+        .into_iter()
+        .find(|g| g.attribute("data-kind") == Some("total"))
+        .unwrap();
+    let line: Vec<(f64, f64)> = polylines(&total).concat();
+    for (b, y) in &chart.total {
+        assert!(
+            line.iter()
+                .any(|p| (p.0 - fr.px(*b)).abs() <= 1.0 && (p.1 - fr.py(*y)).abs() <= 1.0),
+            "no point of the total line at batch {b}"
+        );
+    }
+    assert_eq!(chart.to_svg().unwrap(), svg, "the same bytes again");
+}

@@ -18,6 +18,7 @@ use tco_core::input::yaml::Node;
 use tco_core::model::fields::{self as reg, FieldSpec, Kind};
 use tco_core::model::format;
 use tco_core::model::scenario::{Billing, HardwareCost, Scenario};
+use tco_core::model::throughput::ThroughputSource;
 use tco_core::model::uncertain::{Dist, InputSource};
 use tco_core::model::units::{Money, PerMTok, Tokens};
 
@@ -98,6 +99,17 @@ impl Field {
     /// the whole distribution shifted by its point value's step.
     pub fn stepped_input(&self, up: bool) -> Option<String> {
         if let Some(t) = &self.text {
+            if self.is_throughput_choice() {
+                // Two choices: either key goes to the other one.
+                return Some(
+                    if t == "roofline" {
+                        TYPED_RATE
+                    } else {
+                        "roofline"
+                    }
+                    .into(),
+                );
+            }
             return self.is_billing().then(|| next_kind(t, up));
         }
         let new = self.stepped(up)?;
@@ -106,6 +118,12 @@ impl Field {
         };
         let new: Decimal = new.parse().ok()?;
         Some(dist_yaml(&shift(d, new - self.value)))
+    }
+
+    /// Whether this is a local option's throughput choice (typed rate or
+    /// estimate from specs).
+    pub fn is_throughput_choice(&self) -> bool {
+        reg::pattern(&self.path) == "local[].throughput.estimate"
     }
 
     /// Whether this is a rented option's billing kind.
@@ -194,6 +212,19 @@ fn next_kind(kind: &str, up: bool) -> String {
     let i = kinds.iter().position(|(k, _)| *k == kind).unwrap_or(0);
     let j = if up { (i + 1) % n } else { (i + n - 1) % n };
     kinds[j].0.to_string()
+}
+
+/// What the throughput choice field shows: `roofline` for an estimate from
+/// specs, else how the rate is given.
+pub const TYPED_RATE: &str = "none (typed rate)";
+pub const MEASURED: &str = "none (measured; edit the file)";
+
+fn throughput_choice(source: &ThroughputSource) -> &'static str {
+    match source {
+        ThroughputSource::Estimate { .. } => "roofline",
+        ThroughputSource::Declared => TYPED_RATE,
+        _ => MEASURED,
+    }
 }
 
 /// The billing kind's name as the reader writes it (`always_on` for `on_demand`).
@@ -465,6 +496,23 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
             local("staff.annual_cost", st.annual_cost.amount());
         }
         local("other_monthly", l.other_monthly.amount());
+        // How the throughput is given: `+`/`−` switch a typed rate and an
+        // estimate from the machine's specs (see `App::sets_for`); an
+        // estimate's efficiencies edit as shares.
+        push_any(
+            &group,
+            format!("local[{i}].throughput.estimate"),
+            None,
+            Some(throughput_choice(&l.throughput.source).into()),
+        );
+        if let ThroughputSource::Estimate { efficiency, .. } = &l.throughput.source {
+            let mut local =
+                |key: &str, value: Decimal| push!(&group, format!("local[{i}].{key}"), value);
+            local("throughput.efficiency.memory", efficiency.memory);
+            local("throughput.efficiency.compute", efficiency.compute);
+        }
+        let mut local =
+            |key: &str, value: Decimal| push!(&group, format!("local[{i}].{key}"), value);
         // Edit the throughput keys the file uses; a calibration is read-only here.
         let tp = tree_at(tree, &["throughput"], i, "local");
         let has = |k: &str| tp.and_then(|t| t.get(k)).is_some();

@@ -50,6 +50,10 @@ pub fn field_specs() -> Result<String, JsValue> {
         /// (`fields::BILLING_KINDS`), the keys each kind owns.
         #[serde(skip_serializing_if = "Option::is_none")]
         kinds: Option<&'static [tco_core::model::fields::BillingKind]>,
+        /// `local[].model.quant` only: `[[as the scenario JSON writes it,
+        /// as a scenario names it]]`, every quantization the core knows.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        choices: Option<Vec<(serde_json::Value, &'static str)>>,
     }
     let list: Vec<Spec> = tco_core::model::fields::FIELDS
         .iter()
@@ -58,6 +62,12 @@ pub fn field_specs() -> Result<String, JsValue> {
             input_step: spec.step.input_step().map(|d| d.normalize().to_string()),
             kinds: (spec.path == "local[].rented.billing")
                 .then_some(tco_core::model::fields::BILLING_KINDS),
+            choices: (spec.path == "local[].model.quant").then(|| {
+                tco_core::model::fit::Quant::ALL
+                    .iter()
+                    .map(|q| (serde_json::to_value(q).unwrap_or_default(), q.name()))
+                    .collect()
+            }),
         })
         .collect();
     json(&list)

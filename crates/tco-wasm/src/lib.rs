@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 use std::cell::RefCell;
-use tco_chart::CostChart;
+use tco_chart::{CostChart, CurveChart};
 use tco_core::analysis::sensitivity::{self, SensOptions, Sensitivity};
 use tco_core::analysis::sim::{self, SimOptions, Simulation};
 use tco_core::analysis::sweep::{self, Spacing};
@@ -79,6 +79,9 @@ struct Update {
     profile: String,
     /// Per local option, its latency targets as written (the form's SLO fields).
     slo: Vec<tco_core::input::scenario::WrittenTargets>,
+    /// Per local option: the modelled curve chart (tco-chart's `CurveChart`)
+    /// when its throughput is estimated from specs, else null.
+    curves: Vec<Option<Result<String, String>>>,
 }
 
 #[wasm_bindgen]
@@ -142,7 +145,9 @@ impl Tco {
     /// `sets` (`PATH=VALUE`, the CLI's `--set`; an empty VALUE removes the
     /// field), checks the scenario, prices it and draws the cost chart.
     /// Returns JSON `{text, scenario, report, chart: {Ok: svg} | {Err: msg},
-    /// wins, payback, notes, profile, slo}`; `text` is the edited YAML (the input itself
+    /// wins, payback, notes, profile, slo, curves}` (`curves`: per local option, the
+    /// modelled throughput chart `{Ok: svg} | {Err: msg}` of an estimate from
+    /// specs, else null); `text` is the edited YAML (the input itself
     /// when `sets` is empty). A refused edit or a wrong scenario is the
     /// located error.
     pub fn update(&self, text: &str, origin: &str, sets: Vec<String>) -> Result<String, JsValue> {
@@ -167,11 +172,23 @@ impl Tco {
         let chart = CostChart::from_report(&report, &scenario.sweep(&v), true)
             .to_svg()
             .map_err(|e| e.to_string());
+        let curves = scenario
+            .local
+            .iter()
+            .map(|l| {
+                l.throughput.source.estimate_curves().map(|c| {
+                    CurveChart::from_estimate(&l.name, c)
+                        .to_svg()
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
         json(&Update {
             profile: tco_core::model::fields::profile_text(
                 scenario.workload.hourly_profile.as_deref(),
             ),
             slo: tco_core::input::scenario::written_targets(&root),
+            curves,
             text,
             wins: report.break_even.iter().map(format::local_wins).collect(),
             payback: report.break_even.iter().map(format::payback).collect(),

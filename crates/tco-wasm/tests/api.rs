@@ -674,3 +674,33 @@ fn the_profile_and_the_latency_targets_go_through_update() {
     );
     assert!(slo_add("local[0].throughput", "tpot_p95_ms", false).is_err());
 }
+
+/// `update` draws the modelled curve of each estimated option (null for
+/// the others), the report's capacity marked; `fieldSpecs` lists the
+/// quantizations the page's select offers.
+#[wasm_bindgen_test]
+fn update_draws_the_estimates_curve_and_field_specs_list_the_quants() {
+    let tco = Tco::new().unwrap();
+    let (text, path) = bundled("estimate-before-you-buy");
+    let u: Value = serde_json::from_str(&tco.update(&text, &path, vec![]).unwrap()).unwrap();
+    let curves = u["curves"].as_array().unwrap();
+    assert_eq!(curves.len(), 1);
+    let svg = curves[0]["Ok"].as_str().unwrap();
+    assert!(svg.starts_with("<svg"));
+    // EXPECTED.md: 2,999.1918 tokens/s, between batch 8 and 16.
+    assert!(svg.contains("data-y=\"2999.1918\""), "{svg}");
+    assert!(svg.contains("2,999 tokens/s (batch 8–16)"));
+    let (text, path) = bundled("h100-rented-llama70b");
+    let u: Value = serde_json::from_str(&tco.update(&text, &path, vec![]).unwrap()).unwrap();
+    assert_eq!(u["curves"], serde_json::json!([null, null]));
+    let specs: Value = serde_json::from_str(&field_specs().unwrap()).unwrap();
+    let quant = specs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"] == "local[].model.quant")
+        .unwrap();
+    let choices = quant["choices"].as_array().unwrap();
+    assert_eq!(choices.len(), 12);
+    assert!(choices.contains(&serde_json::json!(["Q4KM", "Q4_K_M"])));
+}

@@ -772,6 +772,76 @@ mod estimate_tests {
         assert!(d.message.contains("active_params_b"), "{}", d.message);
     }
 
+    /// The curves a chart draws are the roofline's own figures at the
+    /// efficiency in use and at the ends of its range, and the capacity kept
+    /// with them is the rate the report uses.
+    #[test]
+    fn the_estimate_keeps_its_curves_for_charts() {
+        use crate::model::estimate::{efficiency_range, roofline, MachineSpecs, ModelLoad};
+        let s = parse(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, slo: {tpot_p95_ms: 30}}",
+        ))
+        .unwrap();
+        let src = &s.local[0].throughput.source;
+        let ThroughputSource::Estimate {
+            capacity,
+            efficiency,
+            ..
+        } = src
+        else {
+            panic!("{src:?}")
+        };
+        let c = src.estimate_curves().unwrap();
+        let specs = MachineSpecs {
+            memory_gb: Decimal::from(141),
+            memory_bandwidth_gbs: Decimal::from(4800),
+            fp16_tflops: Decimal::from(989),
+        };
+        let load = ModelLoad {
+            weight_bytes: Decimal::from(42_437_500_000u64),
+            active_params_b: Decimal::from(70),
+            kv_bytes_per_token: Decimal::from(327_680),
+            prompt_tokens: 200,
+            output_tokens: 50,
+        };
+        let (lo, hi) = efficiency_range(*efficiency);
+        assert_eq!(c.point, roofline(specs, load, *efficiency).unwrap());
+        assert_eq!(c.low, roofline(specs, load, lo).unwrap());
+        assert_eq!(c.high, roofline(specs, load, hi).unwrap());
+        assert_eq!(c.capacity, *capacity);
+        let cap = c.capacity.as_ref().unwrap();
+        assert_eq!(
+            s.local[0].throughput.decode.per_second(),
+            cap.total_tokens_per_second
+        );
+        // The TPOT target binds below the largest batch, so the point lies
+        // between two modelled levels.
+        assert!(cap.interpolated_to.is_some(), "{cap:?}");
+        assert!(u64::from(cap.concurrency) < c.point.levels.last().unwrap().batch);
+        // Targets no batch meets: the curves stay (for the chart), with no capacity.
+        let s = parse(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, slo: {tpot_p95_ms: 1}}",
+        ))
+        .unwrap();
+        let c = s.local[0].throughput.source.estimate_curves().unwrap();
+        assert_eq!(c.capacity, None);
+        assert!(!c.point.levels.is_empty());
+        // A model that does not fit has none; neither has a typed rate.
+        let s = parse(&scenario(
+            "    machine: nvidia/rtx-4090\n",
+            L70,
+            "{estimate: roofline}",
+        ))
+        .unwrap();
+        assert_eq!(s.local[0].throughput.source.estimate_curves(), None);
+        let s = parse(&scenario(H200, L70, "{tokens_per_second: 100}")).unwrap();
+        assert_eq!(s.local[0].throughput.source.estimate_curves(), None);
+    }
+
     #[test]
     fn a_model_that_does_not_fit_makes_the_option_infeasible() {
         let s = parse(&scenario(

@@ -170,6 +170,22 @@ pub enum BatchLimit {
     MaxBatch,
 }
 
+/// The modelled curve at the efficiency in use and at the ends of its range
+/// ([`efficiency_range`]), with the capacity picked from it: what a chart of
+/// the estimate draws (tco-chart's `CurveChart`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateCurves {
+    /// The curve at the efficiency the report uses.
+    pub point: Estimate,
+    /// The curve at the low end of the range (0.8 × η).
+    pub low: Estimate,
+    /// The curve at the high end of the range (1.2 × η, at most 0.95).
+    pub high: Estimate,
+    /// The capacity the report uses, picked from `point`; None when no
+    /// batch size meets the latency targets.
+    pub capacity: Option<crate::model::load_curve::SloCapacity>,
+}
+
 /// Why no estimate can be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EstimateError {

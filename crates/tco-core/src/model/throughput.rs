@@ -68,7 +68,22 @@ pub enum ThroughputSource {
         range_tokens_per_second: (Option<Decimal>, Option<Decimal>),
         /// One line for reports.
         description: String,
+        /// The modelled curves behind the capacity, for charts (not in the
+        /// report); None when the model does not fit the machine.
+        #[serde(skip)]
+        curves: Option<Box<crate::model::estimate::EstimateCurves>>,
     },
+}
+
+impl ThroughputSource {
+    /// The modelled curves of a throughput estimated from specs, for charts;
+    /// None for any other source, or an estimate whose model does not fit.
+    pub fn estimate_curves(&self) -> Option<&crate::model::estimate::EstimateCurves> {
+        match self {
+            ThroughputSource::Estimate { curves, .. } => curves.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -325,6 +325,30 @@ impl App {
                 sets[0] = one[0].clone();
                 sets
             }
+            // The throughput choice: an estimate from specs (which needs the
+            // option's `machine:` and `model:`), or back to a typed rate at
+            // the rate in use, so the figures stay until the user types one.
+            "local[].throughput.estimate" => {
+                let Some(l) = local(path) else { return Ok(one) };
+                let throughput = path.trim_end_matches(".estimate");
+                if value == "roofline" {
+                    vec![format!("{throughput}={{estimate: roofline}}")]
+                } else if value == crate::fields::TYPED_RATE || value == crate::fields::MEASURED {
+                    let (p, d) = (
+                        l.throughput.prefill.per_second().round_dp(4).normalize(),
+                        l.throughput.decode.per_second().round_dp(4).normalize(),
+                    );
+                    if p == d {
+                        vec![format!("{throughput}={{tokens_per_second: {d}}}")]
+                    } else {
+                        vec![format!(
+                            "{throughput}={{prefill_tokens_per_second: {p}, decode_tokens_per_second: {d}}}"
+                        )]
+                    }
+                } else {
+                    one
+                }
+            }
             "local[].embodied_kg_co2e" => {
                 let Some(l) = local(path) else { return Ok(one) };
                 let months = path.replace("embodied_kg_co2e", "embodied_months");
@@ -1175,6 +1199,81 @@ summary:
             "{path}={text}: {:?}",
             a.message
         );
+    }
+
+    /// The throughput choice: `+` on an estimated option types the rate in
+    /// use (the report stays), `+` again estimates from specs (the bundled
+    /// report again); the efficiencies edit as the CLI's `--set` reads them.
+    #[test]
+    fn throughput_switches_between_a_typed_rate_and_an_estimate_from_specs() {
+        const EST: &str = "scenarios/estimate-before-you-buy.yaml";
+        const CHOICE: &str = "local[0].throughput.estimate";
+        let mut a = bundled_app(EST).unwrap();
+        let bundled = cli_report(EST, &[]);
+        assert_eq!(a.now.report, bundled);
+        select(&mut a, CHOICE);
+        assert_eq!(a.field().unwrap().display("USD"), "roofline");
+        assert_eq!(a.curve_option(), Some(0));
+        select(&mut a, "local[0].throughput.efficiency.memory");
+        assert_eq!(a.field().unwrap().value, rust_decimal::Decimal::new(75, 2));
+        assert_eq!(a.curve_option(), Some(0));
+        // Typed rate: the capacity the estimate picked, so the costs stay.
+        select(&mut a, CHOICE);
+        key(&mut a, KeyCode::Char('+'));
+        assert_eq!(a.field().unwrap().display("USD"), crate::fields::TYPED_RATE);
+        assert_eq!(a.curve_option(), None);
+        assert!(!a.fields.iter().any(|f| f.path.contains("efficiency")));
+        let typed = cli_report(EST, &["local[0].throughput={tokens_per_second: 2999.1918}"]);
+        assert_eq!(a.now.report, typed);
+        assert_eq!(
+            a.now.report.local[0].monthly_cost,
+            bundled.local[0].monthly_cost
+        );
+        // Back to the estimate: a typed rate has no latency targets, so the
+        // estimate starts again without them (undo brings them back), at the
+        // largest batch that fits; then a memory efficiency of 0.6.
+        key(&mut a, KeyCode::Char('-'));
+        const BARE: &str = "local[0].throughput={estimate: roofline}";
+        assert_eq!(a.now.report, cli_report(EST, &[BARE]));
+        assert_eq!(a.curve_option(), Some(0));
+        replace(&mut a, "local[0].throughput.efficiency.memory", "0.6");
+        assert_eq!(
+            a.now.report,
+            cli_report(EST, &[BARE, "local[0].throughput.efficiency.memory=0.6"])
+        );
+        key(&mut a, KeyCode::Char('u'));
+        key(&mut a, KeyCode::Char('u'));
+        assert_eq!(a.now.report, typed);
+        key(&mut a, KeyCode::Char('u'));
+        assert_eq!(a.now.report, bundled);
+        // A rate the core refuses keeps the last good state with its message.
+        replace_refused(&mut a, "local[0].throughput.efficiency.compute", "1.5");
+        // An option without `model:` cannot be estimated: the core says why.
+        let mut a = bundled_app("scenarios/lit-calculator-5000m.yaml").unwrap();
+        select(&mut a, CHOICE);
+        let before = a.now.report.clone();
+        key(&mut a, KeyCode::Char('+'));
+        match &a.message {
+            Some(Message::Error(m)) => assert!(m.contains("needs the model served"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(a.now.report, before);
+    }
+
+    fn replace_refused(a: &mut App, path: &str, text: &str) {
+        select(a, path);
+        let before = a.now.report.clone();
+        key(a, KeyCode::Enter);
+        a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        typed(a, text);
+        key(a, KeyCode::Enter);
+        assert!(
+            matches!(&a.message, Some(Message::Error(m)) if m.contains("efficiency")),
+            "{path}={text}: {:?}",
+            a.message
+        );
+        assert_eq!(a.now.report, before);
+        key(a, KeyCode::Esc);
     }
 
     #[test]

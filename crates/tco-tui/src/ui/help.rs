@@ -23,6 +23,10 @@ const KEYS: &[(&str, &str)] = &[
         "on a billing kind: the next kind, its own fields follow",
     ),
     (
+        "",
+        "on a throughput estimate: typed rate <-> roofline; its curve shows",
+    ),
+    (
         "Enter  e",
         "type a value (250k, 100M, 1.5B); Ctrl-U clears, Esc cancels",
     ),

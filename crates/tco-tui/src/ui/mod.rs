@@ -2,6 +2,7 @@
 //! lays them out. Nothing here computes a figure: it formats the report.
 
 mod chart;
+mod curve;
 mod footer;
 mod help;
 mod histogram;
@@ -19,6 +20,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 pub use chart::ChartPanel;
+pub use curve::CurvePanel;
 pub use footer::Footer;
 pub use help::Help;
 pub use histogram::Histogram;
@@ -55,7 +57,11 @@ impl Widget for &App {
                         .areas(right);
                 Inputs(self).render(left, buf);
                 Results(self).render(results, buf);
-                ChartPanel(self).render(chart, buf);
+                // An estimated throughput's curve while one of its fields is selected.
+                match self.curve_option() {
+                    Some(i) => CurvePanel(self, i).render(chart, buf),
+                    None => ChartPanel(self).render(chart, buf),
+                }
             }
             Screen::Uncertainty => UncertaintyPanel(self).render(body, buf),
             Screen::Probe => ProbePanel(self).render(body, buf),
@@ -169,6 +175,43 @@ mod tests {
     fn chart_panel() {
         let a = app();
         insta::assert_snapshot!(draw(100, 20, |r, b| super::ChartPanel(&a).render(r, b)));
+    }
+
+    /// The modelled curve of the bundled estimate, drawn in place of the
+    /// cost chart while the option's throughput is selected; its marked
+    /// point is the capacity the report uses.
+    #[test]
+    fn curve_panel_of_an_estimate() {
+        let mut a = crate::app::bundled_app("scenarios/estimate-before-you-buy.yaml").unwrap();
+        a.selected = a
+            .fields
+            .iter()
+            .position(|f| f.path == "local[0].throughput.estimate")
+            .unwrap();
+        let c = a.now.scenario.local[0]
+            .throughput
+            .source
+            .estimate_curves()
+            .unwrap();
+        let p = super::curve::points(c);
+        let levels = &c.point.levels;
+        assert_eq!(p.total.len(), levels.len());
+        for (pt, l) in p.total.iter().zip(levels) {
+            assert_eq!(pt.0, (l.batch as f64).log2());
+            assert_eq!(
+                pt.1,
+                rust_decimal::prelude::ToPrimitive::to_f64(&l.total_tps)
+                    .unwrap()
+                    .log10()
+            );
+        }
+        let (x, y) = p.selected.unwrap();
+        assert_eq!(y, a.now.scenario.local[0].throughput.decode.per_second());
+        assert!(x > 8.0 && x < 16.0, "{x}");
+        let whole = draw(160, 44, |r, b| (&a).render(r, b));
+        assert!(whole.contains("modelled tokens/s by batch size"), "{whole}");
+        assert!(!whole.contains("Monthly cost vs volume"), "{whole}");
+        insta::assert_snapshot!(draw(100, 20, |r, b| super::CurvePanel(&a, 0).render(r, b)));
     }
 
     #[test]

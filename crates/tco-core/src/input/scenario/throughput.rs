@@ -397,31 +397,34 @@ pub(super) fn read_estimate(
     let range = (at(lo), at(hi));
     // An option that cannot run: infeasible for `why`, with a nominal rate
     // kept so that its costs still read sensibly.
-    let cannot_run = |tokens: Decimal,
-                      range: (Option<Decimal>, Option<Decimal>),
-                      description: String,
-                      why: String| {
-        let rate = Rate {
-            tokens: tokens.clamp(min_tps(), max_tps()),
-            per_seconds: Decimal::ONE,
+    let cannot_run =
+        |tokens: Decimal,
+         range: (Option<Decimal>, Option<Decimal>),
+         description: String,
+         why: String,
+         curves: Option<Box<crate::model::estimate::EstimateCurves>>| {
+            let rate = Rate {
+                tokens: tokens.clamp(min_tps(), max_tps()),
+                per_seconds: Decimal::ONE,
+            };
+            let source = ThroughputSource::Estimate {
+                capacity: None,
+                efficiency: eff,
+                efficiency_source: source.clone(),
+                range_tokens_per_second: range,
+                description,
+                curves,
+            };
+            Ok((
+                Throughput {
+                    prefill: rate,
+                    decode: rate,
+                    source,
+                    curve_input_share: None,
+                },
+                vec![why],
+            ))
         };
-        let source = ThroughputSource::Estimate {
-            capacity: None,
-            efficiency: eff,
-            efficiency_source: source.clone(),
-            range_tokens_per_second: range,
-            description,
-        };
-        Ok((
-            Throughput {
-                prefill: rate,
-                decode: rate,
-                source,
-                curve_input_share: None,
-            },
-            vec![why],
-        ))
-    };
     let est = match roofline(specs, load, eff) {
         Ok(est) => est,
         Err(EstimateError::DoesNotFit { needed_gb, .. }) => {
@@ -441,6 +444,7 @@ pub(super) fn read_estimate(
                 (None, None),
                 format!("{source_text}: does not fit"),
                 why,
+                None,
             );
         }
         Err(e @ EstimateError::MissingSpec(_)) => {
@@ -450,6 +454,20 @@ pub(super) fn read_estimate(
         }
     };
     let curve = est.load_curve(&load, source_text.clone());
+    // The curves a chart draws: the fit does not depend on η, so the ends of
+    // the range model whenever the point does.
+    let curves = |capacity: Option<crate::model::load_curve::SloCapacity>| match (
+        roofline(specs, load, lo),
+        roofline(specs, load, hi),
+    ) {
+        (Ok(low), Ok(high)) => Some(Box::new(crate::model::estimate::EstimateCurves {
+            point: est.clone(),
+            low,
+            high,
+            capacity,
+        })),
+        _ => None,
+    };
     let capacity = match curve.capacity(&targets) {
         Ok(c) => c,
         // No batch size meets the targets: the option cannot serve (issue
@@ -465,6 +483,7 @@ pub(super) fn read_estimate(
                     eta(eff)
                 ),
                 reason.replace(", measured ", ", estimated "),
+                curves(None),
             );
         }
         Err(e) => {
@@ -495,11 +514,13 @@ pub(super) fn read_estimate(
         tokens: tps,
         per_seconds: Decimal::ONE,
     };
+    let curves = curves(Some(capacity.clone()));
     Ok((
         Throughput {
             prefill: rate,
             decode: rate,
             source: ThroughputSource::Estimate {
+                curves,
                 capacity: Some(capacity),
                 efficiency: eff,
                 efficiency_source: source,
