@@ -186,9 +186,9 @@ fn tui_in_tmux_matches_report_saves_and_restores_the_terminal() {
     tmux.literal("2B");
     tmux.keys(&["Enter"]);
     tmux.wait_for("At 2,000,000,000 tokens/month");
-    // The server's price: down to it (past the workload's seven other rows
-    // and the API's three) and one step up (+5 %).
-    for _ in 0..11 {
+    // The server's price: down to it (past the workload's eight other rows,
+    // the hourly profile among them, and the API's three) and one step up (+5 %).
+    for _ in 0..12 {
         tmux.keys(&["j"]);
     }
     tmux.wait_for("local[0].owned.price");
