@@ -462,6 +462,8 @@ pub fn label(path: &str) -> String {
     let what = match note {
         // A calibration's measured spread: "decode rate, measured".
         Some(n @ ("prefill" | "decode")) => format!("{n} rate, measured"),
+        // An estimate's η range: "throughput, from the estimate's η range".
+        Some("η range") => "throughput, from the estimate's η range".to_string(),
         Some(n) => format!("{what} {n}"),
         None => what,
     };
