@@ -271,7 +271,7 @@ const THROUGHPUT_KEYS: &[&str] = &[
     "estimate",
     "efficiency",
 ];
-const EFFICIENCY_KEYS: &[&str] = &["memory", "compute"];
+const EFFICIENCY_KEYS: &[&str] = &["memory", "compute", "source"];
 const MODEL_KEYS: &[&str] = &[
     "id",
     "params_b",
@@ -900,6 +900,87 @@ mod estimate_tests {
         assert_eq!(s.local[0].throughput.source.estimate_curves(), None);
         let s = parse(&scenario(H200, L70, "{tokens_per_second: 100}")).unwrap();
         assert_eq!(s.local[0].throughput.source.estimate_curves(), None);
+    }
+
+    /// `efficiency.source` records where written efficiencies came from; the
+    /// report quotes it instead of "from the scenario".
+    #[test]
+    fn a_written_efficiency_keeps_its_source() {
+        let note = |s: &Scenario| s.evaluate().local[0].throughput.source.clone();
+        let plain = parse(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, efficiency: {memory: 0.71, compute: 0.4}}",
+        ))
+        .unwrap();
+        let ThroughputSource::Estimate {
+            efficiency_source, ..
+        } = &plain.local[0].throughput.source
+        else {
+            panic!()
+        };
+        assert_eq!(*efficiency_source, EfficiencySource::Scenario);
+        assert!(
+            note(&plain).contains("η memory 0.71, compute 0.4 (from the scenario)"),
+            "{}",
+            note(&plain)
+        );
+        let fitted = parse(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, efficiency: {memory: 0.71, compute: 0.4, source: \"fitted to cal.json (tco probe fit, 2026-12-04)\"}}",
+        ))
+        .unwrap();
+        let ThroughputSource::Estimate {
+            efficiency_source, ..
+        } = &fitted.local[0].throughput.source
+        else {
+            panic!()
+        };
+        assert_eq!(
+            *efficiency_source,
+            EfficiencySource::Written {
+                source: "fitted to cal.json (tco probe fit, 2026-12-04)".into()
+            }
+        );
+        let n = note(&fitted);
+        assert!(
+            n.contains(
+                "η memory 0.71, compute 0.4 (“fitted to cal.json (tco probe fit, 2026-12-04)”)"
+            ),
+            "{n}"
+        );
+        assert!(!n.contains("from the scenario"), "{n}");
+        // The same figures either way: the source is a record, not an input.
+        assert_eq!(
+            plain.local[0].throughput.decode,
+            fitted.local[0].throughput.decode
+        );
+        // 200 characters are read; 201 are a located error, as is an empty one.
+        let with = |text: &str| {
+            scenario(
+                H200,
+                L70,
+                &format!("{{estimate: roofline, efficiency: {{memory: 0.7, source: \"{text}\"}}}}"),
+            )
+        };
+        assert!(parse(&with(&"é".repeat(200))).is_ok());
+        let d = err(&with(&"é".repeat(201)));
+        assert_eq!(d.path, "local[0].throughput.efficiency.source");
+        assert!(d.message.contains("201 characters"), "{}", d.message);
+        assert!(d.allowed.as_deref().unwrap().contains("at most 200"));
+        assert!(d.line > 0 && d.col > 0, "{d:?}");
+        let d = err(&with("  "));
+        assert_eq!(d.path, "local[0].throughput.efficiency.source");
+        assert!(d.message.contains("empty"), "{}", d.message);
+        let d = err(&with("a\\nb"));
+        assert!(d.message.contains("more than one line"), "{}", d.message);
+        let d = err(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, efficiency: {memory: 0.7, note: x}}",
+        ));
+        assert_eq!(d.path, "local[0].throughput.efficiency.note");
     }
 
     /// The estimate's η range is an uncertain input of the node's rate
