@@ -189,11 +189,36 @@ fn probe_fit_derives_the_efficiencies_from_a_calibration() {
             "llama-3.3-70b",
         ],
     );
+    // The block records where the figures came from: the file, the machine
+    // and the day of the fit.
+    let out = t.ok();
+    let want = "efficiency: {memory: 0.6272, compute: 0.6239, source: \"fitted to cal.yaml on apple/m2-ultra-64gb (tco probe fit, ";
+    let at = out.find(want).unwrap_or_else(|| panic!("{out}"));
+    let rest = &out[at + want.len()..];
+    let (day, after) = rest.split_at(10);
     assert!(
-        t.ok()
-            .contains("efficiency: {memory: 0.6272, compute: 0.6239}   # fitted to cal.yaml on apple/m2-ultra-64gb"),
-        "{}",
-        t.stdout
+        day.len() == 10
+            && day.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }),
+        "{out}"
+    );
+    assert!(after.starts_with(")\"}\n"), "{out}");
+    // Pasted into a scenario, the report quotes it.
+    let block = out[at..].lines().next().unwrap();
+    let scenario = format!(
+        "name: t\nworkload: {{tokens_per_month: 100M, input_share: 0.8, prompt_tokens_per_request: 200}}\napi:\n  - {{name: a, input_per_mtok: 1, output_per_mtok: 2}}\nlocal:\n  - name: l\n    machine: apple/m2-ultra-64gb\n    owned: {{price: 1000, amortization_months: 12}}\n    model: {{params_b: 70.6, quant: Q4_K_M}}\n    throughput:\n      estimate: roofline\n      {block}\n"
+    );
+    std::fs::write(dir.path().join("s.yaml"), scenario).unwrap();
+    let r = super::tco_in(dir.path(), &["report", "s.yaml", "--format", "json"]).json();
+    let note = r["local"][0]["throughput"]["source"].as_str().unwrap();
+    assert!(
+        note.contains(&format!(
+            "η memory 0.6272, compute 0.6239 (“fitted to cal.yaml on apple/m2-ultra-64gb (tco probe fit, {day})”)"
+        )),
+        "{note}"
     );
     let e = super::tco_in(
         dir.path(),

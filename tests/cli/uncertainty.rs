@@ -266,3 +266,52 @@ fn sensitivity_all_swings_plain_inputs_and_table_formats() {
         none.stdout
     );
 }
+
+/// An estimated throughput's η range is drawn by `simulate` and swung by
+/// `sensitivity`, named by where it comes from; each bar is the report with
+/// the node's rate set to that end.
+#[test]
+fn the_estimates_eta_range_is_simulated_and_swung() {
+    const EST: &str = "scenarios/estimate-before-you-buy.yaml";
+    let run = tco(&["simulate", EST, "--samples", "2000"]);
+    let out = run.ok();
+    assert!(
+        out.contains("throughput, from the estimate's η range (local 1)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("triangular 2105.6331/2999.1918/4034.3792"),
+        "{out}"
+    );
+    let j = tco(&["simulate", EST, "--samples", "2000", "-f", "json"]).json();
+    assert_eq!(j["inputs"][0]["source"], "estimate");
+    assert_eq!(j["inputs"][0]["dist"], "triangular");
+    let be = pct(&j["break_even"][1]["break_even_percentiles"]);
+    assert!(be[1].unwrap() < be[3].unwrap(), "{be:?}");
+
+    let j = tco(&["sensitivity", EST, "-f", "json"]).json();
+    let pair = &j["pairs"][1];
+    assert_eq!(pair["api"], "Llama-3.3-70B-Instruct-Turbo on Together AI");
+    let top = &pair["break_even"][0];
+    assert_eq!(
+        top["label"],
+        "throughput, from the estimate's η range (local 1)"
+    );
+    for (end, at) in [("low", "at_low"), ("high", "at_high")] {
+        let v = top[end].as_str().unwrap();
+        let r = tco(&[
+            "breakeven",
+            EST,
+            "--set",
+            &format!("local[0].throughput={{tokens_per_second: {v}}}"),
+            "-f",
+            "json",
+        ])
+        .json();
+        assert_eq!(
+            r["break_even"][1]["tokens_per_month"], top[at],
+            "rate = {v}"
+        );
+    }
+    assert_ne!(top["at_low"], top["at_high"]);
+}

@@ -172,15 +172,33 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
             m.decode.mean.normalize()
         );
     };
-    let source = format!("fitted to {name} on {}", h.id);
+    // The `source` the scenario keeps and the report quotes: the file's
+    // name (not its folder), the machine and the day of the fit, within the
+    // reader's length limit.
+    let file = calibration
+        .file_name()
+        .map_or(name.clone(), |f| f.to_string_lossy().into_owned());
+    let today = crate::load::date(None)?;
+    let tail = format!(" on {} (tco probe fit, {today})", h.id);
+    let room = tco_core::model::estimate::MAX_EFFICIENCY_SOURCE_CHARS
+        .saturating_sub("fitted to ".chars().count() + tail.chars().count());
+    let file = if file.chars().count() > room {
+        let keep: String = file.chars().take(room.saturating_sub(1)).collect();
+        format!("{keep}…")
+    } else {
+        file
+    };
+    let source = format!("fitted to {file}{tail}");
+    // JSON's string syntax is YAML's double-quoted one.
+    let quoted = serde_json::to_string(&source)?;
     let snippet = match cmp {
         Some(c) => format!(
-            "efficiency: {{memory: {}, compute: {}}}   # {source} (tco probe fit)\n",
+            "efficiency: {{memory: {}, compute: {}, source: {quoted}}}\n",
             mem.normalize(),
             c.normalize()
         ),
         None => format!(
-            "efficiency: {{memory: {}}}   # {source} (tco probe fit); compute not fitted: {}\n",
+            "efficiency: {{memory: {}, source: {quoted}}}   # compute not fitted: {}\n",
             mem.normalize(),
             if h.fp16_tflops.is_none() {
                 "the machine has no fp16_tflops in the hardware table"

@@ -229,6 +229,13 @@ fn assignment(
     source: InputSource,
     v: Decimal,
 ) -> String {
+    if let (InputSource::Estimate, Param::TokensPerSecond(i)) = (source, param) {
+        // An estimate's rate has no field of its own: write it as a rate.
+        return format!(
+            "local[{i}].throughput={{tokens_per_second: {}}}",
+            v.normalize()
+        );
+    }
     if source == InputSource::Calibration {
         // A measured rate has no field of its own: write both rates, one swung.
         let i = match param {

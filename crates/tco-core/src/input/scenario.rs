@@ -119,6 +119,64 @@ fn calibration_inputs(local: &[LocalOption]) -> Vec<crate::model::uncertain::Inp
     out
 }
 
+/// An estimated throughput's η range as a triangular distribution of the
+/// node's rate: low = the capacity at 0.8× the efficiencies, mode = the point
+/// estimate, high = the capacity at 1.2× (see
+/// [`crate::model::estimate::efficiency_range`]). The estimate gives one rate
+/// (prefill and decode alike), so the input is `tokens_per_second`, which
+/// moves both. None is built where `written` already holds a distribution of
+/// the option's rate, where the model does not fit the machine, or where an
+/// end of the range misses the latency targets (the capacity there is not a
+/// rate the option can run at).
+fn estimate_inputs(
+    local: &[LocalOption],
+    written: &[crate::model::uncertain::Input],
+    origin: &str,
+) -> Vec<crate::model::uncertain::Input> {
+    use crate::model::uncertain::{Dist, Input, InputSource, Param};
+    let mut out = Vec::new();
+    for (i, l) in local.iter().enumerate() {
+        let ThroughputSource::Estimate {
+            capacity: Some(_),
+            range_tokens_per_second: (Some(low), Some(high)),
+            ..
+        } = &l.throughput.source
+        else {
+            continue;
+        };
+        let rate_written = written.iter().any(|u| {
+            matches!(
+                u.param,
+                Param::TokensPerSecond(k)
+                    | Param::TokensPerHour(k)
+                    | Param::PrefillTokensPerSecond(k)
+                    | Param::DecodeTokensPerSecond(k)
+                    if k == i
+            )
+        });
+        let mode = l.throughput.decode.per_second();
+        if rate_written || !(*low <= mode && mode <= *high) || low == high {
+            continue;
+        }
+        out.push(Input {
+            path: format!("local[{i}].throughput.estimate (η range)"),
+            dist: Dist::Triangular {
+                min: *low,
+                mode,
+                max: *high,
+            },
+            point: mode,
+            param: Param::TokensPerSecond(i),
+            followers: Vec::new(),
+            source: InputSource::Estimate,
+            origin: origin.to_string(),
+            line: 0,
+            col: 0,
+        });
+    }
+    out
+}
+
 const TOP_KEYS: &[&str] = &[
     "name",
     "currency",
@@ -213,7 +271,7 @@ const THROUGHPUT_KEYS: &[&str] = &[
     "estimate",
     "efficiency",
 ];
-const EFFICIENCY_KEYS: &[&str] = &["memory", "compute"];
+const EFFICIENCY_KEYS: &[&str] = &["memory", "compute", "source"];
 const MODEL_KEYS: &[&str] = &[
     "id",
     "params_b",
@@ -480,6 +538,8 @@ impl Scenario {
             }
         }
         uncertain.extend(calibration_inputs(&local));
+        let estimated = estimate_inputs(&local, &uncertain, origin);
+        uncertain.extend(estimated);
         Ok(Scenario {
             name,
             currency,
@@ -840,6 +900,170 @@ mod estimate_tests {
         assert_eq!(s.local[0].throughput.source.estimate_curves(), None);
         let s = parse(&scenario(H200, L70, "{tokens_per_second: 100}")).unwrap();
         assert_eq!(s.local[0].throughput.source.estimate_curves(), None);
+    }
+
+    /// `efficiency.source` records where written efficiencies came from; the
+    /// report quotes it instead of "from the scenario".
+    #[test]
+    fn a_written_efficiency_keeps_its_source() {
+        let note = |s: &Scenario| s.evaluate().local[0].throughput.source.clone();
+        let plain = parse(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, efficiency: {memory: 0.71, compute: 0.4}}",
+        ))
+        .unwrap();
+        let ThroughputSource::Estimate {
+            efficiency_source, ..
+        } = &plain.local[0].throughput.source
+        else {
+            panic!()
+        };
+        assert_eq!(*efficiency_source, EfficiencySource::Scenario);
+        assert!(
+            note(&plain).contains("η memory 0.71, compute 0.4 (from the scenario)"),
+            "{}",
+            note(&plain)
+        );
+        let fitted = parse(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, efficiency: {memory: 0.71, compute: 0.4, source: \"fitted to cal.json (tco probe fit, 2026-12-04)\"}}",
+        ))
+        .unwrap();
+        let ThroughputSource::Estimate {
+            efficiency_source, ..
+        } = &fitted.local[0].throughput.source
+        else {
+            panic!()
+        };
+        assert_eq!(
+            *efficiency_source,
+            EfficiencySource::Written {
+                source: "fitted to cal.json (tco probe fit, 2026-12-04)".into()
+            }
+        );
+        let n = note(&fitted);
+        assert!(
+            n.contains(
+                "η memory 0.71, compute 0.4 (“fitted to cal.json (tco probe fit, 2026-12-04)”)"
+            ),
+            "{n}"
+        );
+        assert!(!n.contains("from the scenario"), "{n}");
+        // The same figures either way: the source is a record, not an input.
+        assert_eq!(
+            plain.local[0].throughput.decode,
+            fitted.local[0].throughput.decode
+        );
+        // 200 characters are read; 201 are a located error, as is an empty one.
+        let with = |text: &str| {
+            scenario(
+                H200,
+                L70,
+                &format!("{{estimate: roofline, efficiency: {{memory: 0.7, source: \"{text}\"}}}}"),
+            )
+        };
+        assert!(parse(&with(&"é".repeat(200))).is_ok());
+        let d = err(&with(&"é".repeat(201)));
+        assert_eq!(d.path, "local[0].throughput.efficiency.source");
+        assert!(d.message.contains("201 characters"), "{}", d.message);
+        assert!(d.allowed.as_deref().unwrap().contains("at most 200"));
+        assert!(d.line > 0 && d.col > 0, "{d:?}");
+        let d = err(&with("  "));
+        assert_eq!(d.path, "local[0].throughput.efficiency.source");
+        assert!(d.message.contains("empty"), "{}", d.message);
+        let d = err(&with("a\\nb"));
+        assert!(d.message.contains("more than one line"), "{}", d.message);
+        let d = err(&scenario(
+            H200,
+            L70,
+            "{estimate: roofline, efficiency: {memory: 0.7, note: x}}",
+        ));
+        assert_eq!(d.path, "local[0].throughput.efficiency.note");
+    }
+
+    /// The estimate's η range is an uncertain input of the node's rate
+    /// (tests/model/EXPECTED.md, estimate-before-you-buy: range 2,105.63 to
+    /// 4,034.38 tokens/s around 2,999.1918), which `simulate` draws.
+    #[test]
+    fn the_eta_range_is_an_uncertain_rate() {
+        use crate::model::uncertain::{Dist, InputSource, Param};
+        let t = bundled::tables().unwrap();
+        let (path, text) = bundled::find("scenarios/estimate-before-you-buy.yaml").unwrap();
+        let s = Scenario::parse(text, path, t.as_ref(), &NoFiles).unwrap();
+        assert_eq!(s.uncertain.len(), 1, "{:?}", s.uncertain);
+        let u = &s.uncertain[0];
+        assert_eq!(u.source, InputSource::Estimate);
+        assert_eq!(u.param, Param::TokensPerSecond(0));
+        assert!(u.followers.is_empty());
+        assert_eq!(u.path, "local[0].throughput.estimate (η range)");
+        assert_eq!(
+            crate::model::fields::label(&u.path),
+            "throughput, from the estimate's η range (local 1)"
+        );
+        let Dist::Triangular { min, mode, max } = u.dist else {
+            panic!("{:?}", u.dist)
+        };
+        let d = |x: &str| x.parse::<Decimal>().unwrap();
+        assert_eq!(min.round_dp(2), d("2105.63"));
+        assert_eq!(mode, d("2999.1918"));
+        assert_eq!(max.round_dp(2), d("4034.38"));
+        assert_eq!(u.point, mode);
+        assert_eq!(s.local[0].throughput.decode.per_second(), mode);
+        // The point report is the one without the input.
+        let mut plain = s.clone();
+        plain.uncertain.clear();
+        assert_eq!(
+            serde_json::to_string(&s.evaluate()).unwrap(),
+            serde_json::to_string(&plain.evaluate()).unwrap()
+        );
+        // Drawn: at 2 B tokens a month one node serves at any rate of the
+        // range, so the spread shows in the break-even against the cheap API
+        // (the point's 15.4 B tokens a month), not in the month's cost.
+        let sim = crate::analysis::sim::simulate(&s, crate::analysis::sim::SimOptions::default())
+            .unwrap();
+        assert_eq!(sim.inputs[0].source, InputSource::Estimate);
+        let pair = sim
+            .break_even
+            .iter()
+            .find(|p| p.api.contains("Together"))
+            .unwrap();
+        let b = &pair.break_even_percentiles;
+        let (p10, p50, p90) = (b.p10.unwrap(), b.p50.unwrap(), b.p90.unwrap());
+        assert!(p10 < p50 && p50 < p90, "{b:?}");
+        assert!(p90 > 3 * p10, "{b:?}");
+        let point = s.evaluate().break_even[1].tokens_per_month.unwrap();
+        assert!(p10 < point && point < p90, "{point} {b:?}");
+    }
+
+    /// No η input where the user wrote the rate's distribution, the model
+    /// does not fit, or an end of the range misses the targets.
+    #[test]
+    fn no_eta_input_without_a_range() {
+        for throughput in [
+            // The model does not fit the machine (below).
+            "{estimate: roofline}",
+            // Every batch misses the targets.
+            "{estimate: roofline, slo: {tpot_p95_ms: 1}}",
+        ] {
+            let machine = if throughput == "{estimate: roofline}" {
+                "    machine: nvidia/rtx-4090\n"
+            } else {
+                H200
+            };
+            let s = parse(&scenario(machine, L70, throughput)).unwrap();
+            assert!(s.uncertain.is_empty(), "{throughput}: {:?}", s.uncertain);
+        }
+        let s = parse(&scenario(H200, L70, "{estimate: roofline}")).unwrap();
+        assert_eq!(s.uncertain.len(), 1);
+        let written = [crate::model::uncertain::Input {
+            param: crate::model::uncertain::Param::TokensPerSecond(0),
+            source: crate::model::uncertain::InputSource::Written,
+            ..s.uncertain[0].clone()
+        }];
+        assert!(estimate_inputs(&s.local, &written, "s.yaml").is_empty());
+        assert_eq!(estimate_inputs(&s.local, &[], "s.yaml").len(), 1);
     }
 
     #[test]

@@ -50,9 +50,16 @@ pub enum EfficiencySource {
     Default { kind: String },
     /// Written in the scenario.
     Scenario,
+    /// Written in the scenario with where the figures came from
+    /// (`efficiency: {…, source: "fitted to cal.yaml (tco probe fit, …)"}`),
+    /// which the report quotes.
+    Written { source: String },
     /// Fitted to a measurement of the same machine.
     Fitted { calibration: String },
 }
+
+/// The longest `efficiency.source` text, in characters.
+pub const MAX_EFFICIENCY_SOURCE_CHARS: usize = 200;
 
 /// Default efficiencies by machine kind, with the reasoning a report can cite.
 ///

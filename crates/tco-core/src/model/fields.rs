@@ -245,6 +245,7 @@ pub static FIELDS: &[FieldSpec] = &[
     f("local[].throughput.estimate", "throughput estimate", "", T, Z, Z, "`roofline`: modelled from the machine's bandwidth and FLOPS (needs `machine:` and `model:`)", false, NO),
     f("local[].throughput.efficiency.memory", "memory efficiency", "share of the bandwidth", S, d(1, 2), ONE, "a share of the peak from 0.01 to 1 (0.75 = 75 %)", false, Step::Share),
     f("local[].throughput.efficiency.compute", "compute efficiency", "share of the FLOPS", S, d(1, 2), ONE, "a share of the peak from 0.01 to 1 (0.5 = 50 %)", false, Step::Share),
+    f("local[].throughput.efficiency.source", "efficiency source", "", T, Z, Z, "one line of at most 200 characters, e.g. \"fitted to cal.yaml (tco probe fit, 2026-12-04)\"", false, NO),
     f("local[].throughput.concurrency", "calibrated concurrency", "sequences", I, ONE, d(4096, 0), "parallel sequences from 1 to 4,096", false, add(1, 0)),
     f("local[].max_utilization", "max utilization", "share of the month", S, d(1, 2), ONE, "a share from 0.01 to 1", true, Step::Share),
     f("local[].max_nodes", "max nodes", "nodes", I, ONE, d(1_000_000, 0), "a whole number of nodes from 1 to 1,000,000", false, add(1, 0)),
@@ -462,6 +463,8 @@ pub fn label(path: &str) -> String {
     let what = match note {
         // A calibration's measured spread: "decode rate, measured".
         Some(n @ ("prefill" | "decode")) => format!("{n} rate, measured"),
+        // An estimate's η range: "throughput, from the estimate's η range".
+        Some("η range") => "throughput, from the estimate's η range".to_string(),
         Some(n) => format!("{what} {n}"),
         None => what,
     };

@@ -268,6 +268,28 @@ pub(super) fn read_measured(
     }
 }
 
+/// `efficiency.source`: where the efficiencies came from, one line of at most
+/// [`crate::model::estimate::MAX_EFFICIENCY_SOURCE_CHARS`] characters.
+fn read_efficiency_source(f: &Field<'_>) -> Result<String, Diagnostic> {
+    use crate::model::estimate::MAX_EFFICIENCY_SOURCE_CHARS as MAX;
+    let allowed = spec("local[].throughput.efficiency.source").allowed;
+    let t = f.text()?;
+    let t = t.trim();
+    let n = t.chars().count();
+    if n == 0 {
+        return Err(f.error("is empty").allowed(allowed));
+    }
+    if n > MAX {
+        return Err(f
+            .error(format!("is {n} characters long, more than {MAX}"))
+            .allowed(allowed));
+    }
+    if t.contains(['\n', '\r']) {
+        return Err(f.error("spans more than one line").allowed(allowed));
+    }
+    Ok(t.to_string())
+}
+
 /// `throughput: {estimate: roofline}`: the load curve modelled from the
 /// machine's specs ([`crate::model::estimate::roofline`]) for the model and
 /// the workload's requests, and the capacity picked from it exactly as from
@@ -337,14 +359,20 @@ pub(super) fn read_estimate(
             },
         ),
         Some(e) => {
-            let e = e.map(&["memory", "compute"])?;
+            let e = e.map(EFFICIENCY_KEYS)?;
             let memory = opt(&e, "memory", default.memory, |f| {
                 f.within(spec("local[].throughput.efficiency.memory"))
             })?;
             let compute = opt(&e, "compute", default.compute, |f| {
                 f.within(spec("local[].throughput.efficiency.compute"))
             })?;
-            (Efficiency { memory, compute }, EfficiencySource::Scenario)
+            let source = match e.get("source") {
+                None => EfficiencySource::Scenario,
+                Some(f) => EfficiencySource::Written {
+                    source: read_efficiency_source(&f)?,
+                },
+            };
+            (Efficiency { memory, compute }, source)
         }
     };
     let slo = o
@@ -383,6 +411,7 @@ pub(super) fn read_estimate(
     let from = match &source {
         EfficiencySource::Default { kind } => format!("the default for {kind} machines"),
         EfficiencySource::Scenario => "from the scenario".to_string(),
+        EfficiencySource::Written { source } => format!("“{source}”"),
         EfficiencySource::Fitted { calibration } => format!("fitted to {calibration}"),
     };
     // Capacity on the curve at one efficiency (None: no fit or no level meets).

@@ -175,6 +175,10 @@ pub enum InputSource {
     Written,
     /// The spread of a probe's measurement (`throughput: {calibration: …}`).
     Calibration,
+    /// The range of a throughput estimated from specs (`throughput:
+    /// {estimate: roofline}`): the capacity at 0.8× and 1.2× the efficiencies
+    /// around the point estimate.
+    Estimate,
 }
 
 /// One uncertain input of a scenario.
