@@ -481,8 +481,12 @@ function throughputChoice(l, j) {
       value: quants.find(([json]) => json === l.model?.quant)?.[1] ?? '',
       options: quants.map(([, name]) => [name, name]),
     },
-    field(`f-l${j}-eta-mem`, 'local[].throughput.efficiency.memory', `${p}.throughput.efficiency.memory`, e.memory),
-    field(`f-l${j}-eta-cmp`, 'local[].throughput.efficiency.compute', `${p}.throughput.efficiency.compute`, e.compute),
+    // An efficiency typed here is no longer the one fitted: the `source`
+    // written with a fitted pair goes with the edit.
+    field(`f-l${j}-eta-mem`, 'local[].throughput.efficiency.memory', `${p}.throughput.efficiency.memory`, e.memory,
+      { sets: (v) => [`${p}.throughput.efficiency.memory=${v}`, `${p}.throughput.efficiency.source=`] }),
+    field(`f-l${j}-eta-cmp`, 'local[].throughput.efficiency.compute', `${p}.throughput.efficiency.compute`, e.compute,
+      { sets: (v) => [`${p}.throughput.efficiency.compute=${v}`, `${p}.throughput.efficiency.source=`] }),
   );
   return out;
 }

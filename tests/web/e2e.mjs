@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
@@ -371,6 +372,25 @@ try {
     await sameAsCli(calc, ['local[0].model={params_b: 8, quant: Q4_K_M}', est]);
     assert.equal(await page.$eval('#f-l0-params', (i) => i.value), '8');
     assert.ok(await page.$('#curve-l0 svg g.marker.selected'));
+  });
+
+  await check('an efficiency typed on the page drops the `source` of a fitted pair, as tco report --set does', async () => {
+    const file = path.join(repo, 'scenarios/estimate-before-you-buy.yaml');
+    const fitted = 'source: "fitted to cal.json (tco probe fit, 2026-12-04)"';
+    const text = fs.readFileSync(file, 'utf8')
+      .replace('      estimate: roofline\n', `      estimate: roofline\n      efficiency: {memory: 0.7, compute: 0.4, ${fitted}}\n`);
+    assert.ok(text.includes(fitted));
+    await page.evaluate(() => { document.getElementById('yaml-box').open = true; });
+    await page.fill('#yaml', text);
+    await page.waitForFunction(() => window.tcoPage.state.text.includes('fitted to cal.json'));
+    assert.match(await page.textContent('section.notes'), /fitted to cal\.json/);
+    await page.fill('#f-l0-eta-mem', '0.6');
+    await page.waitForFunction(() => !window.tcoPage.state.text.includes('fitted to'));
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tco-e2e-')), 'fitted.yaml');
+    fs.writeFileSync(tmp, text);
+    const json = tco('report', tmp, '--format', 'json', '--set', 'local[0].throughput.efficiency.memory=0.6',
+      '--set', 'local[0].throughput.efficiency.source=');
+    assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), json);
   });
 
   await check('currency: a scenario switched to EUR, its USD rate and date edited, as tco report --set does', async () => {

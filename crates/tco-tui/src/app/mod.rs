@@ -364,6 +364,12 @@ impl App {
                     one
                 }
             }
+            // An efficiency typed here is no longer the one fitted: the
+            // `source` written with a fitted pair goes with the edit.
+            "local[].throughput.efficiency.memory" | "local[].throughput.efficiency.compute" => {
+                let efficiency = path.rsplit_once('.').map_or(path, |(e, _)| e);
+                vec![one[0].clone(), format!("{efficiency}.source=")]
+            }
             "workload.hourly_profile" => vec![format!("{path}={}", reg::profile_value(value))],
             "local[].throughput.slo" => {
                 let i = path
@@ -1199,6 +1205,24 @@ summary:
             "{path}={text}: {:?}",
             a.message
         );
+    }
+
+    /// A fitted efficiency records its `source`; typing another efficiency
+    /// drops it, so the report no longer calls the typed value fitted.
+    #[test]
+    fn an_edited_efficiency_is_no_longer_the_fitted_one() {
+        let (origin, text) =
+            tco_core::input::bundled::find("scenarios/estimate-before-you-buy.yaml").unwrap();
+        let fitted = "local[0].throughput.efficiency={memory: 0.7, compute: 0.4, source: \"fitted to cal.json (tco probe fit, 2026-12-04)\"}";
+        let mut tree = tco_core::input::yaml::parse(text, origin).unwrap();
+        tco_core::input::yaml::set_path(&mut tree, fitted).unwrap();
+        let mut a = text_app(origin, &tco_core::output::emit::to_yaml(&tree));
+        assert!(tco_core::output::emit::to_yaml(&a.tree).contains("fitted to cal.json"));
+        replace(&mut a, "local[0].throughput.efficiency.memory", "0.6");
+        let yaml = tco_core::output::emit::to_yaml(&a.tree);
+        assert!(!yaml.contains("fitted to"), "{yaml}");
+        assert!(yaml.contains("memory: 0.6"), "{yaml}");
+        assert!(yaml.contains("compute: 0.4"), "{yaml}");
     }
 
     /// The throughput choice: `+` on an estimated option types the rate in
