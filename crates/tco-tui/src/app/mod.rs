@@ -1194,12 +1194,17 @@ summary:
         .evaluate()
     }
 
-    fn replace(a: &mut App, path: &str, text: &str) {
+    /// Selects `path`, clears its box and types `text` (Enter, Ctrl-U, text, Enter).
+    fn type_into(a: &mut App, path: &str, text: &str) {
         select(a, path);
         key(a, KeyCode::Enter);
         a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
         typed(a, text);
         key(a, KeyCode::Enter);
+    }
+
+    fn replace(a: &mut App, path: &str, text: &str) {
+        type_into(a, path, text);
         assert!(
             matches!(a.message, Some(Message::Info(_))),
             "{path}={text}: {:?}",
@@ -1285,12 +1290,8 @@ summary:
     }
 
     fn replace_refused(a: &mut App, path: &str, text: &str) {
-        select(a, path);
         let before = a.now.report.clone();
-        key(a, KeyCode::Enter);
-        a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-        typed(a, text);
-        key(a, KeyCode::Enter);
+        type_into(a, path, text);
         assert!(
             matches!(&a.message, Some(Message::Error(m)) if m.contains("efficiency")),
             "{path}={text}: {:?}",
@@ -1518,11 +1519,7 @@ summary:
             (&*PEAKY.replacen("4", "-4", 1), "-4"),
             ("busy", "`busy` is not an hourly profile"),
         ] {
-            select(&mut a, path);
-            key(&mut a, KeyCode::Enter);
-            a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-            typed(&mut a, t);
-            key(&mut a, KeyCode::Enter);
+            type_into(&mut a, path, t);
             let e = refused(&a);
             assert!(
                 e.contains("workload.hourly_profile") && e.contains(says),
@@ -1579,11 +1576,7 @@ summary:
             ("local[0].throughput.slo", "ttft_p97_ms=5", "ttft_p97_ms"),
             ("local[0].throughput.slo", "ttft_p99_ms", "KEY=MS"),
         ] {
-            select(&mut a, path);
-            key(&mut a, KeyCode::Enter);
-            a.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-            typed(&mut a, t);
-            key(&mut a, KeyCode::Enter);
+            type_into(&mut a, path, t);
             let e = refused(&a);
             assert!(e.contains(says), "{t}: {e}");
             assert_eq!(a.tree, tree);
