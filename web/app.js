@@ -432,10 +432,13 @@ function profileSketch(weights) {
 // Q4_K_M), for the user to change. Switching back types the rate in use.
 const ESTIMATE_MODEL = '{params_b: 8, quant: Q4_K_M}';
 
+// The form's name for how a throughput is given.
+const throughputKind = (t) => (t.source.kind === 'declared' ? 'typed' : t.source.kind === 'estimate' ? 'estimate' : 'measured');
+
 function throughputChoice(l, j) {
   const p = `local[${j}]`;
   const t = l.throughput;
-  const kind = t.source.kind === 'declared' ? 'typed' : t.source.kind === 'estimate' ? 'estimate' : 'measured';
+  const kind = throughputKind(t);
   const options = [['typed', 'typed rate (tokens/s)'], ['estimate', 'estimate from specs (roofline)']];
   if (kind === 'measured') options.push(['measured', 'measured (as in the scenario)']);
   const hints = {
@@ -451,7 +454,7 @@ function throughputChoice(l, j) {
     sets: (v) => {
       const l = state.scenario.local[j];
       const t = l.throughput;
-      const kind = t.source.kind === 'declared' ? 'typed' : t.source.kind === 'estimate' ? 'estimate' : 'measured';
+      const kind = throughputKind(t);
       if (v === kind) return null;
       if (v === 'typed') {
         // An estimate's or a measurement's rates are per second (the core's Rate).
