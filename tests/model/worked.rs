@@ -198,7 +198,8 @@ fn spec(h: &tco_core::model::prices::Hardware) -> tco_core::model::estimate::Mac
     tco_core::model::estimate::MachineSpecs {
         memory_gb: h.memory_gb,
         memory_bandwidth_gbs: h.memory_bandwidth_gbs,
-        fp16_tflops: h.fp16_tflops.unwrap(),
+        peak_tflops: h.fp16_tflops.unwrap(),
+        step_overhead_s: tco_core::model::estimate::step_overhead(&h.platform),
     }
 }
 

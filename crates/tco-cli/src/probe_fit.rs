@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use std::io::Write;
 use tco_core::input::calibration::Calibration;
 use tco_core::model::estimate::{
-    fit_compute_efficiency, fit_memory_efficiency, MachineSpecs, ModelLoad,
+    fit_compute_efficiency, fit_memory_efficiency, ComputePeak, MachineSpecs, ModelLoad,
 };
 use tco_core::model::fit::Quant;
 
@@ -155,21 +155,28 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
         prompt_tokens: prompt.max(1),
         output_tokens: output.max(1),
     };
-    let specs = MachineSpecs {
+    // The same peak the estimate will use for this quantization, so the
+    // fitted compute η means the same thing there.
+    let picked = MachineSpecs::for_model(h, q);
+    let specs = picked.map(|(s, _)| s);
+    let peak_text = match picked {
+        None => "no FP16 TFLOPS".to_string(),
+        Some((s, ComputePeak::Fp16)) => format!("{} FP16 TFLOPS", s.peak_tflops.normalize()),
+        Some((s, ComputePeak::Int8)) => format!("{} INT8 TOPS", s.peak_tflops.normalize()),
+    };
+    let specs_for_memory = specs.unwrap_or(MachineSpecs {
         memory_gb: h.memory_gb,
         memory_bandwidth_gbs: h.memory_bandwidth_gbs,
-        fp16_tflops: h.fp16_tflops.unwrap_or(Decimal::ZERO),
-    };
-    let mem = fit_memory_efficiency(specs, load, m.decode.mean);
-    let cmp = if h.fp16_tflops.is_some() {
-        fit_compute_efficiency(specs, load, m.prefill.mean)
-    } else {
-        None
-    };
+        peak_tflops: Decimal::ZERO,
+        step_overhead_s: tco_core::model::estimate::step_overhead(&h.platform),
+    });
+    let mem = fit_memory_efficiency(specs_for_memory, load, m.decode.mean);
+    let cmp = specs.and_then(|s| fit_compute_efficiency(s, load, m.prefill.mean));
     let Some(mem) = mem else {
         bail!(
-            "{name}: cannot fit the memory efficiency: a single-stream decode of {} tokens/s is faster than the roofline's fixed 2 ms a step allows (or the machine has no bandwidth); is the model or machine right?",
-            m.decode.mean.normalize()
+            "{name}: cannot fit the memory efficiency: a single-stream decode of {} tokens/s is faster than the roofline's fixed {} ms a step allows (or the machine has no bandwidth); is the model or machine right?",
+            m.decode.mean.normalize(),
+            specs_for_memory.step_overhead_s * 1e3
         );
     };
     // The `source` the scenario keeps and the report quotes: the file's
@@ -225,10 +232,9 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
             }))? + "\n"
         }
         ProbeFormat::Table => format!(
-            "Fitted to {name} on {} ({} GB/s, {} FP16 TFLOPS):\n  memory efficiency {}: single-stream decode {} tokens/s with {} GB of weights and {prompt} + {output} tokens of context\n  compute efficiency {}: prefill {} tokens/s of {} B active parameters\n\nFor a scenario's `throughput: {{estimate: roofline, …}}`:\n  {snippet}",
+            "Fitted to {name} on {} ({} GB/s, {peak_text}):\n  memory efficiency {}: single-stream decode {} tokens/s with {} GB of weights and {prompt} + {output} tokens of context\n  compute efficiency {}: prefill {} tokens/s of {} B active parameters\n\nFor a scenario's `throughput: {{estimate: roofline, …}}`:\n  {snippet}",
             h.name,
             h.memory_bandwidth_gbs.normalize(),
-            h.fp16_tflops.map_or("no".to_string(), |f| f.normalize().to_string()),
             mem.normalize(),
             m.decode.mean.normalize(),
             (weight_bytes / Decimal::from(1_000_000_000u64)).round_dp(2),

@@ -698,6 +698,48 @@ mod estimate_tests {
     const H200: &str = "    machine: nvidia/h200-141gb-sxm\n";
     const L70: &str = "    model: {params_b: 70, quant: Q4_K_M}\n";
 
+    /// Integer weights on a CPU: the compute term runs at `int8_tops`, and
+    /// the report says so; the same entry on a GPU platform keeps FP16.
+    #[test]
+    fn integer_weights_on_a_cpu_are_estimated_at_the_int8_peak() {
+        let estimate = |platform: &str, quant: &str| {
+            let mut t = bundled::tables().unwrap();
+            t.hardware = crate::model::prices::HardwareTable::parse(
+                &format!("hardware:\n  - id: x/box\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n    int8_tops: 8\n    compute_source: \"sheet\"\n    platform: {platform}\n"),
+                "hw.yaml",
+            )
+            .unwrap();
+            let text = scenario(
+                "    machine: x/box\n",
+                &format!("    model: {{params_b: 8, quant: {quant}}}\n"),
+                "{estimate: roofline, efficiency: {memory: 0.5, compute: 0.25}}",
+            );
+            let s = Scenario::parse(&text, "s.yaml", t.as_ref(), &NoFiles).unwrap();
+            let src = s.local[0].throughput.source.clone();
+            let ThroughputSource::Estimate { description, .. } = &src else {
+                panic!("{src:?}")
+            };
+            let prefill = src.estimate_curves().unwrap().point.prefill_tps;
+            (description.clone(), prefill)
+        };
+        let (cpu_text, cpu_prefill) = estimate("cpu", "Q4_K_M");
+        let (gpu_text, gpu_prefill) = estimate("gpu", "Q4_K_M");
+        assert!(
+            cpu_text.contains("compute at the INT8 peak (8 TOPS: integer weights on a CPU)"),
+            "{cpu_text}"
+        );
+        assert!(!gpu_text.contains("INT8"), "{gpu_text}");
+        // 2 · 8e9 · 200 tokens / (2e12 · 0.25) = 6.4 s: 31.25 tokens/s; at
+        // 8 TOPS 1.6 s: 125 tokens/s.
+        assert_eq!(
+            (gpu_prefill, cpu_prefill),
+            (Decimal::new(3125, 2), Decimal::from(125))
+        );
+        let (f16_text, f16_prefill) = estimate("cpu", "F16");
+        assert!(!f16_text.contains("INT8"), "{f16_text}");
+        assert_eq!(f16_prefill, Decimal::new(3125, 2));
+    }
+
     #[test]
     fn the_estimate_goes_through_the_capacity_path() {
         let s = parse(&scenario(H200, L70, "{estimate: roofline}")).unwrap();
@@ -717,7 +759,8 @@ mod estimate_tests {
             crate::model::estimate::MachineSpecs {
                 memory_gb: Decimal::from(141),
                 memory_bandwidth_gbs: Decimal::from(4800),
-                fp16_tflops: Decimal::from(989),
+                peak_tflops: Decimal::from(989),
+                step_overhead_s: crate::model::estimate::STEP_OVERHEAD_SECONDS,
             },
             crate::model::estimate::ModelLoad {
                 weight_bytes: Decimal::from(42_437_500_000u64),
@@ -857,7 +900,8 @@ mod estimate_tests {
         let specs = MachineSpecs {
             memory_gb: Decimal::from(141),
             memory_bandwidth_gbs: Decimal::from(4800),
-            fp16_tflops: Decimal::from(989),
+            peak_tflops: Decimal::from(989),
+            step_overhead_s: crate::model::estimate::STEP_OVERHEAD_SECONDS,
         };
         let load = ModelLoad {
             weight_bytes: Decimal::from(42_437_500_000u64),

@@ -31,7 +31,9 @@ use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::model::fit::Quant;
 use crate::model::load_curve::{LoadCurve, LoadLevel, Metric, Stat, PERCENTILES};
+use crate::model::prices::Hardware;
 
 /// How much of the peak a real server reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -106,8 +108,57 @@ pub fn efficiency_range(e: Efficiency) -> (Efficiency, Efficiency) {
 pub struct MachineSpecs {
     pub memory_gb: Decimal,
     pub memory_bandwidth_gbs: Decimal,
-    /// Peak dense FP16/BF16 TFLOPS of the whole unit.
-    pub fp16_tflops: Decimal,
+    /// Peak dense rate of the whole unit in the precision the kernels
+    /// compute in, trillions of operations a second: FP16/BF16 TFLOPS, or
+    /// INT8 TOPS where [`MachineSpecs::for_model`] picks it.
+    pub peak_tflops: Decimal,
+    /// Fixed cost of one decode step, seconds: [`STEP_OVERHEAD_SECONDS`],
+    /// or [`CPU_STEP_OVERHEAD_SECONDS`] on a CPU.
+    pub step_overhead_s: f64,
+}
+
+/// Which of the machine's peaks the compute term uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComputePeak {
+    /// `fp16_tflops`: GPUs and unified-memory machines, and unquantized
+    /// weights everywhere.
+    Fp16,
+    /// `int8_tops`: integer-quantized weights on a CPU.
+    Int8,
+}
+
+impl MachineSpecs {
+    /// The specs the roofline uses for weights quantized as `quant` on the
+    /// machine `h`, and the peak it picked; None when `h` publishes no
+    /// FP16 figure.
+    ///
+    /// On a CPU (`platform: cpu`) llama.cpp multiplies integer-quantized
+    /// weights (Q8_0, the K-quants, Q4_0) by activations it has quantized to
+    /// 8 bits, with 8-bit integer dot products (AVX2's `vpmaddubsw`, AVX-512
+    /// VNNI, Arm's `sdot`): its prompt processing runs near the INT8 rate,
+    /// about 4× the FP32 one on AVX2, and an FP16 peak underestimates it by
+    /// as much (measured on this project's test machine, tests/model/EXPECTED.md).
+    /// So there the compute term uses `int8_tops` where the table gives it.
+    /// On GPUs the serving kernels (vLLM's Marlin, most of llama.cpp's CUDA
+    /// paths for large batches) dequantize to FP16 and run FP16 tensor cores:
+    /// the FP16 peak stays.
+    pub fn for_model(h: &Hardware, quant: Quant) -> Option<(MachineSpecs, ComputePeak)> {
+        let fp16 = h.fp16_tflops?;
+        let (peak, which) = match h.int8_tops {
+            Some(int8) if h.platform == "cpu" && quant.is_integer() => (int8, ComputePeak::Int8),
+            _ => (fp16, ComputePeak::Fp16),
+        };
+        Some((
+            MachineSpecs {
+                memory_gb: h.memory_gb,
+                memory_bandwidth_gbs: h.memory_bandwidth_gbs,
+                peak_tflops: peak,
+                step_overhead_s: step_overhead(&h.platform),
+            },
+            which,
+        ))
+    }
 }
 
 /// What the estimate needs to know of the model and the requests.
@@ -125,8 +176,27 @@ pub struct ModelLoad {
     pub output_tokens: u64,
 }
 
-/// Fixed cost of one decode step (kernel launches, sampling, scheduling), s.
+/// Fixed cost of one decode step on an accelerator (kernel launches,
+/// sampling, a server's scheduling), s.
 pub const STEP_OVERHEAD_SECONDS: f64 = 0.002;
+
+/// Fixed cost of one decode step on a CPU, s. There are no kernel launches:
+/// llama.cpp's per-token cost beyond the weights is building the graph and
+/// syncing the threads. Measured on the test machine, a generated model of
+/// 0.3 MB decodes at about 9,900 tokens/s on 2 threads (0.1 ms a token,
+/// everything included), and with the accelerator's 2 ms the 125M models'
+/// measured decode was faster than any bandwidth allows
+/// (tests/model/EXPECTED.md, "The estimate against this machine").
+pub const CPU_STEP_OVERHEAD_SECONDS: f64 = 0.0001;
+
+/// The step overhead for a machine's `platform`.
+pub fn step_overhead(platform: &str) -> f64 {
+    if platform == "cpu" {
+        CPU_STEP_OVERHEAD_SECONDS
+    } else {
+        STEP_OVERHEAD_SECONDS
+    }
+}
 
 /// The largest batch considered.
 pub const MAX_BATCH: u64 = 1024;
@@ -240,12 +310,12 @@ pub fn roofline(
     eff: Efficiency,
 ) -> Result<Estimate, EstimateError> {
     let bw = f(machine.memory_bandwidth_gbs) * 1e9 * f(eff.memory);
-    let flops = f(machine.fp16_tflops) * 1e12 * f(eff.compute);
+    let flops = f(machine.peak_tflops) * 1e12 * f(eff.compute);
     if bw <= 0.0 {
         return Err(EstimateError::MissingSpec("memory bandwidth"));
     }
     if flops <= 0.0 {
-        return Err(EstimateError::MissingSpec("FP16 TFLOPS"));
+        return Err(EstimateError::MissingSpec("peak TFLOPS"));
     }
     let w = f(load.weight_bytes);
     let kv = f(load.kv_bytes_per_token);
@@ -273,7 +343,7 @@ pub fn roofline(
         } else {
             (mem_s, Bound::Memory)
         };
-        let t = step + STEP_OVERHEAD_SECONDS;
+        let t = step + machine.step_overhead_s;
         let bf = b as f64;
         let e2e = bf * prefill_s + out * t;
         let ttft = prefill_s * (1.0 + (bf - 1.0) / 2.0);
@@ -384,7 +454,7 @@ pub fn fit_memory_efficiency(
     if m <= 0.0 {
         return None;
     }
-    let t = 1.0 / m - STEP_OVERHEAD_SECONDS;
+    let t = 1.0 / m - machine.step_overhead_s;
     if t <= 0.0 {
         return None;
     }
@@ -406,7 +476,7 @@ pub fn fit_compute_efficiency(
     measured_prefill_tps: Decimal,
 ) -> Option<Decimal> {
     let m = f(measured_prefill_tps);
-    let flops = f(machine.fp16_tflops) * 1e12;
+    let flops = f(machine.peak_tflops) * 1e12;
     let p_active = f(load.active_params_b) * 1e9;
     if m <= 0.0 || flops <= 0.0 || p_active <= 0.0 {
         return None;
@@ -443,7 +513,8 @@ mod tests {
         let m = MachineSpecs {
             memory_gb: dec("128"),
             memory_bandwidth_gbs: dec("800"),
-            fp16_tflops: dec("30"),
+            peak_tflops: dec("30"),
+            step_overhead_s: STEP_OVERHEAD_SECONDS,
         };
         let e = roofline(m, llama70b_q4(), default_efficiency("apple")).unwrap();
         let eff = default_efficiency("apple");
@@ -469,7 +540,8 @@ mod tests {
         let m = MachineSpecs {
             memory_gb: dec("320"),
             memory_bandwidth_gbs: dec("8156"),
-            fp16_tflops: dec("1248"),
+            peak_tflops: dec("1248"),
+            step_overhead_s: STEP_OVERHEAD_SECONDS,
         };
         let e = roofline(m, llama70b_q4(), default_efficiency("gpu")).unwrap();
         // KV per full stream = 700 · 327,680 = 229,376,000 B; (320e9 − 42.4375e9)
@@ -488,7 +560,8 @@ mod tests {
         let m = MachineSpecs {
             memory_gb: dec("24"),
             memory_bandwidth_gbs: dec("1008"),
-            fp16_tflops: dec("165"),
+            peak_tflops: dec("165"),
+            step_overhead_s: STEP_OVERHEAD_SECONDS,
         };
         let err = roofline(m, llama70b_q4(), default_efficiency("gpu")).unwrap_err();
         assert!(err.to_string().contains("42.67 GB"), "{err}");
@@ -499,7 +572,8 @@ mod tests {
         let m = MachineSpecs {
             memory_gb: dec("64"),
             memory_bandwidth_gbs: dec("400"),
-            fp16_tflops: dec("27"),
+            peak_tflops: dec("27"),
+            step_overhead_s: STEP_OVERHEAD_SECONDS,
         };
         let eta = fit_memory_efficiency(m, llama70b_q4(), dec("5")).unwrap();
         let e = roofline(
@@ -516,6 +590,72 @@ mod tests {
         let etc = fit_compute_efficiency(m, llama70b_q4(), dec("100")).unwrap();
         // 2 · 70e9 · 100 / 27e12 = 0.5185
         assert_eq!(etc, dec("0.5185"));
+    }
+
+    /// A machine entry read as the hardware table reads it.
+    fn machine(platform: &str, int8: &str) -> Hardware {
+        let yaml = format!(
+            "hardware:\n  - id: x/y\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n    compute_source: \"sheet\"\n    platform: {platform}\n{int8}"
+        );
+        crate::model::prices::HardwareTable::parse(&yaml, "hw.yaml")
+            .unwrap()
+            .hardware
+            .remove(0)
+    }
+
+    #[test]
+    fn integer_weights_on_a_cpu_compute_at_the_int8_peak() {
+        let cpu = machine("cpu", "    int8_tops: 8\n");
+        let (s, peak) = MachineSpecs::for_model(&cpu, Quant::Q4KM).unwrap();
+        assert_eq!((s.peak_tflops, peak), (dec("8"), ComputePeak::Int8));
+        assert_eq!(
+            (s.memory_gb, s.memory_bandwidth_gbs),
+            (dec("64"), dec("100"))
+        );
+        // No kernel launches on a CPU: the small step overhead.
+        assert_eq!(s.step_overhead_s, CPU_STEP_OVERHEAD_SECONDS);
+        let (s, peak) = MachineSpecs::for_model(&cpu, Quant::Q8_0).unwrap();
+        assert_eq!((s.peak_tflops, peak), (dec("8"), ComputePeak::Int8));
+        // Floating-point weights compute in floating point.
+        for q in [Quant::F16, Quant::BF16, Quant::F32] {
+            let (s, peak) = MachineSpecs::for_model(&cpu, q).unwrap();
+            assert_eq!(
+                (s.peak_tflops, peak),
+                (dec("2"), ComputePeak::Fp16),
+                "{q:?}"
+            );
+        }
+        // No published INT8 figure: the FP16 one.
+        let bare = machine("cpu", "");
+        let (s, peak) = MachineSpecs::for_model(&bare, Quant::Q4KM).unwrap();
+        assert_eq!((s.peak_tflops, peak), (dec("2"), ComputePeak::Fp16));
+        // GPUs keep FP16 for quantized weights (dequantizing kernels).
+        let gpu = machine("gpu", "    int8_tops: 8\n");
+        let (s, peak) = MachineSpecs::for_model(&gpu, Quant::Q4KM).unwrap();
+        assert_eq!((s.peak_tflops, peak), (dec("2"), ComputePeak::Fp16));
+        assert_eq!(s.step_overhead_s, STEP_OVERHEAD_SECONDS);
+        // Prefill of a compute-bound prompt is 4x faster at a 4x peak.
+        let load = ModelLoad {
+            weight_bytes: dec("70000000"),
+            active_params_b: dec("0.125"),
+            kv_bytes_per_token: dec("18432"),
+            prompt_tokens: 512,
+            output_tokens: 1,
+        };
+        let eff = default_efficiency("cpu");
+        let fp = roofline(
+            MachineSpecs::for_model(&cpu, Quant::F16).unwrap().0,
+            load,
+            eff,
+        )
+        .unwrap();
+        let int = roofline(
+            MachineSpecs::for_model(&cpu, Quant::Q4KM).unwrap().0,
+            load,
+            eff,
+        )
+        .unwrap();
+        assert_eq!(int.prefill_tps, fp.prefill_tps * dec("4"));
     }
 
     #[test]

@@ -303,7 +303,7 @@ pub(super) fn read_estimate(
     ctx: &PriceContext<'_>,
 ) -> Result<(Throughput, Vec<String>), Diagnostic> {
     use crate::model::estimate::{
-        default_efficiency, efficiency_range, request_shape, roofline, Efficiency,
+        default_efficiency, efficiency_range, request_shape, roofline, ComputePeak, Efficiency,
         EfficiencySource, EstimateError, MachineSpecs, ModelLoad,
     };
     let ef = o.req("estimate", "")?;
@@ -331,7 +331,7 @@ pub(super) fn read_estimate(
             .error("the roofline estimate needs the model served")
             .allowed("`model: {params_b: 70, quant: Q4_K_M}` on this option"));
     };
-    let Some(tflops) = m.fp16_tflops else {
+    let Some((specs, peak)) = MachineSpecs::for_model(m, model.quant) else {
         return Err(ef
             .error(format!(
                 "the roofline estimate needs the machine's peak FP16 TFLOPS; `{}` has no `fp16_tflops` in the hardware table",
@@ -387,13 +387,16 @@ pub(super) fn read_estimate(
         prompt_tokens: prompt,
         output_tokens: output,
     };
-    let specs = MachineSpecs {
-        memory_gb: m.memory_gb,
-        memory_bandwidth_gbs: m.memory_bandwidth_gbs,
-        fp16_tflops: tflops,
+    // Named only where it is not the usual FP16 peak.
+    let peak_text = match peak {
+        ComputePeak::Fp16 => String::new(),
+        ComputePeak::Int8 => format!(
+            ", compute at the INT8 peak ({} TOPS: integer weights on a CPU)",
+            specs.peak_tflops.normalize()
+        ),
     };
     let source_text = format!(
-        "estimated (roofline) for {}, {}B {} at {prompt} prompt + {output} output tokens",
+        "estimated (roofline) for {}, {}B {} at {prompt} prompt + {output} output tokens{peak_text}",
         m.name,
         model.params_b.normalize(),
         model.quant.name()
