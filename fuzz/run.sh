@@ -29,7 +29,7 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-all=(scenario set prices_yaml hardware_yaml litellm_json calibration llama_bench gguf stream server_import)
+all=(scenario set prices_yaml hardware_yaml litellm_json genai_json calibration llama_bench gguf stream server_import)
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=("${all[@]}")
 

@@ -471,6 +471,20 @@ pub fn import_genai(
             summary.imported += 1;
         }
     }
+    // Nothing imported and nothing kept: the table would be empty, which
+    // does not read back (`models` may not be empty). Say why instead.
+    if table.models.is_empty() && keep.models.is_empty() {
+        return Err(json_error(
+            origin,
+            format!(
+                "no text model with input and output prices to import: {} skipped as other providers, {} not text models, {} without both prices, {} with price shapes tco cannot represent",
+                summary.skipped_provider,
+                summary.skipped_not_text,
+                summary.skipped_unpriced,
+                summary.skipped_unsupported
+            ),
+        ));
+    }
     Ok((table, summary))
 }
 
@@ -512,6 +526,22 @@ mod tests {
             as_of: "2026-08-21".into(),
             snapshot: "genai-prices 2026-08-21".into(),
         }
+    }
+
+    /// As the LiteLLM import's fuzzing found: nothing to import is an error,
+    /// not an empty table that would not read back.
+    #[test]
+    fn a_file_with_nothing_to_import_is_an_error() {
+        let json = r#"[{"id":"openai","name":"OpenAI","models":[
+          {"id":"gpt-x","match":{"equals":"x"},"prices":{"input_mtok":1}}]}]"#;
+        let e = import_genai(json, "data.json", &opts(), &PriceTable::default()).unwrap_err();
+        let Error::Input(d) = e else { panic!("{e:?}") };
+        assert!(
+            d.message.contains("no text model with input and output prices to import: 0 skipped as other providers, 0 not text models, 1 without both prices"),
+            "{}",
+            d.message
+        );
+        assert!(import_genai("[]", "data.json", &opts(), &PriceTable::default()).is_err());
     }
 
     #[test]

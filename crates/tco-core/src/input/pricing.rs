@@ -510,6 +510,23 @@ pub fn import_litellm(
             .allowed(a)
             .into());
     }
+    // A table without models does not read back (`models` may not be
+    // empty): say why nothing was imported instead of writing it.
+    if table.models.is_empty() {
+        return Err(Diagnostic::new(
+            origin,
+            Pos { line: 1, col: 1 },
+            "",
+            format!(
+                "no chat model with token prices to import: of {} entries, {} are not chat models and {} have no valid `input_cost_per_token` and `output_cost_per_token`",
+                entries.len(),
+                summary.skipped_not_chat,
+                summary.skipped_unpriced
+            ),
+        )
+        .allowed("LiteLLM's model_prices_and_context_window.json with at least one `\"mode\": \"chat\"` entry priced per token")
+        .into());
+    }
     Ok((table, summary))
 }
 
@@ -518,6 +535,24 @@ pub fn import_litellm(
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    /// Found by the fuzzer: a file whose every chat entry lost its prices
+    /// made an empty table, which does not read back.
+    #[test]
+    fn a_litellm_file_with_nothing_to_import_is_an_error() {
+        let json = r#"{"gpt-4": {"mode": "chat", "input_cost _per_token": 3e-05, "output_cost_per_token": 6e-05},
+                       "text-embedding-3-small": {"mode": "embedding", "input_cost_per_token": 2e-08}}"#;
+        let e = import_litellm(json, "prices.json", "s", "2026-01-01").unwrap_err();
+        let Error::Input(d) = e else { panic!("{e:?}") };
+        assert_eq!((d.path.as_str(), d.line), ("", 1));
+        assert!(
+            d.message
+                .contains("of 2 entries, 1 are not chat models and 1 have no valid"),
+            "{}",
+            d.message
+        );
+        assert!(import_litellm("{}", "prices.json", "s", "2026-01-01").is_err());
+    }
 
     #[test]
     fn litellm_prices_become_exact_per_mtok() {
