@@ -232,11 +232,11 @@ fn price_set(o: &Map<String, Value>) -> Result<Option<PriceSet>, String> {
     }))
 }
 
-/// `00:30:00Z` → `00:30`.
+/// `00:30:00Z` → `00:30`; None unless it starts with a valid `HH:MM`.
 fn hhmm(v: Option<&Value>) -> Option<String> {
     let t = v?.as_str()?;
-    let b = t.as_bytes();
-    (b.len() >= 5 && b[2] == b':' && t.is_char_boundary(5)).then(|| t[..5].to_string())
+    let hm = t.get(..5)?;
+    crate::input::tariff::is_hour_minute(hm).then(|| hm.to_string())
 }
 
 enum Shape {
@@ -273,9 +273,13 @@ fn model_prices(prices: &Value) -> Result<Shape, String> {
                 if let Some(d) = k.get("start_date").and_then(Value::as_str) {
                     let from = Date::parse(d).ok_or(format!("start_date `{d}` is not a date"))?;
                     schedule.push(Dated { from, prices: set });
-                } else if let (Some(a), Some(b)) =
-                    (hhmm(k.get("start_time")), hhmm(k.get("end_time")))
-                {
+                } else if k.get("start_time").is_some() || k.get("end_time").is_some() {
+                    let (Some(a), Some(b)) = (hhmm(k.get("start_time")), hhmm(k.get("end_time")))
+                    else {
+                        return Ok(Shape::Unsupported(
+                            "a time window without a valid HH:MM start and end".into(),
+                        ));
+                    };
                     if window.is_some() {
                         return Ok(Shape::Unsupported("more than one time window".into()));
                     }
@@ -526,6 +530,35 @@ mod tests {
             as_of: "2026-08-21".into(),
             snapshot: "genai-prices 2026-08-21".into(),
         }
+    }
+
+    /// Found by the fuzzer: an hour past 23 became an off-peak window the
+    /// price table refuses. Such a model is skipped as unsupported, named.
+    #[test]
+    fn a_time_window_out_of_the_day_is_unsupported() {
+        let model = |start: &str| {
+            format!(
+                r#"{{"id":"m-{start}","match":{{"equals":"x"}},"prices":[{{"prices":{{"input_mtok":1,"output_mtok":2}}}},
+                   {{"constraint":{{"start_time":"{start}","end_time":"16:30:00Z"}},"prices":{{"input_mtok":2,"output_mtok":4}}}}]}}"#
+            )
+        };
+        let json = format!(
+            r#"[{{"id":"deepseek","name":"Deepseek","models":[{},{},{}]}}]"#,
+            model("90:30:00Z"),
+            model("0:30"),
+            model("00:30:00Z")
+        );
+        let (t, s) = import_genai(&json, "data.json", &opts(), &PriceTable::default()).unwrap();
+        assert_eq!((s.imported, s.skipped_unsupported), (1, 2));
+        assert!(
+            s.unsupported
+                .iter()
+                .all(|u| u.contains("a time window without a valid HH:MM start and end")),
+            "{:?}",
+            s.unsupported
+        );
+        let yaml = t.to_yaml("");
+        assert!(PriceTable::parse(&yaml, "imported.yaml").is_ok(), "{yaml}");
     }
 
     /// As the LiteLLM import's fuzzing found: nothing to import is an error,

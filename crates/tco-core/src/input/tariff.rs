@@ -134,14 +134,18 @@ pub fn read_price_set(
 }
 
 fn is_hours(s: &str) -> bool {
-    let hm = |t: &str| {
-        let b = t.as_bytes();
-        b.len() == 5
-            && b[2] == b':'
-            && t[0..2].parse::<u8>().is_ok_and(|h| h < 24)
-            && t[3..5].parse::<u8>().is_ok_and(|m| m < 60)
-    };
-    s.split_once('-').is_some_and(|(a, b)| hm(a) && hm(b))
+    s.split_once('-')
+        .is_some_and(|(a, b)| is_hour_minute(a) && is_hour_minute(b))
+}
+
+/// `HH:MM` of a day: hours 00–23, minutes 00–59.
+pub fn is_hour_minute(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 5
+        && b[2] == b':'
+        && t.is_char_boundary(2)
+        && t[0..2].parse::<u8>().is_ok_and(|h| h < 24)
+        && t[3..5].parse::<u8>().is_ok_and(|m| m < 60)
 }
 
 /// Reads `schedule:`: price sets each in force from `from:`, dates strictly
