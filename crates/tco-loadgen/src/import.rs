@@ -186,17 +186,7 @@ pub fn vllm_level(
         output_tokens: u(v, "total_output_tokens").unwrap_or(0),
         output_tps: f(v, "output_throughput").ok_or("`output_throughput` is missing")?,
         total_tps: f(v, "total_token_throughput").ok_or("`total_token_throughput` is missing")?,
-        decode_tps_per_stream: tpot.as_ref().filter(|t| t.p50 > 0.0).map(|t| Dist {
-            // Per-stream decode rate from TPOT's median only: 1000 / TPOT.
-            mean: 1e3 / t.mean,
-            sd: 0.0,
-            p50: 1e3 / t.p50,
-            p90: None,
-            p95: None,
-            p99: None,
-            max: None,
-            n: t.n,
-        }),
+        decode_tps_per_stream: tpot.as_ref().and_then(per_stream_decode),
         ttft_ms: ttft,
         tpot_ms: tpot,
         itl_ms: vllm_dist(v, "itl", n),
@@ -219,6 +209,23 @@ pub fn vllm_level(
 
 /// guidellm's `{mean, median, std_dev, max, count, percentiles: {p50, …}}`
 /// of successful requests, scaled by `scale` (1 for ms, 1000 for seconds).
+/// The per-stream decode rate from TPOT's mean and median only (1000 / TPOT
+/// ms); None unless both are positive and the rates finite (a TPOT of 0, or
+/// one so small its inverse overflows, says nothing about decode).
+fn per_stream_decode(t: &Dist) -> Option<Dist> {
+    let (mean, p50) = (1e3 / t.mean, 1e3 / t.p50);
+    (t.mean > 0.0 && t.p50 > 0.0 && mean.is_finite() && p50.is_finite()).then_some(Dist {
+        mean,
+        sd: 0.0,
+        p50,
+        p90: None,
+        p95: None,
+        p99: None,
+        max: None,
+        n: t.n,
+    })
+}
+
 fn guidellm_dist(m: &Value, key: &str, scale: f64) -> Option<Dist> {
     let d = m.get(key)?.get("successful")?;
     let p = d.get("percentiles");
@@ -336,16 +343,7 @@ pub fn guidellm_levels(v: &Value) -> Result<(Vec<LevelSummary>, ServerInfo, Vec<
                 format!("benchmarks[{i}].metrics.output_tokens_per_second is missing")
             })?,
             total_tps: rate_of("tokens_per_second").unwrap_or(0.0),
-            decode_tps_per_stream: tpot.as_ref().filter(|t| t.p50 > 0.0).map(|t| Dist {
-                mean: 1e3 / t.mean,
-                sd: 0.0,
-                p50: 1e3 / t.p50,
-                p90: None,
-                p95: None,
-                p99: None,
-                max: None,
-                n: t.n,
-            }),
+            decode_tps_per_stream: tpot.as_ref().and_then(per_stream_decode),
             ttft_ms: guidellm_dist(m, "time_to_first_token_ms", 1.0),
             tpot_ms: tpot,
             itl_ms: guidellm_dist(m, "inter_token_latency_ms", 1.0),
@@ -440,7 +438,7 @@ pub fn server_calibration(
     }
     let mode = modes.first().copied().unwrap_or(LoadMode::Closed);
     levels.sort_by(|a, b| a.load().total_cmp(&b.load()));
-    Ok(CalibrationFile {
+    let cal = CalibrationFile {
         format: FORMAT.to_string(),
         tco_version: tco_version.to_string(),
         date: date.to_string(),
@@ -469,5 +467,69 @@ pub fn server_calibration(
         partial: false,
         stop_reason: None,
         warnings,
-    })
+    };
+    // A figure scaled out of range (seconds × 1000 past f64's largest) would
+    // be written as `null` and the file would not read back: refuse it here,
+    // naming the field, rather than write a calibration no reader takes.
+    let text = cal.to_text("import.json")?;
+    CalibrationFile::from_text(&text).map_err(|e| {
+        format!("a figure imported is out of range, so the calibration would not read back: {e}")
+    })?;
+    Ok(cal)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn tpot(mean: f64, p50: f64) -> Dist {
+        Dist {
+            mean,
+            sd: 0.0,
+            p50,
+            p90: None,
+            p95: None,
+            p99: None,
+            max: None,
+            n: 3,
+        }
+    }
+
+    /// Found by the fuzzer (fuzz/regressions/server_import/): a TPOT mean of
+    /// 0 beside a positive median made an infinite decode rate, written as
+    /// `null`, and a calibration that did not read back.
+    #[test]
+    fn decode_rate_needs_a_positive_finite_tpot() {
+        let d = per_stream_decode(&tpot(8.0, 10.0)).unwrap();
+        assert_eq!((d.mean, d.p50, d.n), (125.0, 100.0, 3));
+        assert!(per_stream_decode(&tpot(0.0, 10.0)).is_none());
+        assert!(per_stream_decode(&tpot(10.0, 0.0)).is_none());
+        assert!(per_stream_decode(&tpot(1e-320, 10.0)).is_none());
+    }
+
+    #[test]
+    fn an_out_of_range_figure_is_refused_not_written() {
+        let body = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/data/server/guidellm-report.json"
+        ))
+        .unwrap();
+        let ok = server_calibration(
+            &[("g.json".into(), body.clone())],
+            "0.1.0",
+            "2026-01-01T00:00:00Z",
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+        // Request latency in seconds, scaled to ms, past f64's largest.
+        let huge = body.replacen(
+            "\"request_latency\": {\"successful\": {\"mean\": ",
+            "\"request_latency\": {\"successful\": {\"mean\": 1e307, \"was\": ",
+            1,
+        );
+        assert_ne!(huge, body, "the fixture changed shape");
+        let e = server_calibration(&[("g.json".into(), huge)], "0.1.0", "2026-01-01T00:00:00Z")
+            .unwrap_err();
+        assert!(e.contains("a figure imported is out of range"), "{e}");
+    }
 }
