@@ -491,6 +491,12 @@ function throughputChoice(l, j) {
     field(`f-l${j}-eta-cmp`, 'local[].throughput.efficiency.compute', `${p}.throughput.efficiency.compute`, e.compute,
       { sets: (v) => [`${p}.throughput.efficiency.compute=${v}`, `${p}.throughput.efficiency.source=`] }),
   );
+  // A CPU's batched decode has its own efficiency (absent on accelerators).
+  if (e.decode_compute != null) {
+    out.push(field(`f-l${j}-eta-dec`, 'local[].throughput.efficiency.decode_compute',
+      `${p}.throughput.efficiency.decode_compute`, e.decode_compute,
+      { sets: (v) => [`${p}.throughput.efficiency.decode_compute=${v}`, `${p}.throughput.efficiency.source=`] }));
+  }
   return out;
 }
 

@@ -238,6 +238,89 @@ fn probe_fit_derives_the_efficiencies_from_a_calibration() {
     assert!(e.user_error().contains("no model given"), "{}", e.stderr);
 }
 
+/// A real probe of this project's test machine (2 cores; 125M Q4_K at 1, 4
+/// and 8 sequences) fits all three efficiencies, batched decode's included,
+/// and the block it prints reproduces the batched measurement in a report.
+#[test]
+fn probe_fit_on_a_cpu_fits_the_batched_decode_efficiency() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        super::root().join("tests/data/probe-125m-q4_k-2026-12-04.yaml"),
+        dir.path().join("cal.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("here.yaml"),
+        "hardware:\n  - id: local/this-machine\n    name: this machine\n    kind: machine\n    platform: cpu\n    price: 1\n    memory_gb: 25.3\n    memory_bandwidth_gbs: 22.93\n    fp16_tflops: 0.1565\n    int8_tops: 0.626\n    compute_source: \"estimate: 2 cores x 32 FLOP/cycle x 2445 MHz; INT8 4x that\"\n    load_watts: 100\n    source: \"measured\"\n",
+    )
+    .unwrap();
+    let fit = |format: &str| {
+        super::tco_in(
+            dir.path(),
+            &[
+                "probe",
+                "fit",
+                "cal.yaml",
+                "--hardware",
+                "here.yaml",
+                "--machine",
+                "local/this-machine",
+                "--params-b",
+                "0.124668672",
+                "--quant",
+                "Q4_K_M",
+                "--format",
+                format,
+            ],
+        )
+    };
+    let j = fit("json").json();
+    // compute: 2 · 0.124668672e9 · 1071.92 (prefill of 64 tokens) / 0.626e12 = 0.4269
+    assert_eq!(dec(&j["efficiency"]["compute"]), dec(&"0.4269".into()));
+    // batched decode: 8 sequences at 346.739 tokens/s → t = 8 / 346.739 − 0.0001
+    // = 0.0229721 s a step, far above the 0.003 s the 70 MB of weights take;
+    // 2 · 0.124668672e9 · 8 / (0.626e12 · 0.0229721) = 0.1387.
+    assert_eq!(
+        dec(&j["efficiency"]["decode_compute"]),
+        dec(&"0.1387".into())
+    );
+    assert_eq!(j["measured"]["batched_decode"]["concurrency"], 8);
+    let table = fit("table");
+    let out = table.ok();
+    assert!(out.contains("batched decode efficiency 0.1387: "), "{out}");
+    let at = out
+        .find("efficiency: {memory: ")
+        .unwrap_or_else(|| panic!("{out}"));
+    let block = out[at..].lines().next().unwrap();
+    assert!(
+        block.contains(", compute: 0.4269, decode_compute: 0.1387, source: "),
+        "{block}"
+    );
+    // In a scenario with the probe's request shape (64 + 128 tokens), the
+    // estimate at 8 streams is the measured 346.7 tokens/s of decode.
+    let scenario = format!(
+        "name: t\nworkload: {{tokens_per_month: 100M, input_share: 0.3333333333, prompt_tokens_per_request: 64}}\napi:\n  - {{name: a, input_per_mtok: 1, output_per_mtok: 2}}\nlocal:\n  - name: l\n    machine: local/this-machine\n    owned: {{price: 1000, amortization_months: 12}}\n    model: {{params_b: 0.124668672, quant: Q4_K_M}}\n    throughput:\n      estimate: roofline\n      {block}\n"
+    );
+    std::fs::write(dir.path().join("s.yaml"), scenario).unwrap();
+    let r = super::tco_in(
+        dir.path(),
+        &[
+            "report",
+            "s.yaml",
+            "--hardware",
+            "here.yaml",
+            "--format",
+            "json",
+        ],
+    )
+    .json();
+    let note = r["local"][0]["throughput"]["source"].as_str().unwrap();
+    assert!(
+        note.contains("compute 0.4269, batched decode 0.1387"),
+        "{note}"
+    );
+}
+
 #[test]
 fn machines_model_figures_are_checked_once() {
     for (args, want) in [

@@ -224,10 +224,12 @@ fn the_estimate_beside_the_literature() {
     let hi = Efficiency {
         memory: dec!(0.78),
         compute: dec!(0.48),
+        decode_compute: None,
     };
     let lo = Efficiency {
         memory: dec!(0.52),
         compute: dec!(0.32),
+        decode_compute: None,
     };
     // [A0]: 18.2 tok/s on the 64 GB workstation: the estimate is far below.
     assert_eq!(batch1("apple/workstation-64gb", apple), dec!(8.197));

@@ -80,7 +80,7 @@ hardware:
     source: "tests/tools/estimate-check.sh: bandwidth measured by tco probe --bandwidth"
 EOF
 
-fit_mem=""; fit_cmp=""
+fit_mem=""; fit_cmp=""; fit_dec=""
 : > "$work/rows.jsonl"
 for m in $models; do
   shape="${m%%:*}"; quant="${m##*:}"
@@ -111,14 +111,17 @@ for m in $models; do
       --machine local/this-machine --params-b "$p" --quant "$tq" --format json > "$keep/fit.json"
     fit_mem=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["efficiency"]["memory"])' "$keep/fit.json")
     fit_cmp=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["efficiency"]["compute"])' "$keep/fit.json")
-    echo "fitted to $shape $quant: memory $fit_mem, compute $fit_cmp" >&2
+    # Batched decode's own efficiency, where the fit found the batched level
+    # compute-bound (else the CPU share of compute, as a scenario gets it).
+    fit_dec=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["efficiency"].get("decode_compute"); print("" if d is None else d)' "$keep/fit.json")
+    echo "fitted to $shape $quant: memory $fit_mem, compute $fit_cmp, batched decode ${fit_dec:-(not fitted)}" >&2
   fi
   peak="$gflops"; [ "$quant" = f16 ] || peak="$int8"
   est() { "$bin/roofline_here" "$shape" "$quant" "$bw" "$1" "$mem_gb" "$2" "$3" "$bytes" "${@:4}"; }
   est "$gflops" 64 128 > "$work/est-old.json"; est "$gflops" 512 1 > "$work/pre-old.json"
   est "$peak" 64 128 > "$work/est-new.json"; est "$peak" 512 1 > "$work/pre-new.json"
-  est "$peak" 64 128 "$fit_mem" "$fit_cmp" > "$work/est-fit.json"
-  est "$peak" 512 1 "$fit_mem" "$fit_cmp" > "$work/pre-fit.json"
+  est "$peak" 64 128 "$fit_mem" "$fit_cmp" $fit_dec > "$work/est-fit.json"
+  est "$peak" 512 1 "$fit_mem" "$fit_cmp" $fit_dec > "$work/pre-fit.json"
   python3 - "$shape" "$quant" "$work" "$keep" >> "$work/rows.jsonl" <<'PY'
 import json, sys
 shape, quant, work, keep = sys.argv[1:]

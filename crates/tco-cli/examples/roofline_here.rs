@@ -5,13 +5,14 @@
 //! (prefill tokens/s, and per batch size the per-stream and aggregate decode
 //! tokens/s), at the CPU default efficiencies unless given.
 //!
-//!   roofline_here SHAPE QUANT BANDWIDTH_GBS GFLOPS MEMORY_GB PROMPT OUTPUT WEIGHT_BYTES [ETA_MEM ETA_CMP]
+//!   roofline_here SHAPE QUANT BANDWIDTH_GBS GFLOPS MEMORY_GB PROMPT OUTPUT WEIGHT_BYTES [ETA_MEM ETA_CMP [ETA_DEC]]
 //!
 //! SHAPE is a generated shape (tiny, 125m, 1b, …), QUANT f16, q8_0 or q4_k
 //! (tco's F16, Q8_0 and Q4_K_M), GFLOPS the compute peak the estimate uses
 //! (the caller picks FP32 or INT8, as `MachineSpecs::for_model` does for a
 //! table entry), WEIGHT_BYTES the model file's size (what `tco probe fit`
-//! uses too).
+//! uses too). Without ETA_DEC, batched decode computes at the CPU share of
+//! ETA_CMP, as a scenario that writes no `decode_compute` does.
 //!
 //!   roofline_here --params SHAPE      prints the shape's parameters, billions
 
@@ -45,8 +46,8 @@ fn main() {
         println!("{}", b.normalize());
         return;
     }
-    if args.len() != 8 && args.len() != 10 {
-        eprintln!("usage: roofline_here SHAPE QUANT BANDWIDTH_GBS GFLOPS MEMORY_GB PROMPT OUTPUT WEIGHT_BYTES [ETA_MEM ETA_CMP]");
+    if !matches!(args.len(), 8 | 10 | 11) {
+        eprintln!("usage: roofline_here SHAPE QUANT BANDWIDTH_GBS GFLOPS MEMORY_GB PROMPT OUTPUT WEIGHT_BYTES [ETA_MEM ETA_CMP [ETA_DEC]]");
         exit(2);
     }
     let Some(shape) = tco_probe::synth::Shape::named(&args[0]) else {
@@ -88,10 +89,15 @@ fn main() {
         peak_tflops: number("GFLOPS", &args[3]) / Decimal::from(1000),
         step_overhead_s: tco_core::model::estimate::step_overhead("cpu"),
     };
-    let eff = if args.len() == 10 {
+    let eff = if args.len() >= 10 {
+        let compute = number("ETA_CMP", &args[9]);
         Efficiency {
             memory: number("ETA_MEM", &args[8]),
-            compute: number("ETA_CMP", &args[9]),
+            compute,
+            decode_compute: match args.get(10) {
+                Some(d) => Some(number("ETA_DEC", d)),
+                None => tco_core::model::estimate::default_decode_compute("cpu", compute),
+            },
         }
     } else {
         default_efficiency("cpu")

@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 use std::io::Write;
 use tco_core::input::calibration::Calibration;
 use tco_core::model::estimate::{
-    fit_compute_efficiency, fit_memory_efficiency, ComputePeak, MachineSpecs, ModelLoad,
+    fit_compute_efficiency, fit_decode_compute_efficiency, fit_memory_efficiency, ComputePeak,
+    MachineSpecs, ModelLoad,
 };
 use tco_core::model::fit::Quant;
 
@@ -179,6 +180,35 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
             specs_for_memory.step_overhead_s * 1e3
         );
     };
+    // Batched decode's own compute efficiency, from the largest concurrency
+    // measured, where that level was compute-bound (a CPU's usually is).
+    let batched = cal
+        .concurrencies()
+        .into_iter()
+        .filter(|&c| c > 1)
+        .max()
+        .and_then(|c| cal.throughput(c).ok().map(|t| (c, t.decode.mean)));
+    let dec = match (specs, batched) {
+        (Some(s), Some((c, agg))) => {
+            fit_decode_compute_efficiency(s, load, mem, u64::from(c), agg).map(|d| (c, agg, d))
+        }
+        _ => None,
+    };
+    let dec_yaml = dec.map_or(String::new(), |(_, _, d)| {
+        format!(", decode_compute: {}", d.normalize())
+    });
+    let dec_line = match (dec, batched) {
+        (Some((c, agg, d)), _) => format!(
+            "\n  batched decode efficiency {}: {} tokens/s at concurrency {c}",
+            d.normalize(),
+            agg.normalize()
+        ),
+        (None, Some((c, agg))) => format!(
+            "\n  batched decode efficiency not fitted: {} tokens/s at concurrency {c} is within 1.2× of what the bandwidth allows, so it says nothing about compute",
+            agg.normalize()
+        ),
+        (None, None) => "\n  batched decode efficiency not fitted: no concurrency above 1 measured (tco probe --concurrency 1,4,8)".to_string(),
+    };
     // The `source` the scenario keeps and the report quotes: the file's
     // name (not its folder), the machine and the day of the fit, within the
     // reader's length limit.
@@ -200,7 +230,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
     let quoted = serde_json::to_string(&source)?;
     let snippet = match cmp {
         Some(c) => format!(
-            "efficiency: {{memory: {}, compute: {}, source: {quoted}}}\n",
+            "efficiency: {{memory: {}, compute: {}{dec_yaml}, source: {quoted}}}\n",
             mem.normalize(),
             c.normalize()
         ),
@@ -219,11 +249,15 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
             serde_json::to_string_pretty(&serde_json::json!({
                 "machine": h.id,
                 "calibration": name,
-                "efficiency": {"memory": mem, "compute": cmp},
+                "efficiency": {"memory": mem, "compute": cmp, "decode_compute": dec.map(|d| d.2)},
                 "source": {"from": "fitted", "calibration": name},
                 "measured": {
                     "decode_tokens_per_second": m.decode.mean,
                     "prefill_tokens_per_second": m.prefill.mean,
+                    "batched_decode": batched.map(|(c, agg)| serde_json::json!({
+                        "concurrency": c,
+                        "aggregate_tokens_per_second": agg,
+                    })),
                     "prompt_tokens": prompt,
                     "output_tokens": output,
                 },
@@ -232,7 +266,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
             }))? + "\n"
         }
         ProbeFormat::Table => format!(
-            "Fitted to {name} on {} ({} GB/s, {peak_text}):\n  memory efficiency {}: single-stream decode {} tokens/s with {} GB of weights and {prompt} + {output} tokens of context\n  compute efficiency {}: prefill {} tokens/s of {} B active parameters\n\nFor a scenario's `throughput: {{estimate: roofline, …}}`:\n  {snippet}",
+            "Fitted to {name} on {} ({} GB/s, {peak_text}):\n  memory efficiency {}: single-stream decode {} tokens/s with {} GB of weights and {prompt} + {output} tokens of context\n  compute efficiency {}: prefill {} tokens/s of {} B active parameters{dec_line}\n\nFor a scenario's `throughput: {{estimate: roofline, …}}`:\n  {snippet}",
             h.name,
             h.memory_bandwidth_gbs.normalize(),
             mem.normalize(),

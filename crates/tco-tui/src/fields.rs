@@ -510,6 +510,10 @@ pub fn fields(s: &Scenario, tree: &Node) -> Vec<Field> {
                 |key: &str, value: Decimal| push!(&group, format!("local[{i}].{key}"), value);
             local("throughput.efficiency.memory", efficiency.memory);
             local("throughput.efficiency.compute", efficiency.compute);
+            // A CPU's batched decode has its own (see tco-core's estimate).
+            if let Some(d) = efficiency.decode_compute {
+                local("throughput.efficiency.decode_compute", d);
+            }
         }
         let mut local =
             |key: &str, value: Decimal| push!(&group, format!("local[{i}].{key}"), value);

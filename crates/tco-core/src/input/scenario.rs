@@ -271,7 +271,7 @@ const THROUGHPUT_KEYS: &[&str] = &[
     "estimate",
     "efficiency",
 ];
-const EFFICIENCY_KEYS: &[&str] = &["memory", "compute", "source"];
+const EFFICIENCY_KEYS: &[&str] = &["memory", "compute", "decode_compute", "source"];
 const MODEL_KEYS: &[&str] = &[
     "id",
     "params_b",
@@ -738,6 +738,86 @@ mod estimate_tests {
         let (f16_text, f16_prefill) = estimate("cpu", "F16");
         assert!(!f16_text.contains("INT8"), "{f16_text}");
         assert_eq!(f16_prefill, Decimal::new(3125, 2));
+    }
+
+    #[test]
+    fn a_cpus_batched_decode_has_its_own_efficiency() {
+        let efficiency = |platform: &str, written: &str| {
+            let mut t = bundled::tables().unwrap();
+            t.hardware = crate::model::prices::HardwareTable::parse(
+                &format!("hardware:\n  - id: x/box\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n    int8_tops: 8\n    compute_source: \"sheet\"\n    platform: {platform}\n"),
+                "hw.yaml",
+            )
+            .unwrap();
+            let text = scenario(
+                "    machine: x/box\n",
+                "    model: {params_b: 8, quant: Q4_K_M}\n",
+                &format!("{{estimate: roofline{written}}}"),
+            );
+            let s = Scenario::parse(&text, "s.yaml", t.as_ref(), &NoFiles).unwrap();
+            let ThroughputSource::Estimate {
+                efficiency,
+                description,
+                ..
+            } = &s.local[0].throughput.source
+            else {
+                panic!("{:?}", s.local[0].throughput.source)
+            };
+            (efficiency.decode_compute, description.clone())
+        };
+        let d = |s: &str| Some(s.parse::<Decimal>().unwrap());
+        // The CPU default: 0.4 × the default compute 0.25, named in the report.
+        let (cpu, text) = efficiency("cpu", "");
+        assert_eq!(cpu, d("0.1"));
+        assert!(
+            text.contains("η memory 0.5, compute 0.25, batched decode 0.1"),
+            "{text}"
+        );
+        // A written compute efficiency carries over at the same share.
+        assert_eq!(
+            efficiency("cpu", ", efficiency: {memory: 0.9, compute: 0.43}").0,
+            d("0.172")
+        );
+        // Written, it is used as written, on any machine.
+        assert_eq!(
+            efficiency(
+                "cpu",
+                ", efficiency: {memory: 0.9, compute: 0.43, decode_compute: 0.15}"
+            )
+            .0,
+            d("0.15")
+        );
+        assert_eq!(
+            efficiency(
+                "gpu",
+                ", efficiency: {memory: 0.75, compute: 0.5, decode_compute: 0.3}"
+            )
+            .0,
+            d("0.3")
+        );
+        // Accelerators decode at prefill's efficiency unless told otherwise.
+        let (gpu, text) = efficiency("gpu", "");
+        assert_eq!(gpu, None);
+        assert!(!text.contains("batched decode"), "{text}");
+        // Out of range: located, with what is allowed.
+        let mut t = bundled::tables().unwrap();
+        t.hardware = crate::model::prices::HardwareTable::parse(
+            "hardware:\n  - id: x/box\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n    compute_source: \"sheet\"\n    platform: cpu\n",
+            "hw.yaml",
+        )
+        .unwrap();
+        let text = scenario(
+            "    machine: x/box\n",
+            "    model: {params_b: 8, quant: Q4_K_M}\n",
+            "{estimate: roofline, efficiency: {decode_compute: 1.5}}",
+        );
+        let err = Scenario::parse(&text, "s.yaml", t.as_ref(), &NoFiles)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("decode_compute") && err.contains("0.01 to 1"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@
 //!
 //! with `W` the weight bytes, `ctx` the mean context a stream holds while it
 //! decodes (prompt + half the output), `kv` the KV-cache bytes per token,
-//! `BW` the memory bandwidth and `F` the peak dense FLOPS. Per-stream decode
+//! `BW` the memory bandwidth and `F` the peak dense FLOPS. The decode step's
+//! `η_flops` is [`Efficiency::decode_compute`] where set (a CPU's batched
+//! decode reaches well under prefill's share of the peak), else prefill's
+//! [`Efficiency::compute`]. Per-stream decode
 //! is `1 / t(B)`, the aggregate `B / t(B)`. Prefill of a prompt of `p`
 //! tokens takes `max[W / (η_mem · BW), 2 · P_active · p / (η_flops · F)]`.
 //!
@@ -42,6 +45,38 @@ pub struct Efficiency {
     pub memory: Decimal,
     /// Share of the peak dense FLOPS prefill reaches.
     pub compute: Decimal,
+    /// Share of the peak dense FLOPS a batched decode step reaches, where it
+    /// differs from prefill's `compute`: set by default on CPUs
+    /// ([`CPU_DECODE_COMPUTE_SHARE`]), absent (the same as `compute`) on
+    /// accelerators.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decode_compute: Option<Decimal>,
+}
+
+impl Efficiency {
+    /// The compute efficiency a decode step uses.
+    pub fn decode(&self) -> Decimal {
+        self.decode_compute.unwrap_or(self.compute)
+    }
+}
+
+/// On a CPU, the share of prefill's compute efficiency that batched decode
+/// reaches. Decode multiplies a few rows of activations by each weight
+/// matrix, where prefill multiplies hundreds: llama.cpp's CPU matrix kernels
+/// reach far less of the peak on the thin product (its threads split and
+/// sync per matrix, and each weight block is dequantized for few rows).
+/// Measured on this project's test machine with six generated models
+/// (125M and 1B; F16, Q8_0, Q4_K): batched decode at 8 sequences ran at
+/// 0.34–0.53 of the FLOPS rate of a 512-token prefill, 0.4 in the middle
+/// (tests/model/EXPECTED.md, "The estimate against this machine").
+/// Accelerators have no such default: their measured decode stays
+/// memory-bound to large batches, and no measurement here says otherwise.
+pub const CPU_DECODE_COMPUTE_SHARE: Decimal = Decimal::from_parts(4, 0, 0, false, 1);
+
+/// The decode compute efficiency a machine of `platform` gets with a prefill
+/// compute efficiency `compute`, where none is written.
+pub fn default_decode_compute(platform: &str, compute: Decimal) -> Option<Decimal> {
+    (platform == "cpu").then(|| (compute * CPU_DECODE_COMPUTE_SHARE).round_dp(4))
 }
 
 /// Where an efficiency came from, for the report.
@@ -80,6 +115,7 @@ pub fn default_efficiency(kind: &str) -> Efficiency {
     Efficiency {
         memory: m,
         compute: c,
+        decode_compute: default_decode_compute(kind, c),
     }
 }
 
@@ -95,10 +131,12 @@ pub fn efficiency_range(e: Efficiency) -> (Efficiency, Efficiency) {
         Efficiency {
             memory: lo(e.memory),
             compute: lo(e.compute),
+            decode_compute: e.decode_compute.map(lo),
         },
         Efficiency {
             memory: hi(e.memory),
             compute: hi(e.compute),
+            decode_compute: e.decode_compute.map(hi),
         },
     )
 }
@@ -311,10 +349,11 @@ pub fn roofline(
 ) -> Result<Estimate, EstimateError> {
     let bw = f(machine.memory_bandwidth_gbs) * 1e9 * f(eff.memory);
     let flops = f(machine.peak_tflops) * 1e12 * f(eff.compute);
+    let decode_flops = f(machine.peak_tflops) * 1e12 * f(eff.decode());
     if bw <= 0.0 {
         return Err(EstimateError::MissingSpec("memory bandwidth"));
     }
-    if flops <= 0.0 {
+    if flops <= 0.0 || decode_flops <= 0.0 {
         return Err(EstimateError::MissingSpec("peak TFLOPS"));
     }
     let w = f(load.weight_bytes);
@@ -337,7 +376,7 @@ pub fn roofline(
     let mut b = 1u64;
     let batch_limit = loop {
         let mem_s = (w + b as f64 * ctx_mean * kv) / bw;
-        let cmp_s = 2.0 * p_active * b as f64 / flops;
+        let cmp_s = 2.0 * p_active * b as f64 / decode_flops;
         let (step, bound) = if cmp_s > mem_s {
             (cmp_s, Bound::Compute)
         } else {
@@ -484,6 +523,37 @@ pub fn fit_compute_efficiency(
     Some(d4((2.0 * p_active * m / flops).min(1.0)))
 }
 
+/// The decode compute efficiency that makes the roofline's decode of `batch`
+/// streams equal a measured aggregate decode rate on the same machine, given
+/// the memory efficiency fitted at batch 1 (capped at 1). None where that
+/// measurement is (near) memory-bound — the step takes less than 1.2× the
+/// time the bandwidth alone needs, so it says nothing about compute — or
+/// the inputs are not usable.
+pub fn fit_decode_compute_efficiency(
+    machine: MachineSpecs,
+    load: ModelLoad,
+    memory: Decimal,
+    batch: u64,
+    measured_aggregate_tps: Decimal,
+) -> Option<Decimal> {
+    let m = f(measured_aggregate_tps);
+    let flops = f(machine.peak_tflops) * 1e12;
+    let bw = f(machine.memory_bandwidth_gbs) * 1e9 * f(memory);
+    let p_active = f(load.active_params_b) * 1e9;
+    if batch < 2 || m <= 0.0 || flops <= 0.0 || bw <= 0.0 || p_active <= 0.0 {
+        return None;
+    }
+    let b = batch as f64;
+    let t = b / m - machine.step_overhead_s;
+    let prompt = load.prompt_tokens.max(1) as f64;
+    let out = load.output_tokens.max(1) as f64;
+    let mem_s = (f(load.weight_bytes) + b * (prompt + out / 2.0) * f(load.kv_bytes_per_token)) / bw;
+    if t <= 1.2 * mem_s {
+        return None;
+    }
+    Some(d4((2.0 * p_active * b / (flops * t)).min(1.0)))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -528,6 +598,7 @@ mod tests {
             Efficiency {
                 memory: dec("0.75"),
                 compute: dec("0.4"),
+                decode_compute: None,
             },
         )
         .unwrap();
@@ -582,6 +653,7 @@ mod tests {
             Efficiency {
                 memory: eta,
                 compute: dec("0.4"),
+                decode_compute: None,
             },
         )
         .unwrap();
@@ -665,5 +737,93 @@ mod tests {
         assert_eq!(hi.memory, dec("0.9"));
         assert_eq!(lo.compute, dec("0.4"));
         assert_eq!(hi.compute, dec("0.6"));
+        assert_eq!((lo.decode_compute, hi.decode_compute), (None, None));
+        // A CPU's decode efficiency: 0.4 × 0.25, and its range 0.08–0.12.
+        let cpu = default_efficiency("cpu");
+        assert_eq!(cpu.decode_compute, Some(dec("0.1")));
+        assert_eq!(cpu.decode(), dec("0.1"));
+        let (lo, hi) = efficiency_range(cpu);
+        assert_eq!(lo.decode_compute, Some(dec("0.08")));
+        assert_eq!(hi.decode_compute, Some(dec("0.12")));
+        // Accelerators decode at prefill's efficiency.
+        for kind in ["gpu", "server", "apple", "unified", "workstation"] {
+            let e = default_efficiency(kind);
+            assert_eq!((e.decode_compute, e.decode()), (None, e.compute), "{kind}");
+        }
+    }
+
+    /// A 2-core CPU as measured for tests/model/EXPECTED.md: 22.93 GB/s,
+    /// 0.626 INT8 TOPS; a 125M model of 80 MB without KV cache (so the
+    /// arithmetic stays by hand).
+    fn small_cpu() -> (MachineSpecs, ModelLoad) {
+        (
+            MachineSpecs {
+                memory_gb: dec("25"),
+                memory_bandwidth_gbs: dec("22.93"),
+                peak_tflops: dec("0.626"),
+                step_overhead_s: CPU_STEP_OVERHEAD_SECONDS,
+            },
+            ModelLoad {
+                weight_bytes: dec("80000000"),
+                active_params_b: dec("0.125"),
+                kv_bytes_per_token: Decimal::ZERO,
+                prompt_tokens: 64,
+                output_tokens: 128,
+            },
+        )
+    }
+
+    #[test]
+    fn batched_decode_computes_at_the_decode_efficiency() {
+        let (m, load) = small_cpu();
+        let eff = |d: Option<&str>| Efficiency {
+            memory: Decimal::ONE,
+            compute: dec("0.4"),
+            decode_compute: d.map(dec),
+        };
+        // B = 8 at η_decode 0.16: 2 · 0.125e9 · 8 / (0.626e12 · 0.16)
+        // = 0.019968051 s, above the 8e7 / 22.93e9 = 0.003488879 s the
+        // weights take; + 0.1 ms → 8 / 0.020068051 = 398.6 tokens/s.
+        let e = roofline(m, load, eff(Some("0.16"))).unwrap();
+        let b8 = e.levels.iter().find(|l| l.batch == 8).unwrap();
+        assert_eq!(
+            (b8.aggregate_decode_tps, b8.bound),
+            (dec("398.6"), Bound::Compute)
+        );
+        // Batch 1 stays memory-bound (0.002496 s of compute < 0.003489 s):
+        // 1 / 0.003588879 = 278.6 tokens/s.
+        assert_eq!(e.levels[0].per_stream_decode_tps, dec("278.6"));
+        assert_eq!(e.levels[0].bound, Bound::Memory);
+        // Without a decode efficiency, decode computes at prefill's 0.4:
+        // 0.007987220 + 0.0001 s → 989.2 tokens/s; prefill is the same.
+        let same = roofline(m, load, eff(None)).unwrap();
+        let b8 = same.levels.iter().find(|l| l.batch == 8).unwrap();
+        assert_eq!(b8.aggregate_decode_tps, dec("989.2"));
+        assert_eq!(same.prefill_tps, e.prefill_tps);
+    }
+
+    #[test]
+    fn fitted_decode_efficiency_reproduces_the_batched_measurement() {
+        let (m, load) = small_cpu();
+        let measured = dec("398.64359288682283");
+        assert_eq!(
+            fit_decode_compute_efficiency(m, load, Decimal::ONE, 8, measured),
+            Some(dec("0.16"))
+        );
+        // A measurement at the bandwidth's pace says nothing about compute.
+        let memory_bound = Decimal::from_f64(8.0 / (0.003488879 + 0.0001)).unwrap();
+        assert_eq!(
+            fit_decode_compute_efficiency(m, load, Decimal::ONE, 8, memory_bound),
+            None
+        );
+        // Batch 1 is prefill's and memory's business; nothing is fitted.
+        assert_eq!(
+            fit_decode_compute_efficiency(m, load, Decimal::ONE, 1, measured),
+            None
+        );
+        assert_eq!(
+            fit_decode_compute_efficiency(m, load, Decimal::ONE, 8, Decimal::ZERO),
+            None
+        );
     }
 }

@@ -245,6 +245,7 @@ pub static FIELDS: &[FieldSpec] = &[
     f("local[].throughput.estimate", "throughput estimate", "", T, Z, Z, "`roofline`: modelled from the machine's bandwidth and FLOPS (needs `machine:` and `model:`)", false, NO),
     f("local[].throughput.efficiency.memory", "memory efficiency", "share of the bandwidth", S, d(1, 2), ONE, "a share of the peak from 0.01 to 1 (0.75 = 75 %)", false, Step::Share),
     f("local[].throughput.efficiency.compute", "compute efficiency", "share of the FLOPS", S, d(1, 2), ONE, "a share of the peak from 0.01 to 1 (0.5 = 50 %)", false, Step::Share),
+    f("local[].throughput.efficiency.decode_compute", "batched decode efficiency", "share of the FLOPS", S, d(1, 2), ONE, "a share of the peak from 0.01 to 1 (CPUs: 0.4 × compute unless written)", false, Step::Share),
     f("local[].throughput.efficiency.source", "efficiency source", "", T, Z, Z, "one line of at most 200 characters, e.g. \"fitted to cal.yaml (tco probe fit, 2026-12-04)\"", false, NO),
     f("local[].throughput.concurrency", "calibrated concurrency", "sequences", I, ONE, d(4096, 0), "parallel sequences from 1 to 4,096", false, add(1, 0)),
     f("local[].max_utilization", "max utilization", "share of the month", S, d(1, 2), ONE, "a share from 0.01 to 1", true, Step::Share),

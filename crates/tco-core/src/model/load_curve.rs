@@ -291,14 +291,19 @@ impl LoadCurve {
             None => format!("at concurrency ≤ {}", l.concurrency),
         };
         let tps = tps.round_dp(4).normalize();
+        // No targets, nothing to list: no empty parentheses.
+        let within = if within.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", within.join(", "))
+        };
         Ok(SloCapacity {
             total_tokens_per_second: tps,
             concurrency: l.concurrency,
             interpolated_to: interp.map(|(j, s, _)| (levels[j].concurrency, s)),
             description: format!(
-                "{} {at} ({}): {} tokens/s",
+                "{} {at}{within}: {} tokens/s",
                 self.source,
-                within.join(", "),
                 crate::model::format::decimal_grouped(tps)
             ),
             figures,
@@ -390,6 +395,22 @@ mod tests {
         assert_eq!(c.total_tokens_per_second, dec!(1800));
         assert_eq!(c.interpolated_to, None);
         assert!(c.description.contains("at concurrency ≤ 16"));
+    }
+
+    #[test]
+    fn without_targets_the_description_lists_no_figures() {
+        let c = curve()
+            .capacity(&Slo {
+                targets: Vec::new(),
+            })
+            .unwrap();
+        assert_eq!(c.total_tokens_per_second, dec!(1800));
+        assert!(
+            c.description
+                .ends_with("at concurrency ≤ 16: 1,800 tokens/s"),
+            "{}",
+            c.description
+        );
     }
 
     #[test]

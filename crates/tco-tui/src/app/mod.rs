@@ -366,7 +366,9 @@ impl App {
             }
             // An efficiency typed here is no longer the one fitted: the
             // `source` written with a fitted pair goes with the edit.
-            "local[].throughput.efficiency.memory" | "local[].throughput.efficiency.compute" => {
+            "local[].throughput.efficiency.memory"
+            | "local[].throughput.efficiency.compute"
+            | "local[].throughput.efficiency.decode_compute" => {
                 let efficiency = path.rsplit_once('.').map_or(path, |(e, _)| e);
                 vec![one[0].clone(), format!("{efficiency}.source=")]
             }
@@ -1228,6 +1230,51 @@ summary:
         assert!(!yaml.contains("fitted to"), "{yaml}");
         assert!(yaml.contains("memory: 0.6"), "{yaml}");
         assert!(yaml.contains("compute: 0.4"), "{yaml}");
+    }
+
+    /// On a CPU the estimate has a third efficiency, batched decode's: the
+    /// TUI shows it and edits it as the CLI's `--set` reads it, dropping a
+    /// fitted `source` as the other two do.
+    #[test]
+    fn a_cpus_batched_decode_efficiency_edits_like_the_others() {
+        let mut tables = tco_core::input::bundled::tables().unwrap();
+        tables.hardware = tco_core::model::prices::HardwareTable::parse(
+            "hardware:\n  - id: x/box\n    price: 1000\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 100\n    fp16_tflops: 2\n    int8_tops: 8\n    compute_source: \"sheet\"\n    platform: cpu\n",
+            "hw.yaml",
+        )
+        .unwrap();
+        let text = "name: cpu\nworkload: {tokens_per_month: 100M, input_share: 0.8, prompt_tokens_per_request: 200}\napi:\n  - {name: a, input_per_mtok: 1, output_per_mtok: 2}\nlocal:\n  - name: box\n    machine: x/box\n    owned: {price: 1000, amortization_months: 36}\n    model: {params_b: 8, quant: Q4_K_M}\n    throughput:\n      estimate: roofline\n      efficiency: {memory: 0.5, compute: 0.25, source: \"fitted to cal.yaml (tco probe fit, 2026-12-04)\"}\n";
+        let mut a = App::new(Launch {
+            origin: "cpu.yaml".into(),
+            text: text.into(),
+            path: None,
+            tables: tables.clone(),
+            files: Box::new(tco_core::input::scenario::NoFiles),
+            probe_built: false,
+        })
+        .unwrap();
+        const DEC: &str = "local[0].throughput.efficiency.decode_compute";
+        select(&mut a, DEC);
+        // Unwritten: 0.4 × the compute efficiency 0.25.
+        assert_eq!(a.field().unwrap().value, rust_decimal::Decimal::new(1, 1));
+        replace(&mut a, DEC, "0.15");
+        let yaml = tco_core::output::emit::to_yaml(&a.tree);
+        assert!(!yaml.contains("fitted to"), "{yaml}");
+        assert!(yaml.contains("decode_compute: 0.15"), "{yaml}");
+        let cli = tco_core::Scenario::parse_with_overrides(
+            text,
+            "cpu.yaml",
+            &[
+                format!("{DEC}=0.15"),
+                "local[0].throughput.efficiency.source=".into(),
+            ],
+            tables.as_ref(),
+            &tco_core::input::scenario::NoFiles,
+        )
+        .unwrap()
+        .evaluate();
+        assert_eq!(a.now.report, cli);
+        replace_refused(&mut a, DEC, "1.5");
     }
 
     /// The throughput choice: `+` on an estimated option types the rate in

@@ -303,8 +303,8 @@ pub(super) fn read_estimate(
     ctx: &PriceContext<'_>,
 ) -> Result<(Throughput, Vec<String>), Diagnostic> {
     use crate::model::estimate::{
-        default_efficiency, efficiency_range, request_shape, roofline, ComputePeak, Efficiency,
-        EfficiencySource, EstimateError, MachineSpecs, ModelLoad,
+        default_decode_compute, default_efficiency, efficiency_range, request_shape, roofline,
+        ComputePeak, Efficiency, EfficiencySource, EstimateError, MachineSpecs, ModelLoad,
     };
     let ef = o.req("estimate", "")?;
     ef.choice(&["roofline"])?;
@@ -366,13 +366,26 @@ pub(super) fn read_estimate(
             let compute = opt(&e, "compute", default.compute, |f| {
                 f.within(spec("local[].throughput.efficiency.compute"))
             })?;
+            // Unwritten: the platform's share of the compute written (or
+            // defaulted) above, so a fitted prefill efficiency carries over.
+            let decode_compute = match e.get("decode_compute") {
+                None => default_decode_compute(&m.platform, compute),
+                Some(f) => Some(f.within(spec("local[].throughput.efficiency.decode_compute"))?),
+            };
             let source = match e.get("source") {
                 None => EfficiencySource::Scenario,
                 Some(f) => EfficiencySource::Written {
                     source: read_efficiency_source(&f)?,
                 },
             };
-            (Efficiency { memory, compute }, source)
+            (
+                Efficiency {
+                    memory,
+                    compute,
+                    decode_compute,
+                },
+                source,
+            )
         }
     };
     let slo = o
@@ -405,8 +418,12 @@ pub(super) fn read_estimate(
         targets: Vec::new(),
     });
     let eta = |e: Efficiency| {
+        let decode = e
+            .decode_compute
+            .map(|d| format!(", batched decode {}", d.normalize()))
+            .unwrap_or_default();
         format!(
-            "η memory {}, compute {}",
+            "η memory {}, compute {}{decode}",
             e.memory.normalize(),
             e.compute.normalize()
         )
