@@ -698,17 +698,24 @@ mod estimate_tests {
     const H200: &str = "    machine: nvidia/h200-141gb-sxm\n";
     const L70: &str = "    model: {params_b: 70, quant: Q4_K_M}\n";
 
+    /// The bundled tables with one machine, `x/box`, of this platform (and
+    /// `int8`, an `int8_tops` line or nothing).
+    fn box_tables(platform: &str, int8: &str) -> bundled::OwnedTables {
+        let mut t = bundled::tables().unwrap();
+        t.hardware = crate::model::prices::HardwareTable::parse(
+            &format!("hardware:\n  - id: x/box\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n{int8}    compute_source: \"sheet\"\n    platform: {platform}\n"),
+            "hw.yaml",
+        )
+        .unwrap();
+        t
+    }
+
     /// Integer weights on a CPU: the compute term runs at `int8_tops`, and
     /// the report says so; the same entry on a GPU platform keeps FP16.
     #[test]
     fn integer_weights_on_a_cpu_are_estimated_at_the_int8_peak() {
         let estimate = |platform: &str, quant: &str| {
-            let mut t = bundled::tables().unwrap();
-            t.hardware = crate::model::prices::HardwareTable::parse(
-                &format!("hardware:\n  - id: x/box\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n    int8_tops: 8\n    compute_source: \"sheet\"\n    platform: {platform}\n"),
-                "hw.yaml",
-            )
-            .unwrap();
+            let t = box_tables(platform, "    int8_tops: 8\n");
             let text = scenario(
                 "    machine: x/box\n",
                 &format!("    model: {{params_b: 8, quant: {quant}}}\n"),
@@ -743,12 +750,7 @@ mod estimate_tests {
     #[test]
     fn a_cpus_batched_decode_has_its_own_efficiency() {
         let efficiency = |platform: &str, written: &str| {
-            let mut t = bundled::tables().unwrap();
-            t.hardware = crate::model::prices::HardwareTable::parse(
-                &format!("hardware:\n  - id: x/box\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n    int8_tops: 8\n    compute_source: \"sheet\"\n    platform: {platform}\n"),
-                "hw.yaml",
-            )
-            .unwrap();
+            let t = box_tables(platform, "    int8_tops: 8\n");
             let text = scenario(
                 "    machine: x/box\n",
                 "    model: {params_b: 8, quant: Q4_K_M}\n",
@@ -800,12 +802,7 @@ mod estimate_tests {
         assert_eq!(gpu, None);
         assert!(!text.contains("batched decode"), "{text}");
         // Out of range: located, with what is allowed.
-        let mut t = bundled::tables().unwrap();
-        t.hardware = crate::model::prices::HardwareTable::parse(
-            "hardware:\n  - id: x/box\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n    compute_source: \"sheet\"\n    platform: cpu\n",
-            "hw.yaml",
-        )
-        .unwrap();
+        let t = box_tables("cpu", "");
         let text = scenario(
             "    machine: x/box\n",
             "    model: {params_b: 8, quant: Q4_K_M}\n",

@@ -505,11 +505,22 @@ pub fn bundled_app(path: &str) -> Option<App> {
 #[cfg(test)]
 pub fn text_app(origin: &str, text: &str) -> App {
     #[allow(clippy::unwrap_used)]
+    text_app_with(origin, text, tco_core::input::bundled::tables().unwrap())
+}
+
+/// [`text_app`] with other tables.
+#[cfg(test)]
+pub fn text_app_with(
+    origin: &str,
+    text: &str,
+    tables: tco_core::input::bundled::OwnedTables,
+) -> App {
+    #[allow(clippy::unwrap_used)]
     App::new(Launch {
         origin: origin.into(),
         text: text.into(),
         path: None,
-        tables: tco_core::input::bundled::tables().unwrap(),
+        tables,
         files: Box::new(tco_core::input::scenario::NoFiles),
         probe_built: false,
     })
@@ -1244,15 +1255,7 @@ summary:
         )
         .unwrap();
         let text = "name: cpu\nworkload: {tokens_per_month: 100M, input_share: 0.8, prompt_tokens_per_request: 200}\napi:\n  - {name: a, input_per_mtok: 1, output_per_mtok: 2}\nlocal:\n  - name: box\n    machine: x/box\n    owned: {price: 1000, amortization_months: 36}\n    model: {params_b: 8, quant: Q4_K_M}\n    throughput:\n      estimate: roofline\n      efficiency: {memory: 0.5, compute: 0.25, source: \"fitted to cal.yaml (tco probe fit, 2026-12-04)\"}\n";
-        let mut a = App::new(Launch {
-            origin: "cpu.yaml".into(),
-            text: text.into(),
-            path: None,
-            tables: tables.clone(),
-            files: Box::new(tco_core::input::scenario::NoFiles),
-            probe_built: false,
-        })
-        .unwrap();
+        let mut a = text_app_with("cpu.yaml", text, tables.clone());
         const DEC: &str = "local[0].throughput.efficiency.decode_compute";
         select(&mut a, DEC);
         // Unwritten: 0.4 × the compute efficiency 0.25.
