@@ -198,6 +198,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
         format!(", decode_compute: {}", d.normalize())
     });
     let dec_line = match (dec, batched) {
+        _ if specs.is_none() => "\n  batched decode efficiency not fitted: the machine has no fp16_tflops in the hardware table".to_string(),
         (Some((c, agg, d)), _) => format!(
             "\n  batched decode efficiency {}: {} tokens/s at concurrency {c}",
             d.normalize(),
