@@ -14,9 +14,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "system packages (cmake, clang, libclang-dev for llama.cpp; python3-pip fetches the llama.cpp tools' sources)"
+step "system packages (cmake, clang, libclang-dev for llama.cpp; python3-pip fetches the llama.cpp tools' sources; chromium for the HTML report's print test in the workspace tests)"
 missing=()
-for p in cmake clang libclang-dev tmux python3 python3-pip; do
+for p in cmake clang libclang-dev tmux python3 python3-pip chromium; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
