@@ -214,6 +214,15 @@ pub struct ModelLoad {
     pub output_tokens: u64,
 }
 
+impl ModelLoad {
+    /// Bytes one decode step of `batch` streams reads: every weight once and
+    /// each stream's KV cache at its mean context (prompt + half the output).
+    fn decode_step_bytes(&self, batch: f64) -> f64 {
+        let ctx_mean = self.prompt_tokens.max(1) as f64 + self.output_tokens.max(1) as f64 / 2.0;
+        f(self.weight_bytes) + batch * ctx_mean * f(self.kv_bytes_per_token)
+    }
+}
+
 /// Fixed cost of one decode step on an accelerator (kernel launches,
 /// sampling, a server's scheduling), s.
 pub const STEP_OVERHEAD_SECONDS: f64 = 0.002;
@@ -361,7 +370,6 @@ pub fn roofline(
     let p_active = f(load.active_params_b) * 1e9;
     let prompt = load.prompt_tokens.max(1) as f64;
     let out = load.output_tokens.max(1) as f64;
-    let ctx_mean = prompt + out / 2.0;
     let ctx_full = prompt + out;
     let mem = f(machine.memory_gb) * 1e9;
     let fits = |b: u64| w + b as f64 * ctx_full * kv <= mem;
@@ -375,7 +383,7 @@ pub fn roofline(
     let mut levels = Vec::new();
     let mut b = 1u64;
     let batch_limit = loop {
-        let mem_s = (w + b as f64 * ctx_mean * kv) / bw;
+        let mem_s = load.decode_step_bytes(b as f64) / bw;
         let cmp_s = 2.0 * p_active * b as f64 / decode_flops;
         let (step, bound) = if cmp_s > mem_s {
             (cmp_s, Bound::Compute)
@@ -497,9 +505,7 @@ pub fn fit_memory_efficiency(
     if t <= 0.0 {
         return None;
     }
-    let prompt = load.prompt_tokens.max(1) as f64;
-    let out = load.output_tokens.max(1) as f64;
-    let bytes = f(load.weight_bytes) + (prompt + out / 2.0) * f(load.kv_bytes_per_token);
+    let bytes = load.decode_step_bytes(1.0);
     let bw = f(machine.memory_bandwidth_gbs) * 1e9;
     if bw <= 0.0 {
         return None;
@@ -545,9 +551,7 @@ pub fn fit_decode_compute_efficiency(
     }
     let b = batch as f64;
     let t = b / m - machine.step_overhead_s;
-    let prompt = load.prompt_tokens.max(1) as f64;
-    let out = load.output_tokens.max(1) as f64;
-    let mem_s = (f(load.weight_bytes) + b * (prompt + out / 2.0) * f(load.kv_bytes_per_token)) / bw;
+    let mem_s = load.decode_step_bytes(b) / bw;
     if t <= 1.2 * mem_s {
         return None;
     }
