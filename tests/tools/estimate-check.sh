@@ -5,10 +5,10 @@
 #
 # For each generated model, three estimates from this machine's specs:
 #   defaults, FP32 peak  the CPU default efficiencies (memory 0.5, compute
-#                        0.25) and the FP32 FMA peak for every format: the rule
-#                        before integer weights on CPUs used the INT8 peak;
-#   defaults             the same efficiencies, the compute peak tco picks now
-#                        (INT8 for Q8_0/Q4_K on a CPU, FP32 for F16);
+#                        0.3) and the FP32 FMA peak for every format: the rule
+#                        before CPUs were estimated at their INT8 peak;
+#   defaults             the same efficiencies at the peak tco uses on a CPU:
+#                        INT8, for every weight format;
 #   fitted to REF        the efficiencies `tco probe fit` derives from the
 #                        probe of one model (REF, default 125m:q4_k) on this
 #                        machine, used for every other model: what item 3's
@@ -116,7 +116,7 @@ for m in $models; do
     fit_dec=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["efficiency"].get("decode_compute"); print("" if d is None else d)' "$keep/fit.json")
     echo "fitted to $shape $quant: memory $fit_mem, compute $fit_cmp, batched decode ${fit_dec:-(not fitted)}" >&2
   fi
-  peak="$gflops"; [ "$quant" = f16 ] || peak="$int8"
+  peak="$int8"
   est() { "$bin/roofline_here" "$shape" "$quant" "$bw" "$1" "$mem_gb" "$2" "$3" "$bytes" "${@:4}"; }
   est "$gflops" 64 128 > "$work/est-old.json"; est "$gflops" 512 1 > "$work/pre-old.json"
   est "$peak" 64 128 > "$work/est-new.json"; est "$peak" 512 1 > "$work/pre-new.json"

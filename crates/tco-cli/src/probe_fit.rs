@@ -156,9 +156,9 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
         prompt_tokens: prompt.max(1),
         output_tokens: output.max(1),
     };
-    // The same peak the estimate will use for this quantization, so the
-    // fitted compute η means the same thing there.
-    let picked = MachineSpecs::for_model(h, q);
+    // The same peak the estimate will use on this machine, so the fitted
+    // compute η means the same thing there.
+    let picked = MachineSpecs::for_model(h);
     let specs = picked.map(|(s, _)| s);
     let peak_text = match picked {
         None => "no FP16 TFLOPS".to_string(),

@@ -710,10 +710,11 @@ mod estimate_tests {
         t
     }
 
-    /// Integer weights on a CPU: the compute term runs at `int8_tops`, and
-    /// the report says so; the same entry on a GPU platform keeps FP16.
+    /// On a CPU the compute term runs at `int8_tops` in every weight
+    /// format, and the report says so; the same entry on a GPU platform
+    /// keeps FP16.
     #[test]
-    fn integer_weights_on_a_cpu_are_estimated_at_the_int8_peak() {
+    fn a_cpu_is_estimated_at_its_int8_peak_in_every_format() {
         let estimate = |platform: &str, quant: &str| {
             let t = box_tables(platform, "    int8_tops: 8\n");
             let text = scenario(
@@ -729,22 +730,17 @@ mod estimate_tests {
             let prefill = src.estimate_curves().unwrap().point.prefill_tps;
             (description.clone(), prefill)
         };
-        let (cpu_text, cpu_prefill) = estimate("cpu", "Q4_K_M");
-        let (gpu_text, gpu_prefill) = estimate("gpu", "Q4_K_M");
-        assert!(
-            cpu_text.contains("compute at the INT8 peak (8 TOPS: integer weights on a CPU)"),
-            "{cpu_text}"
-        );
-        assert!(!gpu_text.contains("INT8"), "{gpu_text}");
+        let named = "compute at the INT8 peak (8 TOPS: a CPU's ceiling, every weight format)";
         // 2 · 8e9 · 200 tokens / (2e12 · 0.25) = 6.4 s: 31.25 tokens/s; at
         // 8 TOPS 1.6 s: 125 tokens/s.
-        assert_eq!(
-            (gpu_prefill, cpu_prefill),
-            (Decimal::new(3125, 2), Decimal::from(125))
-        );
-        let (f16_text, f16_prefill) = estimate("cpu", "F16");
-        assert!(!f16_text.contains("INT8"), "{f16_text}");
-        assert_eq!(f16_prefill, Decimal::new(3125, 2));
+        for quant in ["Q4_K_M", "Q8_0", "F16", "BF16"] {
+            let (cpu_text, cpu_prefill) = estimate("cpu", quant);
+            assert!(cpu_text.contains(named), "{quant}: {cpu_text}");
+            assert_eq!(cpu_prefill, Decimal::from(125), "{quant}");
+            let (gpu_text, gpu_prefill) = estimate("gpu", quant);
+            assert!(!gpu_text.contains("INT8"), "{quant}: {gpu_text}");
+            assert_eq!(gpu_prefill, Decimal::new(3125, 2), "{quant}");
+        }
     }
 
     #[test]
@@ -768,11 +764,11 @@ mod estimate_tests {
             (efficiency.decode_compute, description.clone())
         };
         let d = |s: &str| Some(s.parse::<Decimal>().unwrap());
-        // The CPU default: 0.4 × the default compute 0.25, named in the report.
+        // The CPU default: 0.4 × the default compute 0.3, named in the report.
         let (cpu, text) = efficiency("cpu", "");
-        assert_eq!(cpu, d("0.1"));
+        assert_eq!(cpu, d("0.12"));
         assert!(
-            text.contains("η memory 0.5, compute 0.25, batched decode 0.1"),
+            text.contains("η memory 0.5, compute 0.3, batched decode 0.12"),
             "{text}"
         );
         // A written compute efficiency carries over at the same share.

@@ -60,12 +60,6 @@ impl Quant {
         }
     }
 
-    /// Whether the weights are integers with scales (every GGUF quantization),
-    /// not floating point (F16, BF16, F32).
-    pub fn is_integer(self) -> bool {
-        !matches!(self, Quant::F16 | Quant::BF16 | Quant::F32)
-    }
-
     /// Average bits per weight of llama.cpp's formats (whole-model averages).
     pub fn bits_per_weight(self) -> Decimal {
         match self {

@@ -331,7 +331,7 @@ pub(super) fn read_estimate(
             .error("the roofline estimate needs the model served")
             .allowed("`model: {params_b: 70, quant: Q4_K_M}` on this option"));
     };
-    let Some((specs, peak)) = MachineSpecs::for_model(m, model.quant) else {
+    let Some((specs, peak)) = MachineSpecs::for_model(m) else {
         return Err(ef
             .error(format!(
                 "the roofline estimate needs the machine's peak FP16 TFLOPS; `{}` has no `fp16_tflops` in the hardware table",
@@ -404,7 +404,7 @@ pub(super) fn read_estimate(
     let peak_text = match peak {
         ComputePeak::Fp16 => String::new(),
         ComputePeak::Int8 => format!(
-            ", compute at the INT8 peak ({} TOPS: integer weights on a CPU)",
+            ", compute at the INT8 peak ({} TOPS: a CPU's ceiling, every weight format)",
             specs.peak_tflops.normalize()
         ),
     };
