@@ -393,6 +393,30 @@ try {
     assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), json);
   });
 
+  await check('a written batched-decode efficiency is shown and edited on the page, as tco report --set does', async () => {
+    const file = path.join(repo, 'scenarios/estimate-before-you-buy.yaml');
+    const text = fs.readFileSync(file, 'utf8')
+      .replace('      estimate: roofline\n', '      estimate: roofline\n      efficiency: {memory: 0.75, compute: 0.5, decode_compute: 0.3}\n');
+    assert.ok(text.includes('decode_compute: 0.3'));
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tco-e2e-')), 'decode.yaml');
+    fs.writeFileSync(tmp, text);
+    await page.evaluate(() => { document.getElementById('yaml-box').open = true; });
+    await page.fill('#yaml', text);
+    await page.waitForFunction(() => window.tcoPage.state.text.includes('decode_compute: 0.3'));
+    assert.equal(await page.$eval('#f-l0-eta-dec', (i) => i.value), '0.3');
+    assert.match(await page.textContent('section.notes'), /batched decode 0\.3/);
+    assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), tco('report', tmp, '--format', 'json'));
+    await page.fill('#f-l0-eta-dec', '0.35');
+    await page.waitForFunction(() => window.tcoPage.state.text.includes('decode_compute: 0.35'));
+    const set = ['--set', 'local[0].throughput.efficiency.decode_compute=0.35', '--set', 'local[0].throughput.efficiency.source='];
+    assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), tco('report', tmp, '--format', 'json', ...set));
+    // Outside (0, 1]: the core's message beside the box, the report as it was.
+    await page.fill('#f-l0-eta-dec', '1.5');
+    assert.equal(await page.isVisible('#f-l0-eta-dec-error'), true);
+    assert.match(await page.textContent('#f-l0-eta-dec-error'), /efficiency/);
+    assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), tco('report', tmp, '--format', 'json', ...set));
+  });
+
   await check('currency: a scenario switched to EUR, its USD rate and date edited, as tco report --set does', async () => {
     const id = 'lit-4xa100-vs-sonnet';
     await page.selectOption('#bundled', id);
