@@ -14,7 +14,7 @@ use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use tco_core::model::format::{money, per_mtok};
-use tco_core::model::load_curve::Stat;
+use tco_core::model::load_curve::{Stat, NO_LEVEL_MEETS};
 use tco_core::model::scenario::HardwareCost;
 use tco_core::model::throughput::ThroughputSource;
 use tco_core::Scenario;
@@ -203,7 +203,7 @@ pub fn run(a: &MachinesArgs) -> Result<String> {
                     tco_core::error::Error::Input(d) => d.message.clone(),
                     other => other.to_string(),
                 };
-                if msg.contains("no load level meets") {
+                if msg.contains(NO_LEVEL_MEETS) {
                     row.status = "slo missed".into();
                 } else if msg.contains("quantization")
                     || msg.contains("params_b")
@@ -224,10 +224,7 @@ pub fn run(a: &MachinesArgs) -> Result<String> {
         if !l.infeasible.is_empty() {
             // Infeasible: the model does not fit, or (the core's SloError
             // text) no batch size meets the latency targets.
-            let missed = l
-                .infeasible
-                .iter()
-                .any(|w| w.starts_with("no load level meets"));
+            let missed = l.infeasible.iter().any(|w| w.starts_with(NO_LEVEL_MEETS));
             row.status = if missed { "slo missed" } else { "no fit" }.into();
             row.note = l.infeasible.join("; ");
             rows.push(row);

@@ -143,6 +143,11 @@ pub struct SloCapacity {
     pub description: String,
 }
 
+/// How an [`SloError::NoLevelMeets`] message (and the infeasibility note a
+/// report carries for it) begins, for readers that tell a missed target from
+/// other reasons (`tco machines`' `slo missed`).
+pub const NO_LEVEL_MEETS: &str = "no load level meets the latency targets";
+
 /// Why no capacity: no level meets (with the lowest level's figures), or
 /// the curve lacks a statistic a target names.
 #[derive(Debug, Clone, PartialEq)]
@@ -248,7 +253,7 @@ impl LoadCurve {
                 })
                 .collect();
             return Err(SloError::NoLevelMeets(format!(
-                "no load level meets the latency targets; the lowest, concurrency {}, measured {}",
+                "{NO_LEVEL_MEETS}; the lowest, concurrency {}, measured {}",
                 first.concurrency,
                 figs.join(", ")
             )));
