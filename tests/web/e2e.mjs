@@ -374,34 +374,34 @@ try {
     assert.ok(await page.$('#curve-l0 svg g.marker.selected'));
   });
 
-  await check('an efficiency typed on the page drops the `source` of a fitted pair, as tco report --set does', async () => {
+  // estimate-before-you-buy with `efficiency` written on its estimate, pasted
+  // into the page's YAML box and kept in a file for the CLI; the file's path.
+  async function pasteEstimateWith(efficiency) {
     const file = path.join(repo, 'scenarios/estimate-before-you-buy.yaml');
-    const fitted = 'source: "fitted to cal.json (tco probe fit, 2026-12-04)"';
     const text = fs.readFileSync(file, 'utf8')
-      .replace('      estimate: roofline\n', `      estimate: roofline\n      efficiency: {memory: 0.7, compute: 0.4, ${fitted}}\n`);
-    assert.ok(text.includes(fitted));
+      .replace('      estimate: roofline\n', `      estimate: roofline\n      efficiency: ${efficiency}\n`);
+    assert.ok(text.includes(efficiency));
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tco-e2e-')), 'estimate.yaml');
+    fs.writeFileSync(tmp, text);
     await page.evaluate(() => { document.getElementById('yaml-box').open = true; });
     await page.fill('#yaml', text);
+    return tmp;
+  }
+
+  await check('an efficiency typed on the page drops the `source` of a fitted pair, as tco report --set does', async () => {
+    const fitted = 'source: "fitted to cal.json (tco probe fit, 2026-12-04)"';
+    const tmp = await pasteEstimateWith(`{memory: 0.7, compute: 0.4, ${fitted}}`);
     await page.waitForFunction(() => window.tcoPage.state.text.includes('fitted to cal.json'));
     assert.match(await page.textContent('section.notes'), /fitted to cal\.json/);
     await page.fill('#f-l0-eta-mem', '0.6');
     await page.waitForFunction(() => !window.tcoPage.state.text.includes('fitted to'));
-    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tco-e2e-')), 'fitted.yaml');
-    fs.writeFileSync(tmp, text);
     const json = tco('report', tmp, '--format', 'json', '--set', 'local[0].throughput.efficiency.memory=0.6',
       '--set', 'local[0].throughput.efficiency.source=');
     assert.equal(await page.evaluate(() => window.tcoPage.state.reportJson), json);
   });
 
   await check('a written batched-decode efficiency is shown and edited on the page, as tco report --set does', async () => {
-    const file = path.join(repo, 'scenarios/estimate-before-you-buy.yaml');
-    const text = fs.readFileSync(file, 'utf8')
-      .replace('      estimate: roofline\n', '      estimate: roofline\n      efficiency: {memory: 0.75, compute: 0.5, decode_compute: 0.3}\n');
-    assert.ok(text.includes('decode_compute: 0.3'));
-    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tco-e2e-')), 'decode.yaml');
-    fs.writeFileSync(tmp, text);
-    await page.evaluate(() => { document.getElementById('yaml-box').open = true; });
-    await page.fill('#yaml', text);
+    const tmp = await pasteEstimateWith('{memory: 0.75, compute: 0.5, decode_compute: 0.3}');
     await page.waitForFunction(() => window.tcoPage.state.text.includes('decode_compute: 0.3'));
     assert.equal(await page.$eval('#f-l0-eta-dec', (i) => i.value), '0.3');
     assert.match(await page.textContent('section.notes'), /batched decode 0\.3/);

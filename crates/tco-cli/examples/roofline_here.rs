@@ -9,7 +9,7 @@
 //!
 //! SHAPE is a generated shape (tiny, 125m, 1b, …), QUANT f16, q8_0 or q4_k
 //! (tco's F16, Q8_0 and Q4_K_M), GFLOPS the compute peak the estimate uses
-//! (a CPU's INT8 peak, as `MachineSpecs::for_model` picks for a table
+//! (a CPU's INT8 peak, as `MachineSpecs::of_machine` picks for a table
 //! entry), WEIGHT_BYTES the model file's size (what `tco probe fit`
 //! uses too). Without ETA_DEC, batched decode computes at the CPU share of
 //! ETA_CMP, as a scenario that writes no `decode_compute` does.

@@ -158,7 +158,7 @@ pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
     };
     // The same peak the estimate will use on this machine, so the fitted
     // compute η means the same thing there.
-    let picked = MachineSpecs::for_model(h);
+    let picked = MachineSpecs::of_machine(h);
     let specs = picked.map(|(s, _)| s);
     let peak_text = match picked {
         None => "no FP16 TFLOPS".to_string(),

@@ -104,7 +104,7 @@ pub const MAX_EFFICIENCY_SOURCE_CHARS: usize = 200;
 /// write-ups report for batch-1 decode); unified-memory and CPU machines reach
 /// less of their quoted figure. Compute: prefill on GPUs reaches roughly half
 /// of the dense peak; CPUs much less of their INT8 peak (the one they are
-/// estimated at, [`MachineSpecs::for_model`]): 0.26–0.39 for the generated
+/// estimated at, [`MachineSpecs::of_machine`]): 0.26–0.39 for the generated
 /// F16, Q8_0 and Q4_K models on this project's 2-core test machine, so 0.3
 /// (tests/model/EXPECTED.md, "The estimate against this machine"). Each
 /// default is the middle of the range and [`efficiency_range`] gives the ends
@@ -151,7 +151,7 @@ pub struct MachineSpecs {
     pub memory_bandwidth_gbs: Decimal,
     /// Peak dense rate of the whole unit in the precision the kernels
     /// compute in, trillions of operations a second: FP16/BF16 TFLOPS, or
-    /// INT8 TOPS where [`MachineSpecs::for_model`] picks it.
+    /// INT8 TOPS where [`MachineSpecs::of_machine`] picks it.
     pub peak_tflops: Decimal,
     /// Fixed cost of one decode step, seconds: [`STEP_OVERHEAD_SECONDS`],
     /// or [`CPU_STEP_OVERHEAD_SECONDS`] on a CPU.
@@ -170,9 +170,9 @@ pub enum ComputePeak {
 }
 
 impl MachineSpecs {
-    /// The specs the roofline uses for weights quantized as `quant` on the
-    /// machine `h`, and the peak it picked; None when `h` publishes no
-    /// FP16 figure.
+    /// The specs the roofline uses on the machine `h`, whatever the weight
+    /// format, and the peak it picked; None when `h` publishes no FP16
+    /// figure.
     ///
     /// On a CPU (`platform: cpu`) the compute term uses `int8_tops`, where
     /// the table gives it, for every weight format: the CPU's one compute
@@ -190,7 +190,7 @@ impl MachineSpecs {
     /// On GPUs the serving kernels (vLLM's Marlin, most of llama.cpp's CUDA
     /// paths for large batches) dequantize to FP16 and run FP16 tensor cores:
     /// the FP16 peak stays, whatever the format.
-    pub fn for_model(h: &Hardware) -> Option<(MachineSpecs, ComputePeak)> {
+    pub fn of_machine(h: &Hardware) -> Option<(MachineSpecs, ComputePeak)> {
         let fp16 = h.fp16_tflops?;
         let (peak, which) = match h.int8_tops {
             Some(int8) if h.platform == "cpu" => (int8, ComputePeak::Int8),
@@ -677,10 +677,11 @@ mod tests {
         assert_eq!(etc, dec("0.5185"));
     }
 
-    /// A machine entry read as the hardware table reads it.
-    fn machine(platform: &str, int8: &str) -> Hardware {
+    /// A machine entry read as the hardware table reads it, with `compute`
+    /// its peak lines (`fp16_tflops`, `int8_tops`) or none.
+    fn machine(platform: &str, compute: &str) -> Hardware {
         let yaml = format!(
-            "hardware:\n  - id: x/y\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    fp16_tflops: 2\n    compute_source: \"sheet\"\n    platform: {platform}\n{int8}"
+            "hardware:\n  - id: x/y\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    compute_source: \"sheet\"\n    platform: {platform}\n{compute}"
         );
         crate::model::prices::HardwareTable::parse(&yaml, "hw.yaml")
             .unwrap()
@@ -690,8 +691,8 @@ mod tests {
 
     #[test]
     fn a_cpu_computes_at_its_int8_peak_in_every_format() {
-        let cpu = machine("cpu", "    int8_tops: 8\n");
-        let (s, peak) = MachineSpecs::for_model(&cpu).unwrap();
+        let cpu = machine("cpu", "    fp16_tflops: 2\n    int8_tops: 8\n");
+        let (s, peak) = MachineSpecs::of_machine(&cpu).unwrap();
         assert_eq!((s.peak_tflops, peak), (dec("8"), ComputePeak::Int8));
         assert_eq!(
             (s.memory_gb, s.memory_bandwidth_gbs),
@@ -700,23 +701,16 @@ mod tests {
         // No kernel launches on a CPU: the small step overhead.
         assert_eq!(s.step_overhead_s, CPU_STEP_OVERHEAD_SECONDS);
         // No published INT8 figure: the FP16 one.
-        let bare = machine("cpu", "");
-        let (s, peak) = MachineSpecs::for_model(&bare).unwrap();
+        let bare = machine("cpu", "    fp16_tflops: 2\n");
+        let (s, peak) = MachineSpecs::of_machine(&bare).unwrap();
         assert_eq!((s.peak_tflops, peak), (dec("2"), ComputePeak::Fp16));
         // GPUs keep FP16 (dequantizing kernels), INT8 figure or not.
-        let gpu = machine("gpu", "    int8_tops: 8\n");
-        let (s, peak) = MachineSpecs::for_model(&gpu).unwrap();
+        let gpu = machine("gpu", "    fp16_tflops: 2\n    int8_tops: 8\n");
+        let (s, peak) = MachineSpecs::of_machine(&gpu).unwrap();
         assert_eq!((s.peak_tflops, peak), (dec("2"), ComputePeak::Fp16));
         assert_eq!(s.step_overhead_s, STEP_OVERHEAD_SECONDS);
         // No FP16 figure at all: no specs to estimate from.
-        let none = {
-            let yaml = "hardware:\n  - id: x/box\n    price: 1\n    memory_gb: 64\n    memory_bandwidth_gbs: 100\n    load_watts: 10\n    platform: cpu\n";
-            crate::model::prices::HardwareTable::parse(yaml, "hw.yaml")
-                .unwrap()
-                .hardware
-                .remove(0)
-        };
-        assert_eq!(MachineSpecs::for_model(&none), None);
+        assert_eq!(MachineSpecs::of_machine(&machine("cpu", "")), None);
         // Prefill of a compute-bound prompt is 4x faster at a 4x peak.
         let load = ModelLoad {
             weight_bytes: dec("70000000"),
@@ -726,8 +720,8 @@ mod tests {
             output_tokens: 1,
         };
         let eff = default_efficiency("cpu");
-        let fp = roofline(MachineSpecs::for_model(&bare).unwrap().0, load, eff).unwrap();
-        let int = roofline(MachineSpecs::for_model(&cpu).unwrap().0, load, eff).unwrap();
+        let fp = roofline(MachineSpecs::of_machine(&bare).unwrap().0, load, eff).unwrap();
+        let int = roofline(MachineSpecs::of_machine(&cpu).unwrap().0, load, eff).unwrap();
         assert_eq!(int.prefill_tps, fp.prefill_tps * dec("4"));
     }
 

@@ -331,7 +331,7 @@ pub(super) fn read_estimate(
             .error("the roofline estimate needs the model served")
             .allowed("`model: {params_b: 70, quant: Q4_K_M}` on this option"));
     };
-    let Some((specs, peak)) = MachineSpecs::for_model(m) else {
+    let Some((specs, peak)) = MachineSpecs::of_machine(m) else {
         return Err(ef
             .error(format!(
                 "the roofline estimate needs the machine's peak FP16 TFLOPS; `{}` has no `fp16_tflops` in the hardware table",
