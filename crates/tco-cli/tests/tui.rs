@@ -91,8 +91,13 @@ impl Tmux {
             v.is_ok_and(|o| o.status.success()),
             "tmux is not installed: this test needs it (apt-get install tmux)"
         );
+        // A new socket for every session: a test that starts sessions in a
+        // loop would otherwise reach the server the last one's `kill-server`
+        // is still taking down ("server exited unexpectedly").
+        static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmux = Tmux {
-            socket: format!("tco-tui-{name}-{}", std::process::id()),
+            socket: format!("tco-tui-{name}-{}-{n}", std::process::id()),
         };
         let cmd = format!("cd '{}' && {cmd}", repo_root().display());
         let started = tmux.run(&[
